@@ -1,0 +1,243 @@
+/*==============================================================================
+ * jsonflat.h — the whole C ABI of jsonflat.
+ *
+ * jsonflat flattens JSON documents into path/value form and back. Parsing is
+ * done by yyjson, every allocation by a private copy of mimalloc (no malloc
+ * override). Everything exported carries the `jf_` prefix; nothing else is
+ * visible from the shared library.
+ *
+ * Conventions that hold for every function below:
+ *  - Inputs are borrowed: (pointer, length) pairs are read during the call
+ *    and never kept afterwards. Inputs need no NUL terminator and may contain
+ *    NUL bytes.
+ *  - Outputs are owned by the caller: a returned block was allocated by the
+ *    library and must be released with `jf_free` (or handed to a garbage
+ *    collector together with `jf_free_callback`). Never free it with libc's
+ *    `free` or another allocator.
+ *  - Errors are values: on failure a function returns NULL (or a non-zero
+ *    code) and fills the caller's `jf_error` with code, message and position.
+ *    No function aborts, longjmps, reads errno for its result or keeps global
+ *    error state. A NULL error/result pointer is allowed where documented.
+ *  - Nothing recurses on the C stack per nesting level: every tree walk keeps
+ *    its own heap-allocated stack, so deep documents fail cleanly with
+ *    JF_NESTING_TOO_DEEP instead of overflowing a 4 MiB worker stack.
+ *  - Thread safety: every function is safe to call from any number of
+ *    threads at once, on different inputs. The only shared state is the
+ *    allocation counters, updated atomically.
+ *============================================================================*/
+#ifndef JSONFLAT_H
+#define JSONFLAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  define JF_API __declspec(dllexport)
+#else
+#  define JF_API __attribute__((visibility("default")))
+#endif
+
+/** Library version, kept in step with package.json. */
+#define JF_VERSION_STRING "0.1.0"
+
+/*==============================================================================
+ * Error codes
+ *============================================================================*/
+
+/** Every status the library can report. The names match the `code` strings
+ *  of the TypeScript `JsonFlatError` (`JF_INVALID_JSON` is "INVALID_JSON"). */
+typedef enum jf_code {
+    JF_OK               = 0,
+    JF_INVALID_JSON     = 1,  /* malformed JSON, invalid UTF-8, wrong root type */
+    JF_NESTING_TOO_DEEP = 2,  /* deeper than jf_options.max_nesting */
+    JF_INPUT_TOO_LARGE  = 3,  /* input or output beyond what the library can address */
+    JF_INVALID_OPTION   = 4,  /* an option value out of range */
+    JF_PATH_CONFLICT    = 5,  /* unflatten: two paths claim one place */
+    JF_INVALID_PATH     = 6,  /* unflatten: a path that does not parse in its style */
+    JF_IO               = 7,  /* reserved for file-backed entry points */
+    JF_ABORTED          = 8,  /* reserved for cancellable entry points */
+    JF_TIMEOUT          = 9,  /* reserved for cancellable entry points */
+    JF_OUT_OF_MEMORY    = 10  /* the allocator refused a request */
+} jf_code;
+
+/** Size of jf_error.message including its NUL terminator. */
+#define JF_MESSAGE_SIZE 232
+
+/** A positioned error, filled by the callee on failure.
+ *  Layout is fixed (256 bytes) because TypeScript reads it through a
+ *  DataView: code @0, line @4, column @8, offset @16, message @24. */
+typedef struct jf_error {
+    int32_t  code;      /* jf_code; JF_OK when there is no error */
+    uint32_t line;      /* 1-based line of `offset` in the input (0 if unknown) */
+    uint32_t column;    /* 1-based column of `offset`, counted in code points */
+    uint32_t reserved;
+    uint64_t offset;    /* 0-based byte offset in the input */
+    char     message[JF_MESSAGE_SIZE]; /* NUL-terminated English sentence */
+} jf_error;
+
+/** Returns the upper-case name of a code ("INVALID_JSON"), or "UNKNOWN".
+ *  The string is static. Thread safe. */
+JF_API const char *jf_code_name(int32_t code);
+
+/*==============================================================================
+ * Options
+ *============================================================================*/
+
+/** What a flatten call emits. */
+typedef enum jf_mode {
+    JF_MODE_LEAF    = 0,  /* path -> value for every leaf (SPEC section 2) */
+    JF_MODE_GROUPED = 1   /* grouped path -> [values...] (SPEC section 3) */
+} jf_mode;
+
+/** How a path is spelled (SPEC section 1). */
+typedef enum jf_style {
+    JF_STYLE_JS      = 0, /* a.b["c d"][0] */
+    JF_STYLE_POINTER = 1, /* /a/b/c d/0 (RFC 6901) */
+    JF_STYLE_FLAT    = 2  /* a.b.c d.0, joined by the delimiter, unescaped */
+} jf_style;
+
+/** The JSON shape of a flatten result. */
+typedef enum jf_format {
+    JF_FORMAT_OBJECT  = 0, /* {"path":value,...} */
+    JF_FORMAT_ENTRIES = 1  /* [["path",value],...] */
+} jf_format;
+
+/** Option bits for jf_options.flags. */
+enum jf_flag {
+    /* Keep arrays whole as leaf values instead of descending (npm flat's
+     * `safe: true`). */
+    JF_FLAG_ARRAYS_LEAF          = 1u << 0,
+    /* Accept invalid UTF-8 in strings and keys and write U+FFFD for every
+     * maximal invalid subsequence. Without it, invalid UTF-8 is
+     * JF_INVALID_JSON. */
+    JF_FLAG_REPLACE_INVALID_UTF8 = 1u << 1,
+    /* Write integers outside [-(2^53-1), 2^53-1] as JSON strings holding the
+     * exact digits, so a JSON.parse of the result loses no precision. */
+    JF_FLAG_BIGINT_AS_STRING     = 1u << 2,
+    /* With JF_FORMAT_ENTRIES and JF_FLAG_BIGINT_AS_STRING: an entry whose
+     * value is such an integer gets a third element `1` (leaf mode); in
+     * grouped mode the third element lists the indexes of such values. */
+    JF_FLAG_BIGINT_MARK          = 1u << 3
+};
+
+/** Default for jf_options.max_nesting when it is 0. */
+#define JF_DEFAULT_MAX_NESTING 10000u
+/** Largest delimiter accepted, in bytes. */
+#define JF_MAX_DELIMITER 32
+
+/** Options of one call. Layout is fixed (64 bytes) for the FFI.
+ *  All-zero bytes mean: leaf mode, js style, object format, no flags, no
+ *  depth limit, default nesting limit, delimiter ".". */
+typedef struct jf_options {
+    uint32_t mode;          /* jf_mode */
+    uint32_t style;         /* jf_style */
+    uint32_t format;        /* jf_format (flatten only) */
+    uint32_t flags;         /* jf_flag bits */
+    uint32_t max_depth;     /* flatten: stop descending after this many levels and
+                               emit the subtree whole (as npm flat); 0 = no limit */
+    uint32_t max_nesting;   /* reject documents nested deeper; 0 = default */
+    uint32_t delimiter_len; /* flat style: bytes used in `delimiter`; 0 = "." */
+    uint32_t reserved;      /* must be 0 */
+    char     delimiter[JF_MAX_DELIMITER];
+} jf_options;
+
+/** Fills `options` with the defaults (the same as all-zero bytes).
+ *  Thread safe. */
+JF_API void jf_options_init(jf_options *options);
+
+/*==============================================================================
+ * Results
+ *============================================================================*/
+
+/** What a call produced, plus its error. Layout is fixed (288 bytes):
+ *  length @0, leaves @8, unsafe_integers @16, error @32. */
+typedef struct jf_result {
+    uint64_t length;          /* bytes in the returned block */
+    uint64_t leaves;          /* flatten: leaves visited; unflatten: paths read */
+    uint64_t unsafe_integers; /* integers outside +-(2^53-1) in the output */
+    uint64_t reserved;
+    jf_error error;           /* code JF_OK on success */
+} jf_result;
+
+/*==============================================================================
+ * Flatten and unflatten
+ *============================================================================*/
+
+/** Flattens one JSON document (SPEC sections 1-3).
+ *
+ *  input/length: the document's bytes (UTF-8, optional BOM). Borrowed.
+ *  options:      may be NULL for the defaults.
+ *  result:       required; filled on success and on failure.
+ *
+ *  Returns a block of `result->length` bytes holding compact JSON (an object
+ *  or an entries array per `options->format`), to be freed with `jf_free`.
+ *  Numbers are copied exactly as written in the input; strings are re-escaped
+ *  (`"` `\` and control characters; everything else raw UTF-8).
+ *
+ *  On bad input returns NULL and fills `result->error`: JF_INVALID_JSON
+ *  (with the byte offset of the fault), JF_NESTING_TOO_DEEP (offset of the
+ *  first bracket beyond the limit), JF_INVALID_OPTION, JF_INPUT_TOO_LARGE
+ *  or JF_OUT_OF_MEMORY. Never crashes, never leaks.
+ *  Thread safe. */
+JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
+                           const jf_options *options, jf_result *result);
+
+/** Rebuilds the document from a flattened object (SPEC section 5).
+ *
+ *  input/length: a JSON object whose member names are paths in
+ *                `options->style` and whose values are the leaves. Borrowed.
+ *  options:      style, delimiter, max_nesting and the UTF-8 flag are read;
+ *                may be NULL for the defaults.
+ *  result:       required.
+ *
+ *  Array indexes create arrays; indexes that are never given become null.
+ *  A member whose value is an empty object or array may be extended by later
+ *  paths. Returns a block of compact JSON, freed with `jf_free`.
+ *
+ *  Errors: JF_INVALID_JSON (malformed, or the root is not an object),
+ *  JF_INVALID_PATH (a path that does not parse, or an index larger than the
+ *  input could fill: above max(1024, input length)), JF_PATH_CONFLICT (the
+ *  message names both paths), JF_NESTING_TOO_DEEP, JF_OUT_OF_MEMORY.
+ *  Thread safe. */
+JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
+                             const jf_options *options, jf_result *result);
+
+/*==============================================================================
+ * Memory
+ *============================================================================*/
+
+/** Frees a block returned by this library. NULL is ignored. Freeing a block
+ *  twice, or a block from another allocator, is undefined. Thread safe: any
+ *  thread may free a block another thread received. */
+JF_API void jf_free(void *block);
+
+/** The same as jf_free, in the two-argument deallocator shape that
+ *  JavaScriptCore (and so Bun's `toArrayBuffer`) calls: (bytes, context).
+ *  `context` is ignored. */
+JF_API void jf_free_callback(void *block, void *context);
+
+/** Address of jf_free_callback, for hosts that need it as a plain pointer. */
+JF_API void *jf_free_callback_address(void);
+
+/** Live allocation counters of the whole process (every thread). */
+typedef struct jf_alloc_stats {
+    uint64_t live_blocks; /* blocks allocated and not yet freed */
+    uint64_t live_bytes;  /* usable bytes of those blocks */
+    uint64_t total_blocks;/* blocks allocated since load */
+} jf_alloc_stats;
+
+/** Copies the counters into `out`. Thread safe (each counter is read
+ *  atomically; the three are not one snapshot). */
+JF_API void jf_get_alloc_stats(jf_alloc_stats *out);
+
+/** Returns JF_VERSION_STRING. Static storage. Thread safe. */
+JF_API const char *jf_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JSONFLAT_H */

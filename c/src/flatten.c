@@ -1,0 +1,238 @@
+/*==============================================================================
+ * flatten.c — jf_flatten: one document in, its leaves out (SPEC sections 2, 3).
+ *
+ * One iterative walk over yyjson's tree. The path grows and shrinks as the
+ * walk descends and returns; each leaf is written straight to the output
+ * (leaf mode) or appended to its group (grouped mode).
+ *============================================================================*/
+#include "groups.h"
+#include "path.h"
+
+typedef struct walk_frame {
+    yyjson_val *next;      /* next child (object: next key) */
+    size_t      remaining; /* children not yet visited */
+    uint64_t    index;     /* arrays: index of `next` */
+    size_t      path_len;  /* path length of this container */
+    bool        is_object;
+} walk_frame;
+
+typedef struct flattener {
+    const jf_config *cfg;
+    jf_buf          *out;
+    jf_path          path;
+    jf_value_writer  values;
+    jf_groups        groups;
+    walk_frame      *stack;
+    size_t           depth; /* frames in use; the root container is depth 1 */
+    size_t           stack_cap;
+    uint64_t         leaves;
+    bool             too_deep;
+} flattener;
+
+/*------------------------------------------------------------------------------
+ * Leaves
+ *----------------------------------------------------------------------------*/
+
+/* Writes one value at `depth`; false (and too_deep) if it nests too deep. */
+static bool write_leaf_value(flattener *f, yyjson_val *val, uint32_t depth, bool *was_bigint) {
+    if (!jf_write_value(&f->values, val, depth, was_bigint)) {
+        f->too_deep = true;
+        return false;
+    }
+    return true;
+}
+
+static void emit_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    jf_buf *out = f->out;
+    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    bool was_bigint = false;
+    if (f->leaves++) jf_buf_byte(out, ',');
+    if (!jf_buf_reserve(out, f->path.text.len + 6)) return;
+    uint8_t *p = out->data + out->len;
+    if (entries) *p++ = '[';
+    *p++ = '"';
+    memcpy(p, f->path.text.data, f->path.text.len);
+    p += f->path.text.len;
+    *p++ = '"';
+    *p++ = entries ? ',' : ':';
+    out->len = (size_t)(p - out->data);
+    f->values.out = out;
+    if (!write_leaf_value(f, val, depth, &was_bigint)) return;
+    if (entries) {
+        if (was_bigint && (f->cfg->flags & JF_FLAG_BIGINT_MARK)) jf_buf_lit(out, ",1");
+        jf_buf_byte(out, ']');
+    }
+}
+
+static void group_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    jf_group *g = jf_groups_find(&f->groups, f->path.text.data, f->path.text.len);
+    if (!g) {
+        f->out->failed = true;
+        return;
+    }
+    bool was_bigint = false;
+    if (g->count) jf_buf_byte(&g->values, ',');
+    f->values.out = &g->values;
+    if (!write_leaf_value(f, val, depth, &was_bigint)) return;
+    if (g->values.failed) f->out->failed = true;
+    if (was_bigint && (f->cfg->flags & JF_FLAG_BIGINT_MARK)) {
+        if (g->marks.len) jf_buf_byte(&g->marks, ',');
+        jf_buf_u64(&g->marks, g->count);
+    }
+    g->count++;
+    f->leaves++;
+}
+
+static inline void leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    if (f->cfg->mode == JF_MODE_GROUPED) group_leaf(f, val, depth);
+    else emit_leaf(f, val, depth);
+}
+
+/* Writes every group once the walk is done: {"k":[...]} or [["k",[...]]]. */
+static void write_groups(flattener *f) {
+    jf_buf *out = f->out;
+    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    for (size_t i = 0; i < f->groups.len && !out->failed; i++) {
+        jf_group *g = &f->groups.items[i];
+        if (i) jf_buf_byte(out, ',');
+        if (entries) jf_buf_byte(out, '[');
+        jf_buf_byte(out, '"');
+        jf_buf_put(out, f->groups.keys.data + g->key_off, g->key_len);
+        jf_buf_byte(out, '"');
+        jf_buf_byte(out, entries ? ',' : ':');
+        jf_buf_byte(out, '[');
+        jf_buf_put(out, g->values.data, g->values.len);
+        jf_buf_byte(out, ']');
+        if (entries && g->marks.len) {
+            jf_buf_lit(out, ",[");
+            jf_buf_put(out, g->marks.data, g->marks.len);
+            jf_buf_byte(out, ']');
+        }
+        if (entries) jf_buf_byte(out, ']');
+    }
+}
+
+/*------------------------------------------------------------------------------
+ * Walk
+ *----------------------------------------------------------------------------*/
+
+static bool push(flattener *f, yyjson_val *ctn) {
+    if (f->depth == f->stack_cap) {
+        size_t cap = f->stack_cap ? f->stack_cap * 2 : 64;
+        walk_frame *stack = jf_realloc(f->stack, cap * sizeof(*stack));
+        if (!stack) return false;
+        f->stack = stack;
+        f->stack_cap = cap;
+    }
+    walk_frame *fr = &f->stack[f->depth++];
+    fr->next = unsafe_yyjson_get_first(ctn);
+    fr->remaining = unsafe_yyjson_get_len(ctn);
+    fr->index = 0;
+    fr->path_len = f->path.text.len;
+    fr->is_object = unsafe_yyjson_get_type(ctn) == YYJSON_TYPE_OBJ;
+    return true;
+}
+
+/* Whether the walk goes into `val` (at `depth`, root members being 1) or
+ * emits it whole. */
+static inline bool descends(const flattener *f, yyjson_val *val, size_t depth) {
+    if (!unsafe_yyjson_is_ctn(val) || unsafe_yyjson_get_len(val) == 0) return false;
+    if (f->cfg->max_depth && depth >= f->cfg->max_depth) return false;
+    if ((f->cfg->flags & JF_FLAG_ARRAYS_LEAF) && unsafe_yyjson_get_type(val) == YYJSON_TYPE_ARR) return false;
+    return true;
+}
+
+static void walk(flattener *f, yyjson_val *root) {
+    if (!push(f, root)) {
+        f->out->failed = true;
+        return;
+    }
+    while (f->depth && !f->out->failed && !f->too_deep) {
+        walk_frame *fr = &f->stack[f->depth - 1];
+        if (fr->remaining == 0) {
+            f->depth--;
+            continue;
+        }
+        fr->remaining--;
+        f->path.text.len = fr->path_len;
+        yyjson_val *child = fr->next;
+        if (fr->is_object) {
+            jf_path_key(&f->path, child);
+            child++;
+        } else {
+            jf_path_index(&f->path, fr->index++);
+        }
+        fr->next = unsafe_yyjson_get_next(child);
+        size_t child_depth = f->depth + 1; /* nesting depth of `child` if a container */
+        if (!descends(f, child, f->depth)) {
+            leaf(f, child, (uint32_t)child_depth);
+            continue;
+        }
+        if (child_depth > f->cfg->max_nesting) {
+            f->too_deep = true;
+            return;
+        }
+        if (!push(f, child)) f->out->failed = true;
+    }
+    if (f->path.text.failed || f->path.scratch.failed) f->out->failed = true;
+}
+
+/*------------------------------------------------------------------------------
+ * Entry point
+ *----------------------------------------------------------------------------*/
+
+static void flatten_doc(flattener *f, yyjson_val *root) {
+    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    bool grouped = f->cfg->mode == JF_MODE_GROUPED;
+    jf_buf_byte(f->out, entries ? '[' : '{');
+    if (unsafe_yyjson_is_ctn(root) && unsafe_yyjson_get_len(root) > 0) walk(f, root);
+    else leaf(f, root, 1); /* a scalar or empty root is the one leaf, at path "" */
+    if (grouped && !f->too_deep) write_groups(f);
+    jf_buf_byte(f->out, entries ? ']' : '}');
+}
+
+JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
+                           const jf_options *options, jf_result *result) {
+    if (!result) return NULL;
+    jf_clear_result(result);
+    jf_config cfg;
+    if (!jf_config_from(options, &cfg, &result->error)) return NULL;
+    if (!input && length) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
+        return NULL;
+    }
+    yyjson_doc *doc = jf_parse(input ? input : (const uint8_t *)"", length, &cfg, &result->error);
+    if (!doc) return NULL;
+
+    jf_buf out;
+    jf_buf_init(&out, length + length / 2 + 64);
+    flattener f = { .cfg = &cfg, .out = &out };
+    jf_path_init(&f.path, &cfg);
+    f.values.flags = cfg.flags;
+    f.values.max_nesting = cfg.max_nesting;
+    jf_groups_init(&f.groups);
+
+    flatten_doc(&f, yyjson_doc_get_root(doc));
+
+    result->leaves = f.leaves;
+    result->unsafe_integers = f.values.unsafe_integers;
+    jf_free(f.stack);
+    jf_groups_release(&f.groups);
+    jf_path_release(&f.path);
+    jf_value_writer_release(&f.values);
+    yyjson_doc_free(doc);
+
+    if (f.too_deep) {
+        size_t at = jf_find_nesting_offset(input, length, cfg.max_nesting);
+        jf_set_error(&result->error, JF_NESTING_TOO_DEEP, input, length, at,
+                     "nesting deeper than %u levels", cfg.max_nesting);
+    } else if (out.failed) {
+        jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0,
+                     "out of memory while flattening %zu bytes", length);
+    }
+    if (result->error.code) {
+        jf_buf_release(&out);
+        return NULL;
+    }
+    return jf_buf_take(&out, &result->length);
+}

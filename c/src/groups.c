@@ -1,0 +1,85 @@
+/*==============================================================================
+ * groups.c — grouped mode's table: grouped path -> the values found there,
+ * kept in order of first appearance.
+ *============================================================================*/
+#include "groups.h"
+
+static uint64_t hash_bytes(const uint8_t *s, size_t n) {
+    /* FNV-1a over 8-byte words: short keys dominate, and it is simple and
+     * good enough with a power-of-two table and linear probing. */
+    uint64_t h = 0xcbf29ce484222325ull ^ (n * 0x9e3779b97f4a7c15ull);
+    while (n >= 8) {
+        uint64_t word;
+        memcpy(&word, s, 8);
+        h = (h ^ word) * 0x100000001b3ull;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    while (n--) h = (h ^ *s++) * 0x100000001b3ull;
+    return h ^ (h >> 32);
+}
+
+void jf_groups_init(jf_groups *g) {
+    memset(g, 0, sizeof(*g));
+    jf_buf_init(&g->keys, 0);
+}
+
+void jf_groups_release(jf_groups *g) {
+    for (size_t i = 0; i < g->len; i++) {
+        jf_buf_release(&g->items[i].values);
+        jf_buf_release(&g->items[i].marks);
+    }
+    jf_free(g->items);
+    jf_free(g->slots);
+    jf_buf_release(&g->keys);
+    memset(g, 0, sizeof(*g));
+}
+
+static bool grow_slots(jf_groups *g) {
+    size_t cap = g->slot_cap ? g->slot_cap * 2 : 64;
+    uint32_t *slots = jf_malloc(cap * sizeof(*slots));
+    if (!slots) return false;
+    memset(slots, 0, cap * sizeof(*slots));
+    for (size_t i = 0; i < g->len; i++) {
+        size_t at = (size_t)g->items[i].hash & (cap - 1);
+        while (slots[at]) at = (at + 1) & (cap - 1);
+        slots[at] = (uint32_t)(i + 1);
+    }
+    jf_free(g->slots);
+    g->slots = slots;
+    g->slot_cap = cap;
+    return true;
+}
+
+jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len) {
+    if ((g->len + 1) * 4 > g->slot_cap * 3 && !grow_slots(g)) return NULL;
+    if (g->len >= UINT32_MAX - 1) return NULL;
+    uint64_t h = hash_bytes(key, key_len);
+    size_t at = (size_t)h & (g->slot_cap - 1);
+    while (g->slots[at]) {
+        jf_group *grp = &g->items[g->slots[at] - 1];
+        if (grp->hash == h && grp->key_len == key_len &&
+            memcmp(g->keys.data + grp->key_off, key, key_len) == 0)
+            return grp;
+        at = (at + 1) & (g->slot_cap - 1);
+    }
+    if (g->len == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 16;
+        jf_group *items = jf_realloc(g->items, cap * sizeof(*items));
+        if (!items) return NULL;
+        g->items = items;
+        g->cap = cap;
+    }
+    jf_group *grp = &g->items[g->len];
+    grp->hash = h;
+    grp->key_off = g->keys.len;
+    grp->key_len = key_len;
+    grp->count = 0;
+    jf_buf_init(&grp->values, 0);
+    jf_buf_init(&grp->marks, 0);
+    jf_buf_put(&g->keys, key, key_len);
+    if (g->keys.failed) return NULL;
+    g->slots[at] = (uint32_t)(++g->len);
+    return grp;
+}

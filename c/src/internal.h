@@ -1,0 +1,132 @@
+/*==============================================================================
+ * internal.h — declarations shared by the library's own sources (not exported).
+ *============================================================================*/
+#ifndef JF_INTERNAL_H
+#define JF_INTERNAL_H
+
+#include "jsonflat.h"
+#include "yyjson.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define JF_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define JF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/*==============================================================================
+ * Allocation (alloc.c): every byte goes through mimalloc and the live counters.
+ *============================================================================*/
+
+void *jf_malloc(size_t size);
+void *jf_realloc(void *block, size_t size);
+/* An allocator for yyjson that routes through jf_malloc/jf_realloc/jf_free. */
+extern const yyjson_alc jf_yyjson_alc;
+
+/*==============================================================================
+ * Growable byte buffer (buffer.c).
+ *
+ * Appends never fail visibly: on allocation failure the buffer enters a
+ * sticky failed state and later appends are no-ops; callers check
+ * `jf_buf_failed` once at the end of a phase.
+ *============================================================================*/
+
+typedef struct jf_buf {
+    uint8_t *data;
+    size_t   len;
+    size_t   cap;
+    bool     failed;
+} jf_buf;
+
+void jf_buf_init(jf_buf *buf, size_t initial_capacity);
+void jf_buf_release(jf_buf *buf);
+/* Makes room for `extra` more bytes; false if the buffer failed. */
+bool jf_buf_reserve_slow(jf_buf *buf, size_t extra);
+/* Hands the bytes to the caller (who frees them with jf_free). */
+uint8_t *jf_buf_take(jf_buf *buf, size_t *len);
+
+static inline bool jf_buf_reserve(jf_buf *buf, size_t extra) {
+    if (JF_LIKELY(buf->cap - buf->len >= extra)) return true;
+    return jf_buf_reserve_slow(buf, extra);
+}
+static inline void jf_buf_put(jf_buf *buf, const void *src, size_t n) {
+    if (!jf_buf_reserve(buf, n)) return;
+    memcpy(buf->data + buf->len, src, n);
+    buf->len += n;
+}
+static inline void jf_buf_byte(jf_buf *buf, uint8_t c) {
+    if (!jf_buf_reserve(buf, 1)) return;
+    buf->data[buf->len++] = c;
+}
+/* `lit` must be a string literal: sizeof gives its length. */
+#define jf_buf_lit(buf, lit) jf_buf_put((buf), "" lit, sizeof(lit) - 1)
+void jf_buf_u64(jf_buf *buf, uint64_t value);
+
+/* Writes `s` escaped for the inside of a JSON string (no quotes), in the
+ * canonical form: \" \\ \b \f \n \r \t, other controls as \u00xx, everything
+ * else raw. With `replace_invalid`, invalid UTF-8 becomes U+FFFD. */
+void jf_escape(jf_buf *buf, const uint8_t *s, size_t n, bool replace_invalid);
+
+/*==============================================================================
+ * Errors (error.c).
+ *============================================================================*/
+
+/* Fills `err` with `code`, a formatted message and, when input is given,
+ * the line and column of `offset`. */
+void jf_set_error(jf_error *err, jf_code code, const uint8_t *input, size_t input_len,
+                  size_t offset, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/* Fills `err` from a yyjson read error. */
+void jf_set_read_error(jf_error *err, const yyjson_read_err *yerr,
+                       const uint8_t *input, size_t input_len, size_t base_offset);
+/* Offset of the first opening bracket nested deeper than `max_nesting`,
+ * found by scanning the text (strings are skipped). */
+size_t jf_find_nesting_offset(const uint8_t *input, size_t len, uint32_t max_nesting);
+void jf_clear_result(jf_result *result);
+
+/*==============================================================================
+ * Options and parsing (options.c).
+ *============================================================================*/
+
+typedef struct jf_config {
+    jf_mode   mode;
+    jf_style  style;
+    jf_format format;
+    uint32_t  flags;
+    uint32_t  max_depth;   /* 0 = unlimited */
+    uint32_t  max_nesting;
+    const char *delimiter;
+    size_t    delimiter_len;
+} jf_config;
+
+/* Validates `options` (NULL = defaults); false with JF_INVALID_OPTION set. */
+bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err);
+
+/* Parses `input` (skipping a UTF-8 BOM) with raw numbers; NULL with the
+ * error filled on failure. Free the document with yyjson_doc_free. */
+yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err);
+
+/*==============================================================================
+ * Values (value.c): the canonical writer for one leaf or a whole subtree.
+ *============================================================================*/
+
+typedef struct jf_value_writer {
+    jf_buf  *out;
+    uint32_t flags;        /* JF_FLAG_* (UTF-8 replacement, big integers) */
+    uint32_t max_nesting;
+    uint64_t unsafe_integers;
+    struct jf_frame_stack *stack; /* scratch for subtrees, lazily allocated */
+} jf_value_writer;
+
+/* True if the raw number text is an integer outside +-(2^53-1). */
+bool jf_is_unsafe_integer(const char *raw, size_t len);
+/* Writes `val` in compact canonical JSON. `depth` is the nesting depth of
+ * `val` itself (root container = 1); false if the subtree nests deeper than
+ * max_nesting. Returns true if it wrote an unsafe integer as a string via
+ * *was_bigint (may be NULL). */
+bool jf_write_value(jf_value_writer *w, yyjson_val *val, uint32_t depth, bool *was_bigint);
+void jf_value_writer_release(jf_value_writer *w);
+
+#endif /* JF_INTERNAL_H */

@@ -1,0 +1,27 @@
+/*==============================================================================
+ * path.h — building paths segment by segment (internal).
+ *
+ * The path is kept already escaped for the inside of a JSON string, so a
+ * leaf is written with one memcpy of the path. Escaping is per segment, and
+ * the escape of a concatenation is the concatenation of the escapes.
+ *============================================================================*/
+#ifndef JF_PATH_H
+#define JF_PATH_H
+
+#include "internal.h"
+
+typedef struct jf_path {
+    jf_buf   text;      /* the current path, escaped for output */
+    jf_buf   scratch;   /* a segment before its output escape */
+    jf_buf   delimiter; /* flat style: the delimiter, escaped for output */
+    jf_style style;
+    bool     grouped;   /* indexes become [] (or vanish in flat style) */
+    bool     replace_invalid;
+} jf_path;
+
+void jf_path_init(jf_path *p, const jf_config *cfg);
+void jf_path_release(jf_path *p);
+void jf_path_key(jf_path *p, yyjson_val *key);
+void jf_path_index(jf_path *p, uint64_t index);
+
+#endif
