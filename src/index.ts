@@ -1,0 +1,14 @@
+/**
+ * @module jsonflat — flatten JSON at native speed: the public API for Bun scripts.
+ *
+ * @example
+ * import { flatten, unflatten } from "jsonflat";
+ * flatten('{"a":{"b":[1,2]}}') // { "a.b[0]": 1, "a.b[1]": 2 }
+ * unflatten({ "a.b[0]": 1 })    // { a: { b: [1] } }
+ */
+export { JsonFlatError, type ErrorCode, type ErrorInfo } from "./errors";
+export { flatten, flattenBytes, flattenEntries } from "./flatten";
+export type { JsonInput } from "./input";
+export { native, type AllocStats, type NativeBytes, type NativeOutput } from "./native";
+export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./options";
+export { unflatten, unflattenBytes } from "./unflatten";
