@@ -158,7 +158,8 @@ JF_API void jf_options_init(jf_options *options);
 typedef struct jf_result {
     uint64_t length;          /* bytes in the returned block */
     uint64_t leaves;          /* flatten: leaves visited; unflatten: paths read */
-    uint64_t unsafe_integers; /* integers outside +-(2^53-1) in the output */
+    uint64_t unsafe_integers; /* with JF_FLAG_BIGINT_AS_STRING: integers outside
+                                 +-(2^53-1) written as strings; otherwise 0 */
     uint64_t reserved;
     jf_error error;           /* code JF_OK on success */
 } jf_result;

@@ -12,6 +12,8 @@ typedef struct walk_frame {
     yyjson_val *next;      /* next child (object: next key) */
     size_t      remaining; /* children not yet visited */
     uint64_t    index;     /* arrays: index of `next` */
+    uint8_t     digits_len;
+    char        digits[20]; /* arrays: `index` in decimal, incremented in place (no division per element) */
     size_t      path_len;  /* path length of this container */
     bool        is_object;
 } walk_frame;
@@ -42,20 +44,50 @@ static bool write_leaf_value(flattener *f, yyjson_val *val, uint32_t depth, bool
     return true;
 }
 
+/* Number text, or a string yyjson marked as plain ASCII without escapes: the
+ * bytes go out as they are, so one reservation covers the whole entry. */
+static inline bool copy_as_is(const flattener *f, yyjson_val *val, const uint8_t **s, size_t *n, bool *quoted) {
+    uint8_t tag = unsafe_yyjson_get_tag(val);
+    if (tag == YYJSON_TYPE_RAW) {
+        if (f->cfg->flags & JF_FLAG_BIGINT_AS_STRING) return false;
+        *quoted = false;
+    } else if (tag == (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) {
+        *quoted = true;
+    } else {
+        return false;
+    }
+    *s = (const uint8_t *)unsafe_yyjson_get_str(val);
+    *n = unsafe_yyjson_get_len(val);
+    return true;
+}
+
 static void emit_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
     jf_buf *out = f->out;
     bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
-    bool was_bigint = false;
-    if (f->leaves++) jf_buf_byte(out, ',');
-    if (!jf_buf_reserve(out, f->path.text.len + 6)) return;
+    const uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    bool quoted = false, simple = copy_as_is(f, val, &raw, &raw_len, &quoted);
+    size_t path_len = f->path.text.len;
+    if (!jf_buf_reserve(out, path_len + raw_len + 10)) return;
     uint8_t *p = out->data + out->len;
+    if (f->leaves++) *p++ = ',';
     if (entries) *p++ = '[';
     *p++ = '"';
-    memcpy(p, f->path.text.data, f->path.text.len);
-    p += f->path.text.len;
+    memcpy(p, f->path.text.data, path_len);
+    p += path_len;
     *p++ = '"';
     *p++ = entries ? ',' : ':';
+    if (simple) {
+        if (quoted) *p++ = '"';
+        memcpy(p, raw, raw_len);
+        p += raw_len;
+        if (quoted) *p++ = '"';
+        if (entries) *p++ = ']';
+        out->len = (size_t)(p - out->data);
+        return;
+    }
     out->len = (size_t)(p - out->data);
+    bool was_bigint = false;
     f->values.out = out;
     if (!write_leaf_value(f, val, depth, &was_bigint)) return;
     if (entries) {
@@ -128,9 +160,22 @@ static bool push(flattener *f, yyjson_val *ctn) {
     fr->next = unsafe_yyjson_get_first(ctn);
     fr->remaining = unsafe_yyjson_get_len(ctn);
     fr->index = 0;
+    fr->digits[0] = '0';
+    fr->digits_len = 1;
     fr->path_len = f->path.text.len;
     fr->is_object = unsafe_yyjson_get_type(ctn) == YYJSON_TYPE_OBJ;
     return true;
+}
+
+static inline void increment_digits(walk_frame *fr) {
+    int i = fr->digits_len - 1;
+    while (i >= 0 && fr->digits[i] == '9') fr->digits[i--] = '0';
+    if (i >= 0) {
+        fr->digits[i]++;
+        return;
+    }
+    memmove(fr->digits + 1, fr->digits, fr->digits_len++);
+    fr->digits[0] = '1';
 }
 
 /* Whether the walk goes into `val` (at `depth`, root members being 1) or
@@ -160,7 +205,9 @@ static void walk(flattener *f, yyjson_val *root) {
             jf_path_key(&f->path, child);
             child++;
         } else {
-            jf_path_index(&f->path, fr->index++);
+            jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
+            fr->index++;
+            increment_digits(fr);
         }
         fr->next = unsafe_yyjson_get_next(child);
         size_t child_depth = f->depth + 1; /* nesting depth of `child` if a container */

@@ -100,15 +100,18 @@ void jf_path_key(jf_path *p, yyjson_val *key) {
     }
 }
 
-void jf_path_index(jf_path *p, uint64_t index) {
+void jf_path_index_digits(jf_path *p, const char *digits, size_t len) {
     switch (p->style) {
     case JF_STYLE_JS:
         if (p->grouped) {
             jf_buf_lit(&p->text, "[]");
         } else {
-            jf_buf_byte(&p->text, '[');
-            jf_buf_u64(&p->text, index);
-            jf_buf_byte(&p->text, ']');
+            if (!jf_buf_reserve(&p->text, len + 2)) return;
+            uint8_t *at = p->text.data + p->text.len;
+            at[0] = '[';
+            memcpy(at + 1, digits, len);
+            at[len + 1] = ']';
+            p->text.len += len + 2;
         }
         return;
     case JF_STYLE_POINTER:
@@ -116,13 +119,13 @@ void jf_path_index(jf_path *p, uint64_t index) {
             jf_buf_lit(&p->text, "/[]");
         } else {
             jf_buf_byte(&p->text, '/');
-            jf_buf_u64(&p->text, index);
+            jf_buf_put(&p->text, digits, len);
         }
         return;
     case JF_STYLE_FLAT:
         if (p->grouped) return; /* grouped flat paths drop the index segment */
         flat_separator(p);
-        jf_buf_u64(&p->text, index);
+        jf_buf_put(&p->text, digits, len);
         return;
     }
 }

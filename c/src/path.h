@@ -22,6 +22,7 @@ typedef struct jf_path {
 void jf_path_init(jf_path *p, const jf_config *cfg);
 void jf_path_release(jf_path *p);
 void jf_path_key(jf_path *p, yyjson_val *key);
-void jf_path_index(jf_path *p, uint64_t index);
+/* `digits`: the index in decimal (the walk keeps it incrementally). */
+void jf_path_index_digits(jf_path *p, const char *digits, size_t len);
 
 #endif

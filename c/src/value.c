@@ -90,7 +90,6 @@ static void write_scalar(jf_value_writer *w, yyjson_val *val, bool *was_bigint) 
             jf_buf_put(out, raw, n);
             jf_buf_byte(out, '"');
         } else {
-            if (!(w->flags & JF_FLAG_BIGINT_AS_STRING) && jf_is_unsafe_integer(raw, n)) w->unsafe_integers++;
             jf_buf_put(out, raw, n);
         }
         return;
