@@ -208,6 +208,64 @@ JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
                              const jf_options *options, jf_result *result);
 
 /*==============================================================================
+ * NDJSON: many documents per call (SPEC section 8)
+ *============================================================================*/
+
+/** What to do with a line that is not valid JSON. */
+typedef enum jf_on_error {
+    JF_ON_ERROR_FAIL = 0, /* stop: the call fails with the line's error */
+    JF_ON_ERROR_SKIP = 1, /* leave the line out of the output, count it */
+    JF_ON_ERROR_EMIT = 2  /* write {"error":{...},"line":n} in its place */
+} jf_on_error;
+
+/** Options of jf_flatten_lines. Layout fixed (32 bytes). All-zero bytes mean:
+ *  fail on errors, whole lines, numbering from 1, offsets from 0. */
+typedef struct jf_lines_options {
+    uint32_t on_error;    /* jf_on_error */
+    uint32_t column;      /* 0: each line is a document; N >= 1: the Nth
+                             tab-separated field is (Open Library dumps: 5) */
+    uint64_t first_line;  /* number of the chunk's first line; 0 means 1 */
+    uint64_t base_offset; /* the chunk's byte offset in its file, added to error offsets */
+    uint64_t reserved;    /* must be 0 */
+} jf_lines_options;
+
+/** What jf_flatten_lines did. Layout fixed (304 bytes): length @0, lines @8,
+ *  documents @16, errors @24, leaves @32, unsafe_integers @40, error @48. */
+typedef struct jf_lines_result {
+    uint64_t length;          /* bytes in the returned block */
+    uint64_t lines;           /* lines in the chunk, blank ones included: the next
+                                 chunk starts at first_line + lines */
+    uint64_t documents;       /* lines flattened */
+    uint64_t errors;          /* bad lines skipped or emitted */
+    uint64_t leaves;
+    uint64_t unsafe_integers;
+    jf_error error;           /* JF_ON_ERROR_FAIL: why the call failed; otherwise the
+                                 first bad line (code JF_OK if none). `line` is the
+                                 NDJSON line number, `offset` a file offset, `column`
+                                 counts code points from the start of the line. */
+} jf_lines_result;
+
+/** Flattens every line of an NDJSON chunk, one output line per document.
+ *
+ *  input/length: whole lines (`\n` or `\r\n`; the last may lack its `\n`);
+ *                blank lines (only spaces, tabs, CR) are skipped. Borrowed.
+ *  options:      as for jf_flatten (every mode, style and format); may be NULL.
+ *  lines:        NDJSON options; may be NULL for the defaults.
+ *  result:       required.
+ *
+ *  Returns the output lines, each ending in `\n`, freed with jf_free; an
+ *  empty chunk gives a valid zero-length block. A bad line never loses the
+ *  good ones around it (skip/emit). Memory is bounded by the chunk and its
+ *  largest line, not by the stream. Errors: the line's error in fail mode,
+ *  JF_INVALID_OPTION, JF_OUT_OF_MEMORY. Thread safe. */
+JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_options *options,
+                                 const jf_lines_options *lines, jf_lines_result *result);
+
+/** Number of `\n` bytes in input[0, length), as a double (exact below 2^53) so
+ *  that JavaScript gets a number, not a BigInt. Thread safe. */
+JF_API double jf_count_newlines(const uint8_t *input, size_t length);
+
+/*==============================================================================
  * Memory
  *============================================================================*/
 

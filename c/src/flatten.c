@@ -225,18 +225,109 @@ static void walk(flattener *f, yyjson_val *root) {
 }
 
 /*------------------------------------------------------------------------------
- * Entry point
+ * One document (shared by jf_flatten and the NDJSON entry points)
  *----------------------------------------------------------------------------*/
 
-static void flatten_doc(flattener *f, yyjson_val *root) {
-    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
-    bool grouped = f->cfg->mode == JF_MODE_GROUPED;
-    jf_buf_byte(f->out, entries ? '[' : '{');
+/* Documents up to this size parse into one reusable block (yyjson's pool
+ * allocator), so a stream of small lines costs no allocation per line.
+ * Larger ones use mimalloc directly: the pool's worst-case estimate is
+ * several times the input. */
+#define POOLED_PARSE_LIMIT ((size_t)1 << 20)
+
+struct jf_flattener {
+    flattener f;
+    jf_config cfg;
+    uint8_t  *pool;
+    size_t    pool_size;
+    bool      pooled;
+};
+
+jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
+    jf_flattener *fl = jf_malloc(sizeof(*fl));
+    if (!fl) return NULL;
+    memset(fl, 0, sizeof(*fl));
+    fl->cfg = *cfg;
+    fl->pooled = pooled;
+    fl->f.cfg = &fl->cfg;
+    jf_path_init(&fl->f.path, &fl->cfg);
+    fl->f.values.flags = cfg->flags;
+    fl->f.values.max_nesting = cfg->max_nesting;
+    jf_groups_init(&fl->f.groups);
+    return fl;
+}
+
+void jf_flattener_free(jf_flattener *fl) {
+    if (!fl) return;
+    jf_free(fl->f.stack);
+    jf_groups_release(&fl->f.groups);
+    jf_path_release(&fl->f.path);
+    jf_value_writer_release(&fl->f.values);
+    jf_free(fl->pool);
+    jf_free(fl);
+}
+
+uint64_t jf_flattener_leaves(const jf_flattener *fl) { return fl->f.leaves; }
+uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl) { return fl->f.values.unsafe_integers; }
+
+static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t length, jf_error *err) {
+    size_t skip = (length >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF) ? 3 : 0;
+    yyjson_read_flag flags = YYJSON_READ_NUMBER_AS_RAW;
+    if (fl->cfg.flags & JF_FLAG_REPLACE_INVALID_UTF8) flags |= YYJSON_READ_ALLOW_INVALID_UNICODE;
+    size_t need = yyjson_read_max_memory_usage(length - skip, flags) + 64;
+    if (need > fl->pool_size) {
+        uint8_t *pool = jf_realloc(fl->pool, need);
+        if (!pool) return jf_parse(input, length, &fl->cfg, err);
+        fl->pool = pool;
+        fl->pool_size = need;
+    }
+    yyjson_alc alc;
+    yyjson_alc_pool_init(&alc, fl->pool, fl->pool_size);
+    yyjson_read_err yerr;
+    yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), length - skip, flags, &alc, &yerr);
+    if (!doc) jf_set_read_error(err, &yerr, input, length, skip);
+    return doc;
+}
+
+bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {
+    flattener *f = &fl->f;
+    yyjson_doc *doc = fl->pooled && length <= POOLED_PARSE_LIMIT ? parse_pooled(fl, input, length, err)
+                                                   : jf_parse(input, length, &fl->cfg, err);
+    if (!doc) return false;
+    size_t mark = out->len;
+    f->out = out;
+    f->depth = 0;
+    f->too_deep = false;
+    f->path.text.len = 0;
+    uint64_t leaves_before = f->leaves;
+    f->leaves = 0; /* the separator logic counts leaves of this document */
+    bool entries = fl->cfg.format == JF_FORMAT_ENTRIES;
+    yyjson_val *root = yyjson_doc_get_root(doc);
+    jf_buf_byte(out, entries ? '[' : '{');
     if (unsafe_yyjson_is_ctn(root) && unsafe_yyjson_get_len(root) > 0) walk(f, root);
     else leaf(f, root, 1); /* a scalar or empty root is the one leaf, at path "" */
-    if (grouped && !f->too_deep) write_groups(f);
-    jf_buf_byte(f->out, entries ? ']' : '}');
+    if (fl->cfg.mode == JF_MODE_GROUPED) {
+        if (!f->too_deep) write_groups(f);
+        jf_groups_release(&f->groups);
+        jf_groups_init(&f->groups);
+    }
+    jf_buf_byte(out, entries ? ']' : '}');
+    f->leaves += leaves_before;
+    yyjson_doc_free(doc);
+    if (f->too_deep) {
+        size_t at = jf_find_nesting_offset(input, length, fl->cfg.max_nesting);
+        jf_set_error(err, JF_NESTING_TOO_DEEP, input, length, at, "nesting deeper than %u levels", fl->cfg.max_nesting);
+    } else if (out->failed || f->path.text.failed) {
+        jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while flattening %zu bytes", length);
+    } else {
+        return true;
+    }
+    out->len = mark;
+    return false;
 }
+
+/*------------------------------------------------------------------------------
+ * Entry point
+ *----------------------------------------------------------------------------*/
 
 JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
                            const jf_options *options, jf_result *result) {
@@ -248,36 +339,19 @@ JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
         jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
         return NULL;
     }
-    yyjson_doc *doc = jf_parse(input ? input : (const uint8_t *)"", length, &cfg, &result->error);
-    if (!doc) return NULL;
-
+    jf_flattener *fl = jf_flattener_new(&cfg, false);
     jf_buf out;
     jf_buf_init(&out, length + length / 2 + 64);
-    flattener f = { .cfg = &cfg, .out = &out };
-    jf_path_init(&f.path, &cfg);
-    f.values.flags = cfg.flags;
-    f.values.max_nesting = cfg.max_nesting;
-    jf_groups_init(&f.groups);
-
-    flatten_doc(&f, yyjson_doc_get_root(doc));
-
-    result->leaves = f.leaves;
-    result->unsafe_integers = f.values.unsafe_integers;
-    jf_free(f.stack);
-    jf_groups_release(&f.groups);
-    jf_path_release(&f.path);
-    jf_value_writer_release(&f.values);
-    yyjson_doc_free(doc);
-
-    if (f.too_deep) {
-        size_t at = jf_find_nesting_offset(input, length, cfg.max_nesting);
-        jf_set_error(&result->error, JF_NESTING_TOO_DEEP, input, length, at,
-                     "nesting deeper than %u levels", cfg.max_nesting);
-    } else if (out.failed) {
-        jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0,
-                     "out of memory while flattening %zu bytes", length);
+    bool ok = fl && !out.failed &&
+              jf_flatten_document(fl, input ? input : (const uint8_t *)"", length, &out, &result->error);
+    if (!fl || out.failed)
+        jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while flattening %zu bytes", length);
+    if (fl) {
+        result->leaves = jf_flattener_leaves(fl);
+        result->unsafe_integers = jf_flattener_unsafe_integers(fl);
     }
-    if (result->error.code) {
+    jf_flattener_free(fl);
+    if (!ok) {
         jf_buf_release(&out);
         return NULL;
     }

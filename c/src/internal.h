@@ -129,4 +129,20 @@ bool jf_is_unsafe_integer(const char *raw, size_t len);
 bool jf_write_value(jf_value_writer *w, yyjson_val *val, uint32_t depth, bool *was_bigint);
 void jf_value_writer_release(jf_value_writer *w);
 
+/*==============================================================================
+ * One document at a time (flatten.c), reused across the lines of a stream.
+ *============================================================================*/
+
+typedef struct jf_flattener jf_flattener;
+
+/* NULL when out of memory. The config is copied. `pooled`: parse small
+ * documents into one reused block (for streams of many documents). */
+jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled);
+void jf_flattener_free(jf_flattener *fl);
+/* Appends the flattened document to `out`. On failure `out` is left as it
+ * was and `err` holds a position relative to `input`. */
+bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err);
+uint64_t jf_flattener_leaves(const jf_flattener *fl);
+uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);
+
 #endif /* JF_INTERNAL_H */
