@@ -12,3 +12,4 @@ export type { JsonInput } from "./input";
 export { native, type AllocStats, type NativeBytes, type NativeOutput } from "./native";
 export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./options";
 export { unflatten, unflattenBytes } from "./unflatten";
+export { alignRange, flattenLines, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamProgress } from "./ndjson";

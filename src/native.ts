@@ -43,6 +43,29 @@ export interface NativeOutput {
   unsafeIntegers: number;
 }
 
+/** What a chunk of NDJSON did (jf_lines_result). */
+export interface LinesOutput extends NativeOutput {
+  /** Lines in the chunk, blank ones included. */
+  lines: number;
+  /** Lines flattened. */
+  documents: number;
+  /** Bad lines skipped or emitted. */
+  errors: number;
+  /** The first bad line's error (skip/emit modes), if any. */
+  firstError?: JsonFlatError;
+}
+
+/** NDJSON options of one chunk. */
+export interface LinesCall {
+  onError: "fail" | "skip" | "emit";
+  /** 0: whole lines; N: the Nth tab-separated field. */
+  column: number;
+  /** Number of the chunk's first line. */
+  firstLine: number;
+  /** Byte offset of the chunk in its file. */
+  baseOffset: number;
+}
+
 /** Live native allocations, for leak tests. */
 export interface AllocStats {
   liveBlocks: number;
@@ -64,6 +87,10 @@ export interface Native {
   unflattenBytes(input: Uint8Array, options: ResolvedOptions, flags?: NativeCallFlags): NativeBytes & NativeOutput;
   /** Unflattens `input` and returns the document as a string. */
   unflattenText(input: Uint8Array, options: ResolvedOptions, flags?: NativeCallFlags): { text: string } & NativeOutput;
+  /** Flattens a chunk of whole NDJSON lines; one output line per document. */
+  flattenLines(input: Uint8Array, options: ResolvedOptions, lines: LinesCall, flags?: NativeCallFlags): NativeBytes & LinesOutput;
+  /** Number of `\n` bytes in `input`. */
+  countNewlines(input: Uint8Array): number;
   /** Process-wide live allocation counters of the library. */
   allocStats(): AllocStats;
 }
@@ -111,6 +138,11 @@ const SYMBOLS = {
   jf_version: { args: [], returns: FFIType.cstring },
   jf_flatten: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_unflatten: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_flatten_lines: {
+    args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    returns: FFIType.ptr,
+  },
+  jf_count_newlines: { args: [FFIType.ptr, FFIType.usize], returns: FFIType.f64 },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
@@ -158,7 +190,10 @@ function open(): { path: string; symbols: Symbols } {
 const OPTIONS_SIZE = 64;
 const RESULT_SIZE = 288;
 const ERROR_AT = 32;
-const MESSAGE_AT = ERROR_AT + 24;
+const LINES_OPTIONS_SIZE = 32;
+const LINES_RESULT_SIZE = 304;
+const LINES_ERROR_AT = 48;
+const ON_ERROR_CODES = { fail: 0, skip: 1, emit: 2 } as const;
 const MESSAGE_SIZE = 232;
 const STYLE_CODES = { js: 0, pointer: 1, flat: 2 } as const;
 const FLAG_ARRAYS_LEAF = 1;
@@ -192,12 +227,12 @@ function u64(view: DataView, at: number): number {
   return view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
 }
 
-function readError(result: Uint8Array, view: DataView): JsonFlatError {
-  const code = (ERROR_CODES[view.getInt32(ERROR_AT, true)] ?? "INVALID_JSON") as ErrorCode;
-  const message = result.subarray(MESSAGE_AT, MESSAGE_AT + MESSAGE_SIZE);
+function readError(result: Uint8Array, view: DataView, at = ERROR_AT): JsonFlatError {
+  const code = (ERROR_CODES[view.getInt32(at, true)] ?? "INVALID_JSON") as ErrorCode;
+  const message = result.subarray(at + 24, at + 24 + MESSAGE_SIZE);
   const end = message.indexOf(0);
-  const line = view.getUint32(ERROR_AT + 4, true);
-  const position = line ? { offset: u64(view, ERROR_AT + 16), line, column: view.getUint32(ERROR_AT + 8, true) } : {};
+  const line = view.getUint32(at + 4, true);
+  const position = line ? { offset: u64(view, at + 16), line, column: view.getUint32(at + 8, true) } : {};
   return new JsonFlatError(code, decoder.decode(message.subarray(0, end < 0 ? MESSAGE_SIZE : end)), position);
 }
 
@@ -214,6 +249,40 @@ function bind(path: string, symbols: Symbols): Native {
   const view = new DataView(result.buffer);
   const stats = new BigUint64Array(new ArrayBuffer(24));
   const EMPTY = new Uint8Array(1);
+  const linesOptions = new Uint8Array(new ArrayBuffer(LINES_OPTIONS_SIZE));
+  const linesOptionsView = new DataView(linesOptions.buffer);
+  const linesResult = new Uint8Array(new ArrayBuffer(LINES_RESULT_SIZE));
+  const linesView = new DataView(linesResult.buffer);
+
+  function setU64(view: DataView, at: number, value: number): void {
+    view.setUint32(at, value % 2 ** 32, true);
+    view.setUint32(at + 4, Math.floor(value / 2 ** 32), true);
+  }
+
+  function flattenLines(input: Uint8Array, o: ResolvedOptions, lines: LinesCall, flags: NativeCallFlags = {}) {
+    encodeOptions(options, o, flags);
+    linesOptionsView.setUint32(0, ON_ERROR_CODES[lines.onError], true);
+    linesOptionsView.setUint32(4, lines.column, true);
+    setU64(linesOptionsView, 8, lines.firstLine);
+    setU64(linesOptionsView, 16, lines.baseOffset);
+    setU64(linesOptionsView, 24, 0);
+    const p = symbols.jf_flatten_lines(input.byteLength ? input : EMPTY, input.byteLength, options, linesOptions, linesResult);
+    if (!p) throw readError(linesResult, linesView, LINES_ERROR_AT);
+    const length = u64(linesView, 0);
+    const out: LinesOutput = {
+      lines: u64(linesView, 8),
+      documents: u64(linesView, 16),
+      errors: u64(linesView, 24),
+      leaves: u64(linesView, 32),
+      unsafeIntegers: u64(linesView, 40),
+    };
+    if (out.errors) out.firstError = readError(linesResult, linesView, LINES_ERROR_AT);
+    if (length === 0) {
+      symbols.jf_free(p);
+      return Object.assign(new Uint8Array(0), { dispose() {}, [Symbol.dispose]() {} }, out) as NativeBytes & LinesOutput;
+    }
+    return Object.assign(asBytes(p, length, out), out) as NativeBytes & LinesOutput;
+  }
 
   type Call = typeof symbols.jf_flatten;
   function call(fn: Call, input: Uint8Array, o: ResolvedOptions, flags: NativeCallFlags): [Pointer, number, NativeOutput] {
@@ -252,6 +321,8 @@ function bind(path: string, symbols: Symbols): Native {
     flattenText: (input, o, flags = {}) => asText(...call(symbols.jf_flatten, input, o, flags)),
     unflattenBytes: (input, o, flags = {}) => asBytes(...call(symbols.jf_unflatten, input, o, flags)),
     unflattenText: (input, o, flags = {}) => asText(...call(symbols.jf_unflatten, input, o, flags)),
+    flattenLines,
+    countNewlines: (input) => (input.byteLength ? symbols.jf_count_newlines(input, input.byteLength) : 0),
     allocStats: () => {
       symbols.jf_get_alloc_stats(stats);
       return { liveBlocks: Number(stats[0]), liveBytes: Number(stats[1]), totalBlocks: Number(stats[2]) };
