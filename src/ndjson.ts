@@ -46,6 +46,7 @@ export interface StreamProgress {
   lines: number;
   documents: number;
   errors: number;
+  leaves: number;
 }
 
 /** A byte range of a file: `[start, end)`. */
@@ -209,7 +210,7 @@ export async function* flattenStream(
   const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
   if (!Number.isInteger(chunk) || chunk < 1) throw new JsonFlatError("INVALID_OPTION", `chunkBytes must be ≥ 1, got ${chunk}`);
   const lines = new LineBuffer(chunk * 2);
-  const progress: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0 };
+  const progress: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
   let firstLine = lo.firstLine;
   let offset = lo.baseOffset + (typeof source === "string" ? (options.range?.start ?? 0) : 0);
   const reads = typeof source === "string" ? readFile(source, options.range, chunk, lines) : readStream(source, lines);
@@ -227,6 +228,7 @@ export async function* flattenStream(
     progress.lines += out.lines;
     progress.documents += out.documents;
     progress.errors += out.errors;
+    progress.leaves += out.leaves;
     lines.consume(whole.length);
     yield out;
   }

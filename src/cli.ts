@@ -1,0 +1,365 @@
+#!/usr/bin/env bun
+/**
+ * @module cli — `jsonflat` on the command line: files or stdin to stdout, any mode, NDJSON of any size.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { JsonFlatError } from "./errors";
+import { flattenBytes } from "./flatten";
+import { native } from "./native";
+import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "./ndjson";
+import type { FlattenOptions, UnflattenOptions } from "./options";
+import { createProgressBar } from "./progress";
+import { unflattenBytes } from "./unflatten";
+
+const VERSION = "0.1.0";
+
+/** Exit codes: documented in `--help`. */
+export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+
+const HELP = `jsonflat ${VERSION} — flatten JSON at native speed
+
+Usage:
+  jsonflat flatten   [FILE|-] [options]    flatten one document, or NDJSON with --ndjson
+  jsonflat unflatten [FILE|-] [options]    rebuild a document from its flattened object
+  jsonflat search    …                     not yet: search by path, key and value (coming with search/binding)
+  jsonflat schema    …                     not yet: type counts per grouped path (coming with search/binding)
+  jsonflat serve     …                     not yet: the HTTP server (coming with the HTTP front end)
+
+FILE is a path, or - (the default) for standard input. Output goes to standard output or -o FILE.
+
+Options:
+  -o, --output FILE        write here instead of standard output
+      --ndjson             one document per line (blank lines skipped); output one line per document
+      --mode leaf|grouped  leaf: path -> value (default); grouped: path with [] -> [values]
+      --style js|pointer|flat            path spelling (default js: a.b["c d"][0])
+  -d, --delimiter STR      separator for --style flat (default .)
+      --max-depth N        stop descending after N levels, keep the subtree whole
+      --arrays index|leaf  leaf keeps arrays whole (npm flat's safe mode)
+      --max-nesting N      reject deeper documents (default 10000)
+      --format object|entries           {"path":value} (default) or [["path",value]]
+      --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8
+NDJSON options:
+      --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
+      --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
+      --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
+      --workers N          flatten FILE in N coworkers (default 1: in this thread)
+      --chunk-bytes N      input bytes per native call (default 8388608)
+Other:
+      --summary            print counts and throughput to standard error
+      --progress / --no-progress        progress bar on standard error (default: when it is a terminal
+                           and the input is over 64 MB); NO_COLOR and FORCE_COLOR are respected
+  -h, --help               this text
+  -v, --version            the version
+
+Exit status: 0 success; 1 bad input (invalid JSON, conflicting paths, I/O); 2 usage error.
+Errors go to standard error as one line: jsonflat: FILE:LINE:COLUMN: CODE message
+
+Examples:
+  jsonflat flatten data.json
+  jsonflat flatten --style pointer --mode grouped data.json -o flat.json
+  curl -s https://example.org/api | jsonflat flatten -
+  jsonflat flatten --ndjson --column 5 --on-error skip ol_dump_editions.txt -o editions.ndjson
+  jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
+  jsonflat unflatten --style flat -d _ flat.json
+`;
+
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  ndjson: { type: "boolean" },
+  mode: { type: "string" },
+  style: { type: "string" },
+  delimiter: { type: "string", short: "d" },
+  "max-depth": { type: "string" },
+  arrays: { type: "string" },
+  "max-nesting": { type: "string" },
+  format: { type: "string" },
+  "replace-invalid-utf8": { type: "boolean" },
+  column: { type: "string" },
+  "on-error": { type: "string" },
+  range: { type: "string" },
+  workers: { type: "string" },
+  "chunk-bytes": { type: "string" },
+  summary: { type: "boolean" },
+  progress: { type: "boolean" },
+  "no-progress": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} satisfies ParseArgsConfig["options"];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+/** A usage mistake: reported with a hint and exit status 2. */
+class UsageError extends Error {}
+
+function whole(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || value.trim() === "") throw new UsageError(`--${name} expects a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+}
+
+function parseRange(value: string | undefined): ByteRange | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+):(\d+)$/.exec(value);
+  if (!match || Number(match[1]) > Number(match[2])) throw new UsageError(`--range expects A:B with A ≤ B, got "${value}"`);
+  return { start: Number(match[1]), end: Number(match[2]) };
+}
+
+function flattenOptions(v: Values): FlattenOptions & { format?: "object" | "entries" } {
+  return {
+    mode: oneOf("mode", v.mode, ["leaf", "grouped"] as const),
+    style: oneOf("style", v.style, ["js", "pointer", "flat"] as const),
+    delimiter: v.delimiter,
+    maxDepth: whole("max-depth", v["max-depth"], 1),
+    arrays: oneOf("arrays", v.arrays, ["index", "leaf"] as const),
+    maxNesting: whole("max-nesting", v["max-nesting"], 1),
+    format: oneOf("format", v.format, ["object", "entries"] as const),
+    replaceInvalidUtf8: v["replace-invalid-utf8"],
+  };
+}
+
+/*------------------------------------------------------------------------------
+ * Input and output
+ *----------------------------------------------------------------------------*/
+
+interface Output {
+  write(bytes: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+}
+
+function openOutput(path: string | undefined): Output {
+  const sink = path && path !== "-" ? Bun.file(path).writer() : Bun.stdout.writer();
+  return {
+    // Flushing before returning lets the caller free the chunk: the sink may hold it by reference until then.
+    async write(bytes) {
+      sink.write(bytes);
+      await sink.flush();
+    },
+    async end() {
+      await sink.end();
+    },
+  };
+}
+
+async function readAll(file: string): Promise<Uint8Array> {
+  return file === "-" ? new Uint8Array(await Bun.stdin.arrayBuffer()) : await Bun.file(file).bytes();
+}
+
+function inputSize(file: string): number {
+  return file === "-" ? 0 : Bun.file(file).size;
+}
+
+/*------------------------------------------------------------------------------
+ * Commands
+ *----------------------------------------------------------------------------*/
+
+interface Summary {
+  bytesIn: number;
+  documents: number;
+  leaves: number;
+  errors: number;
+}
+
+async function flattenDocument(file: string, v: Values, out: Output): Promise<Summary> {
+  const options = flattenOptions(v);
+  const input = await readAll(file);
+  const bytes = flattenBytes(input, options);
+  try {
+    await out.write(bytes);
+    await out.write(new Uint8Array([0x0a]));
+    return { bytesIn: input.byteLength, documents: 1, leaves: bytes.leaves, errors: 0 };
+  } finally {
+    bytes.dispose();
+  }
+}
+
+function showProgress(v: Values, total: number): boolean {
+  if (v["no-progress"]) return false;
+  if (v.progress) return true;
+  return Boolean(process.stderr.isTTY) && total > 64 << 20;
+}
+
+async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summary> {
+  const range = parseRange(v.range);
+  if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+  const workers = whole("workers", v.workers, 1) ?? 1;
+  if (workers > 1 && file === "-") throw new UsageError("--workers needs a FILE, not standard input");
+  const aligned = range ? await alignRange(file, range) : undefined;
+  const total = aligned ? aligned.end - aligned.start : inputSize(file);
+  const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
+  const options: StreamOptions & { range?: ByteRange } = {
+    ...flattenOptions(v),
+    column: whole("column", v.column, 1),
+    onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+    chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+    range: aligned,
+    onProgress: bar ? (p: StreamProgress) => bar.update(p.bytesRead) : undefined,
+  };
+  const source = file === "-" ? Bun.stdin.stream() : file;
+  const summary: Summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
+  const chunks = workers > 1 ? await parallelChunks(file, workers, options) : flattenStream(source, options);
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) {
+        const p = next.value as StreamProgress;
+        Object.assign(summary, { bytesIn: p.bytesRead, documents: p.documents, errors: p.errors, leaves: p.leaves });
+        break;
+      }
+      await out.write(next.value);
+    }
+  } finally {
+    bar?.done();
+  }
+  return summary;
+}
+
+/** The coworker pool's ordered chunks, loaded only when --workers asks for it. */
+async function parallelChunks(file: string, workers: number, options: StreamOptions & { range?: ByteRange }) {
+  const { flattenFileParallel } = await import("./coworker/parallel");
+  return flattenFileParallel(file, { ...options, workers }) as AsyncGenerator<Uint8Array, StreamProgress>;
+}
+
+async function unflattenCommand(file: string, v: Values, out: Output): Promise<Summary> {
+  const options: UnflattenOptions = {
+    style: oneOf("style", v.style, ["js", "pointer", "flat"] as const),
+    delimiter: v.delimiter,
+    maxNesting: whole("max-nesting", v["max-nesting"], 1),
+    replaceInvalidUtf8: v["replace-invalid-utf8"],
+  };
+  const input = await readAll(file);
+  const docs = v.ndjson ? splitLines(input) : [{ bytes: input, line: 0 }];
+  for (const { bytes, line } of docs) {
+    let result;
+    try {
+      result = unflattenBytes(bytes, options);
+    } catch (error) {
+      if (error instanceof JsonFlatError && line) throw relocate(error, line);
+      throw error;
+    }
+    await out.write(result);
+    await out.write(new Uint8Array([0x0a]));
+    result.dispose();
+  }
+  return { bytesIn: input.byteLength, documents: docs.length, leaves: 0, errors: 0 };
+}
+
+function splitLines(input: Uint8Array): { bytes: Uint8Array; line: number }[] {
+  const lines: { bytes: Uint8Array; line: number }[] = [];
+  let start = 0;
+  for (let line = 1; start < input.length; line++) {
+    const nl = input.indexOf(0x0a, start);
+    const end = nl < 0 ? input.length : nl;
+    const bytes = input.subarray(start, end > start && input[end - 1] === 0x0d ? end - 1 : end);
+    if (bytes.some((b) => b !== 0x20 && b !== 0x09)) lines.push({ bytes, line });
+    start = end + 1;
+  }
+  return lines;
+}
+
+function relocate(error: JsonFlatError, line: number): JsonFlatError {
+  return new JsonFlatError(error.code, error.message.replace(/ at line \d+/, ` at line ${line}`), {
+    offset: error.offset,
+    line,
+    column: error.column,
+  });
+}
+
+/*------------------------------------------------------------------------------
+ * Main
+ *----------------------------------------------------------------------------*/
+
+function report(error: unknown, file: string): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`jsonflat: ${error.message}\nTry 'jsonflat --help'.\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof JsonFlatError) {
+    if (error.code === "INVALID_OPTION") {
+      process.stderr.write(`jsonflat: ${error.message}\nTry 'jsonflat --help'.\n`);
+      return EXIT.usage;
+    }
+    const where = error.line ? `${file}:${error.line}:${error.column}` : file;
+    const message = error.message.replace(/ at line \d+, column \d+$/, "");
+    process.stderr.write(`jsonflat: ${where}: ${error.code} ${message}\n`);
+    return EXIT.badInput;
+  }
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === "EPIPE") return EXIT.ok; // the reader went away (`| head`): not our failure
+  if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EISDIR") {
+    process.stderr.write(`jsonflat: ${file}: IO ${e.message}\n`);
+    return EXIT.badInput;
+  }
+  throw error;
+}
+
+function printSummary(summary: Summary, ms: number): void {
+  const mbs = summary.bytesIn / 1e6 / Math.max(ms / 1000, 1e-9);
+  process.stderr.write(
+    `jsonflat: ${summary.documents.toLocaleString()} documents, ${summary.leaves.toLocaleString()} leaves, ` +
+      `${summary.errors.toLocaleString()} bad lines, ${(summary.bytesIn / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(2)} s ` +
+      `(${mbs.toFixed(0)} MB/s)\n`,
+  );
+}
+
+/**
+ * Runs the CLI with `argv` (without the runtime and script) and returns the exit status.
+ *
+ * @example
+ * process.exitCode = await main(["flatten", "data.json"]);
+ */
+export async function main(argv: string[]): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (error) {
+    return report(new UsageError((error as Error).message), "-");
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    process.stdout.write(`jsonflat ${VERSION} (native ${safeNativeVersion()})\n`);
+    return EXIT.ok;
+  }
+  const [command, file = "-", ...extra] = positionals;
+  try {
+    if (!command) throw new UsageError("missing command: flatten or unflatten");
+    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
+    if (["search", "schema", "serve"].includes(command)) {
+      throw new UsageError(`'${command}' is not available yet in this version (see --help)`);
+    }
+    if (command !== "flatten" && command !== "unflatten") throw new UsageError(`unknown command '${command}'`);
+    const out = openOutput(values.output);
+    const start = performance.now();
+    const summary =
+      command === "unflatten"
+        ? await unflattenCommand(file, values, out)
+        : values.ndjson
+          ? await flattenNdjson(file, values, out)
+          : await flattenDocument(file, values, out);
+    await out.end();
+    if (values.summary) printSummary(summary, performance.now() - start);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, file);
+  }
+}
+
+function safeNativeVersion(): string {
+  try {
+    return native().version();
+  } catch {
+    return "library not found";
+  }
+}
+
+if (import.meta.main) process.exitCode = await main(Bun.argv.slice(2));
