@@ -338,6 +338,10 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`'${command}' is not available yet in this version (see --help)`);
     }
     if (command !== "flatten" && command !== "unflatten") throw new UsageError(`unknown command '${command}'`);
+    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes"] as const).filter((k) => values[k] !== undefined);
+    if (command === "flatten" && !values.ndjson && ndjsonOnly.length) {
+      throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
+    }
     const out = openOutput(values.output);
     const start = performance.now();
     const summary =
