@@ -90,7 +90,10 @@ JF_API const char *jf_code_name(int32_t code);
 /** What a flatten call emits. */
 typedef enum jf_mode {
     JF_MODE_LEAF    = 0,  /* path -> value for every leaf (SPEC section 2) */
-    JF_MODE_GROUPED = 1   /* grouped path -> [values...] (SPEC section 3) */
+    JF_MODE_GROUPED = 1,  /* grouped path -> [values...] (SPEC section 3) */
+    JF_MODE_SCHEMA  = 2   /* grouped path -> {"key","count","docs","types"} (SPEC
+                             section 4); jf_flatten_lines merges every line of
+                             the chunk into one schema */
 } jf_mode;
 
 /** How a path is spelled (SPEC section 1). */
@@ -253,7 +256,9 @@ typedef struct jf_lines_result {
  *  lines:        NDJSON options; may be NULL for the defaults.
  *  result:       required.
  *
- *  Returns the output lines, each ending in `\n`, freed with jf_free; an
+ *  Returns the output lines, each ending in `\n` (schema mode: one line, the
+ *  schema of all the chunk's documents; error records are not emitted in
+ *  that mode, only counted), freed with jf_free; an
  *  empty chunk gives a valid zero-length block. A bad line never loses the
  *  good ones around it (skip/emit). Memory is bounded by the chunk and its
  *  largest line, not by the stream. Errors: the line's error in fail mode,

@@ -28,6 +28,8 @@ typedef struct flattener {
     size_t           depth; /* frames in use; the root container is depth 1 */
     size_t           stack_cap;
     uint64_t         leaves;
+    uint64_t         documents;  /* documents seen (schema mode counts `docs` with it) */
+    yyjson_val      *short_key;  /* the member name of the current leaf, NULL under an index */
     bool             too_deep;
 } flattener;
 
@@ -115,10 +117,106 @@ static void group_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
     f->leaves++;
 }
 
-static inline void leaf(flattener *f, yyjson_val *val, uint32_t depth) {
-    if (f->cfg->mode == JF_MODE_GROUPED) group_leaf(f, val, depth);
-    else emit_leaf(f, val, depth);
+static int schema_type(yyjson_val *val) {
+    switch (unsafe_yyjson_get_type(val)) {
+    case YYJSON_TYPE_STR: return JF_TYPE_STRING;
+    case YYJSON_TYPE_RAW: {
+        const char *raw = unsafe_yyjson_get_raw(val);
+        size_t n = unsafe_yyjson_get_len(val);
+        for (size_t i = 0; i < n; i++)
+            if (raw[i] == '.' || raw[i] == 'e' || raw[i] == 'E') return JF_TYPE_NUMBER;
+        return JF_TYPE_INTEGER;
+    }
+    case YYJSON_TYPE_BOOL: return JF_TYPE_BOOLEAN;
+    case YYJSON_TYPE_OBJ: return JF_TYPE_OBJECT;
+    case YYJSON_TYPE_ARR: return JF_TYPE_ARRAY;
+    default: return JF_TYPE_NULL;
+    }
 }
+
+static void schema_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    if (unsafe_yyjson_is_ctn(val) && depth > f->cfg->max_nesting) { /* a whole subtree counts as one value */
+        f->too_deep = true;
+        return;
+    }
+    jf_group *g = jf_groups_find(&f->groups, f->path.text.data, f->path.text.len);
+    if (!g) {
+        f->out->failed = true;
+        return;
+    }
+    if (g->count == 0 && f->short_key) {
+        jf_buf escaped;
+        jf_buf_init(&escaped, 0);
+        jf_escape(&escaped, (const uint8_t *)unsafe_yyjson_get_str(f->short_key), unsafe_yyjson_get_len(f->short_key),
+                  (f->cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0);
+        if (escaped.failed || !jf_groups_set_short_key(&f->groups, g, escaped.data, escaped.len)) f->out->failed = true;
+        jf_buf_release(&escaped);
+    }
+    g->count++;
+    g->types[schema_type(val)]++;
+    if (g->last_doc != f->documents) {
+        g->last_doc = f->documents;
+        g->docs++;
+    }
+    f->leaves++;
+}
+
+static inline void leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    switch (f->cfg->mode) {
+    case JF_MODE_GROUPED: group_leaf(f, val, depth); return;
+    case JF_MODE_SCHEMA: schema_leaf(f, val, depth); return;
+    default: emit_leaf(f, val, depth); return;
+    }
+}
+
+static const char *const schema_type_names[JF_TYPE_COUNT] = {
+    "string", "integer", "number", "boolean", "null", "object", "array",
+};
+
+/* {"path":{"key":"b","count":2,"docs":1,"types":{"integer":2}},...}, or the
+ * same as entries. */
+static void write_schema(flattener *f) {
+    jf_buf *out = f->out;
+    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    jf_buf_byte(out, entries ? '[' : '{');
+    for (size_t i = 0; i < f->groups.len && !out->failed; i++) {
+        jf_group *g = &f->groups.items[i];
+        const uint8_t *keys = f->groups.keys.data;
+        if (i) jf_buf_byte(out, ',');
+        if (entries) jf_buf_byte(out, '[');
+        jf_buf_byte(out, '"');
+        jf_buf_put(out, keys + g->key_off, g->key_len);
+        jf_buf_lit(out, "\"");
+        jf_buf_byte(out, entries ? ',' : ':');
+        jf_buf_lit(out, "{\"key\":");
+        if (g->short_off == SIZE_MAX) {
+            jf_buf_lit(out, "null");
+        } else {
+            jf_buf_byte(out, '"');
+            jf_buf_put(out, keys + g->short_off, g->short_len);
+            jf_buf_byte(out, '"');
+        }
+        jf_buf_lit(out, ",\"count\":");
+        jf_buf_u64(out, g->count);
+        jf_buf_lit(out, ",\"docs\":");
+        jf_buf_u64(out, g->docs);
+        jf_buf_lit(out, ",\"types\":{");
+        bool first = true;
+        for (int t = 0; t < JF_TYPE_COUNT; t++) {
+            if (!g->types[t]) continue;
+            if (!first) jf_buf_byte(out, ',');
+            first = false;
+            jf_buf_byte(out, '"');
+            jf_buf_put(out, schema_type_names[t], strlen(schema_type_names[t]));
+            jf_buf_lit(out, "\":");
+            jf_buf_u64(out, g->types[t]);
+        }
+        jf_buf_lit(out, "}}");
+        if (entries) jf_buf_byte(out, ']');
+    }
+    jf_buf_byte(out, entries ? ']' : '}');
+}
+
 
 /* Writes every group once the walk is done: {"k":[...]} or [["k",[...]]]. */
 static void write_groups(flattener *f) {
@@ -203,8 +301,10 @@ static void walk(flattener *f, yyjson_val *root) {
         yyjson_val *child = fr->next;
         if (fr->is_object) {
             jf_path_key(&f->path, child);
+            f->short_key = child;
             child++;
         } else {
+            f->short_key = NULL;
             jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
             fr->index++;
             increment_digits(fr);
@@ -240,6 +340,8 @@ struct jf_flattener {
     uint8_t  *pool;
     size_t    pool_size;
     bool      pooled;
+    yyjson_val **ends;  /* scratch for nests_deeper */
+    size_t    ends_cap;
 };
 
 jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
@@ -263,7 +365,13 @@ void jf_flattener_free(jf_flattener *fl) {
     jf_path_release(&fl->f.path);
     jf_value_writer_release(&fl->f.values);
     jf_free(fl->pool);
+    jf_free(fl->ends);
     jf_free(fl);
+}
+
+void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out) {
+    fl->f.out = out;
+    write_schema(&fl->f);
 }
 
 uint64_t jf_flattener_leaves(const jf_flattener *fl) { return fl->f.leaves; }
@@ -288,11 +396,44 @@ static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t l
     return doc;
 }
 
+/* Whether the document nests deeper than `max`, found without walking it:
+ * yyjson lays values out in document order and a container records where
+ * its subtree ends. Used where a walk must not start before it knows, since
+ * a schema cannot take back counts half added. */
+static bool nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *cap) {
+    yyjson_val *p = yyjson_doc_get_root(doc);
+    yyjson_val *end = unsafe_yyjson_get_next(p);
+    size_t depth = 0;
+    for (; p < end; p++) {
+        while (depth && (*ends)[depth - 1] == p) depth--;
+        if (!unsafe_yyjson_is_ctn(p)) continue;
+        if (depth + 1 > max) return true;
+        if (unsafe_yyjson_get_len(p) == 0) continue;
+        if (depth == *cap) {
+            size_t grown = *cap ? *cap * 2 : 64;
+            yyjson_val **more = jf_realloc(*ends, grown * sizeof(**ends));
+            if (!more) return true; /* cannot prove it shallow: refuse rather than guess */
+            *ends = more;
+            *cap = grown;
+        }
+        (*ends)[depth++] = unsafe_yyjson_get_next(p);
+    }
+    return false;
+}
+
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {
     flattener *f = &fl->f;
     yyjson_doc *doc = fl->pooled && length <= POOLED_PARSE_LIMIT ? parse_pooled(fl, input, length, err)
                                                    : jf_parse(input, length, &fl->cfg, err);
     if (!doc) return false;
+    bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
+    if (schema && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
+        nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
+        yyjson_doc_free(doc);
+        size_t at = jf_find_nesting_offset(input, length, fl->cfg.max_nesting);
+        jf_set_error(err, JF_NESTING_TOO_DEEP, input, length, at, "nesting deeper than %u levels", fl->cfg.max_nesting);
+        return false;
+    }
     size_t mark = out->len;
     f->out = out;
     f->depth = 0;
@@ -302,7 +443,9 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     f->leaves = 0; /* the separator logic counts leaves of this document */
     bool entries = fl->cfg.format == JF_FORMAT_ENTRIES;
     yyjson_val *root = yyjson_doc_get_root(doc);
-    jf_buf_byte(out, entries ? '[' : '{');
+    f->documents++;
+    f->short_key = NULL;
+    if (!schema) jf_buf_byte(out, entries ? '[' : '{');
     if (unsafe_yyjson_is_ctn(root) && unsafe_yyjson_get_len(root) > 0) walk(f, root);
     else leaf(f, root, 1); /* a scalar or empty root is the one leaf, at path "" */
     if (fl->cfg.mode == JF_MODE_GROUPED) {
@@ -310,7 +453,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
         jf_groups_release(&f->groups);
         jf_groups_init(&f->groups);
     }
-    jf_buf_byte(out, entries ? ']' : '}');
+    if (!schema) jf_buf_byte(out, entries ? ']' : '}');
     f->leaves += leaves_before;
     yyjson_doc_free(doc);
     if (f->too_deep) {
@@ -344,6 +487,7 @@ JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
     jf_buf_init(&out, length + length / 2 + 64);
     bool ok = fl && !out.failed &&
               jf_flatten_document(fl, input ? input : (const uint8_t *)"", length, &out, &result->error);
+    if (ok && cfg.mode == JF_MODE_SCHEMA) jf_flattener_write_schema(fl, &out);
     if (!fl || out.failed)
         jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while flattening %zu bytes", length);
     if (fl) {

@@ -76,10 +76,21 @@ jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len) {
     grp->key_off = g->keys.len;
     grp->key_len = key_len;
     grp->count = 0;
+    memset(grp->types, 0, sizeof(grp->types));
+    grp->docs = grp->last_doc = 0;
+    grp->short_off = SIZE_MAX;
+    grp->short_len = 0;
     jf_buf_init(&grp->values, 0);
     jf_buf_init(&grp->marks, 0);
     jf_buf_put(&g->keys, key, key_len);
     if (g->keys.failed) return NULL;
     g->slots[at] = (uint32_t)(++g->len);
     return grp;
+}
+
+bool jf_groups_set_short_key(jf_groups *g, jf_group *grp, const uint8_t *key, size_t len) {
+    grp->short_off = g->keys.len;
+    grp->short_len = len;
+    jf_buf_put(&g->keys, key, len);
+    return !g->keys.failed;
 }

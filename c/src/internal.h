@@ -143,6 +143,8 @@ void jf_flattener_free(jf_flattener *fl);
  * was and `err` holds a position relative to `input`. */
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err);
 uint64_t jf_flattener_leaves(const jf_flattener *fl);
+/* Schema mode: writes the schema of every document so far (SPEC section 4). */
+void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);
 
 #endif /* JF_INTERNAL_H */

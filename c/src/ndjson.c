@@ -79,7 +79,7 @@ static bool lines_options_valid(const jf_lines_options *o, jf_error *err) {
 
 /* Flattens one line; false only when the whole call must stop. */
 static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_options *o, uint64_t line_no,
-                     jf_buf *out, jf_lines_result *result) {
+                     bool schema, jf_buf *out, jf_lines_result *result) {
     const uint8_t *doc = line->start;
     size_t doc_len = line->len;
     jf_error err;
@@ -92,7 +92,7 @@ static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_opt
         ok = false;
     } else {
         ok = jf_flatten_document(fl, doc, doc_len, out, &err);
-        if (ok) jf_buf_byte(out, '\n');
+        if (ok && !schema) jf_buf_byte(out, '\n');
     }
     if (ok) {
         result->documents++;
@@ -108,7 +108,7 @@ static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_opt
         return false;
     }
     if (!result->errors++) result->error = err;
-    if (o->on_error == JF_ON_ERROR_EMIT) emit_error(out, &err, line_no);
+    if (o->on_error == JF_ON_ERROR_EMIT && !schema) emit_error(out, &err, line_no);
     return true;
 }
 
@@ -124,6 +124,7 @@ JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_o
         jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
         return NULL;
     }
+    bool schema = cfg.mode == JF_MODE_SCHEMA;
     jf_flattener *fl = jf_flattener_new(&cfg, true);
     jf_buf out;
     jf_buf_init(&out, length + length / 2 + 64);
@@ -135,10 +136,14 @@ JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_o
         size_t end = nl ? (size_t)(nl - input) : length;
         line_span line = { input + at, end - at, at };
         if (line.len && line.start[line.len - 1] == '\r') line.len--;
-        if (!is_blank(line.start, line.len)) ok = one_line(fl, &line, o, line_no, &out, result);
+        if (!is_blank(line.start, line.len)) ok = one_line(fl, &line, o, line_no, schema, &out, result);
         result->lines++;
         line_no++;
         at = nl ? end + 1 : length;
+    }
+    if (ok && schema) {
+        jf_flattener_write_schema(fl, &out);
+        jf_buf_byte(&out, '\n');
     }
     if (fl) {
         result->leaves = jf_flattener_leaves(fl);

@@ -8,7 +8,7 @@ void jf_path_init(jf_path *p, const jf_config *cfg) {
     jf_buf_init(&p->scratch, 0);
     jf_buf_init(&p->delimiter, 0);
     p->style = cfg->style;
-    p->grouped = cfg->mode == JF_MODE_GROUPED;
+    p->grouped = cfg->mode != JF_MODE_LEAF;
     p->replace_invalid = (cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0;
     if (cfg->style == JF_STYLE_FLAT)
         jf_escape(&p->delimiter, (const uint8_t *)cfg->delimiter, cfg->delimiter_len, true);
