@@ -196,6 +196,7 @@ const LINES_ERROR_AT = 48;
 const ON_ERROR_CODES = { fail: 0, skip: 1, emit: 2 } as const;
 const MESSAGE_SIZE = 232;
 const STYLE_CODES = { js: 0, pointer: 1, flat: 2 } as const;
+const MODE_CODES = { leaf: 0, grouped: 1, schema: 2 } as const;
 const FLAG_ARRAYS_LEAF = 1;
 const FLAG_REPLACE_INVALID_UTF8 = 2;
 const FLAG_BIGINT_AS_STRING = 4;
@@ -211,7 +212,7 @@ function encodeOptions(target: Uint8Array, o: ResolvedOptions, flags: NativeCall
   if (o.replaceInvalidUtf8) bits |= FLAG_REPLACE_INVALID_UTF8;
   if (flags.bigintAsString) bits |= FLAG_BIGINT_AS_STRING;
   if (flags.bigintMark) bits |= FLAG_BIGINT_MARK;
-  view.setUint32(0, o.mode === "grouped" ? 1 : 0, true);
+  view.setUint32(0, MODE_CODES[o.mode], true);
   view.setUint32(4, STYLE_CODES[o.style], true);
   view.setUint32(8, flags.format === "entries" ? 1 : 0, true);
   view.setUint32(12, bits, true);

@@ -6,8 +6,11 @@ import { JsonFlatError } from "./errors";
 /** How a path is spelled: `js` (`a.b["c d"][0]`), `pointer` (`/a/b/c d/0`) or `flat` (`a.b.c d.0`). */
 export type PathStyle = "js" | "pointer" | "flat";
 
-/** `leaf`: path → value for every leaf. `grouped`: grouped path (indexes as `[]`) → every value there. */
-export type FlattenMode = "leaf" | "grouped";
+/**
+ * `leaf`: path → value for every leaf. `grouped`: grouped path (indexes as `[]`) → every value there.
+ * `schema`: grouped path → type counts, documents and short key (SPEC section 4).
+ */
+export type FlattenMode = "leaf" | "grouped" | "schema";
 
 /** How integers beyond ±(2^53−1) come back in JS results: rounded `number`, exact `string`, or `bigint`. */
 export type BigIntMode = "number" | "string" | "bigint";
@@ -69,7 +72,7 @@ export const DEFAULT_MAX_NESTING = 10_000;
 export const MAX_DELIMITER_BYTES = 32;
 
 const STYLES: readonly PathStyle[] = ["js", "pointer", "flat"];
-const MODES: readonly FlattenMode[] = ["leaf", "grouped"];
+const MODES: readonly FlattenMode[] = ["leaf", "grouped", "schema"];
 const BIGINTS: readonly BigIntMode[] = ["number", "string", "bigint"];
 
 function invalid(message: string): never {
