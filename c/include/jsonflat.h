@@ -194,13 +194,18 @@ JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
  *
  *  input/length: a JSON object whose member names are paths in
  *                `options->style` and whose values are the leaves. Borrowed.
- *  options:      style, delimiter, max_nesting and the UTF-8 flag are read;
- *                may be NULL for the defaults.
+ *  options:      style, delimiter, max_nesting, JF_FLAG_REPLACE_INVALID_UTF8
+ *                and JF_FLAG_BIGINT_AS_STRING are read; may be NULL.
  *  result:       required.
  *
  *  Array indexes create arrays; indexes that are never given become null.
- *  A member whose value is an empty object or array may be extended by later
- *  paths. Returns a block of compact JSON, freed with `jf_free`.
+ *  In pointer and flat styles a segment of digits is an index only where it
+ *  continues an array ("0" starts one; an array made so takes indexes up to
+ *  one past its end, and turns back into an object with members "0", "1", ...
+ *  when a member name arrives); elsewhere it is a member name. A member whose
+ *  value is an empty object or array may be extended by later paths. The same
+ *  path given twice: the last value wins. Returns a block of compact JSON,
+ *  freed with `jf_free`.
  *
  *  Errors: JF_INVALID_JSON (malformed, or the root is not an object),
  *  JF_INVALID_PATH (a path that does not parse, or an index larger than the

@@ -59,9 +59,16 @@ void jf_set_error(jf_error *err, jf_code code, const uint8_t *input, size_t inpu
 }
 
 void jf_set_read_error(jf_error *err, const yyjson_read_err *yerr,
-                       const uint8_t *input, size_t input_len, size_t base_offset) {
+                       const uint8_t *input, size_t input_len, size_t base_offset, uint32_t max_nesting) {
     if (yerr->code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) {
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while parsing %zu bytes", input_len);
+        return;
+    }
+    /* Report faults in document order: a bracket beyond the limit comes first. */
+    size_t fault = base_offset + yerr->pos;
+    size_t deep = jf_find_nesting_offset(input, fault < input_len ? fault : input_len, max_nesting);
+    if (deep < fault && deep < input_len) {
+        jf_set_error(err, JF_NESTING_TOO_DEEP, input, input_len, deep, "nesting deeper than %u levels", max_nesting);
         return;
     }
     const char *what = yerr->msg ? yerr->msg : "invalid JSON";

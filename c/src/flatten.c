@@ -53,7 +53,7 @@ static inline bool copy_as_is(const flattener *f, yyjson_val *val, const uint8_t
     if (tag == YYJSON_TYPE_RAW) {
         if (f->cfg->flags & JF_FLAG_BIGINT_AS_STRING) return false;
         *quoted = false;
-    } else if (tag == (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) {
+    } else if (tag == (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC) && !(f->cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8)) {
         *quoted = true;
     } else {
         return false;
@@ -392,8 +392,12 @@ static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t l
     yyjson_alc_pool_init(&alc, fl->pool, fl->pool_size);
     yyjson_read_err yerr;
     yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), length - skip, flags, &alc, &yerr);
-    if (!doc) jf_set_read_error(err, &yerr, input, length, skip);
-    return doc;
+    if (doc) return doc;
+    /* yyjson's estimate is not an upper bound for every malformed input: let
+     * the general allocator decide between a real error and a real OOM. */
+    if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(input, length, &fl->cfg, err);
+    jf_set_read_error(err, &yerr, input, length, skip, fl->cfg.max_nesting);
+    return NULL;
 }
 
 /* Whether the document nests deeper than `max`, found without walking it:

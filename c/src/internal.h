@@ -49,7 +49,7 @@ static inline bool jf_buf_reserve(jf_buf *buf, size_t extra) {
     return jf_buf_reserve_slow(buf, extra);
 }
 static inline void jf_buf_put(jf_buf *buf, const void *src, size_t n) {
-    if (!jf_buf_reserve(buf, n)) return;
+    if (n == 0 || !jf_buf_reserve(buf, n)) return; /* n == 0: src may be NULL */
     memcpy(buf->data + buf->len, src, n);
     buf->len += n;
 }
@@ -78,9 +78,10 @@ void jf_set_error(jf_error *err, jf_code code, const uint8_t *input, size_t inpu
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
-/* Fills `err` from a yyjson read error. */
+/* Fills `err` from a yyjson read error; NESTING_TOO_DEEP instead when the
+ * text nests deeper than `max_nesting` before the parse error. */
 void jf_set_read_error(jf_error *err, const yyjson_read_err *yerr,
-                       const uint8_t *input, size_t input_len, size_t base_offset);
+                       const uint8_t *input, size_t input_len, size_t base_offset, uint32_t max_nesting);
 /* Offset of the first opening bracket nested deeper than `max_nesting`,
  * found by scanning the text (strings are skipped). */
 size_t jf_find_nesting_offset(const uint8_t *input, size_t len, uint32_t max_nesting);

@@ -47,6 +47,6 @@ yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_
      * casting away const never lets it write into the caller's bytes. */
     yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), len - skip, flags,
                                        &jf_yyjson_alc, &yerr);
-    if (!doc) jf_set_read_error(err, &yerr, input, len, skip);
+    if (!doc) jf_set_read_error(err, &yerr, input, len, skip, cfg->max_nesting);
     return doc;
 }

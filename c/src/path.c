@@ -89,7 +89,7 @@ static void flat_separator(jf_path *p) {
 void jf_path_key(jf_path *p, yyjson_val *key) {
     const uint8_t *s = (const uint8_t *)unsafe_yyjson_get_str(key);
     size_t n = unsafe_yyjson_get_len(key);
-    bool plain = unsafe_yyjson_get_subtype(key) == YYJSON_SUBTYPE_NOESC;
+    bool plain = unsafe_yyjson_get_subtype(key) == YYJSON_SUBTYPE_NOESC && !p->replace_invalid;
     switch (p->style) {
     case JF_STYLE_JS: js_key(p, s, n, plain); return;
     case JF_STYLE_POINTER: pointer_key(p, s, n, plain); return;

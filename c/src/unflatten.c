@@ -9,10 +9,13 @@
  *============================================================================*/
 #include "internal.h"
 
+#include <stdio.h>
+
 enum { NODE_UNSET, NODE_LEAF, NODE_OBJECT, NODE_ARRAY };
 
 typedef struct unode {
     uint8_t     kind;
+    bool        soft;     /* an array made from ambiguous digit segments: may still turn into an object */
     uint32_t    origin;   /* member index that created or last set the node */
     uint32_t    parent;
     uint32_t    first;    /* object: first child (node ids start at 1; 0 = none) */
@@ -301,7 +304,7 @@ static bool parse_path(unflattener *u, uint32_t member) {
     if (u->scratch.failed) return fail_memory(u);
     if (!ok) return fail_path(u, member, JF_INVALID_PATH, "invalid path");
     for (size_t i = 0; i < u->seg_len; i++)
-        if (u->segs[i].kind != SEG_KEY && u->segs[i].index > u->max_index)
+        if (u->segs[i].kind == SEG_INDEX && u->segs[i].index > u->max_index)
             return fail_path(u, member, JF_INVALID_PATH, "array index too large for the input size");
     if (u->seg_len > u->cfg->max_nesting)
         return fail_path(u, member, JF_NESTING_TOO_DEEP, "too many segments for the nesting limit");
@@ -351,32 +354,86 @@ static bool grow_slots(unflattener *u) {
     return true;
 }
 
-/* The member `key` of object `parent`, created (unset) if absent; 0 on OOM. */
-static uint32_t object_child(unflattener *u, uint32_t parent, const uint8_t *key, size_t n, uint32_t member) {
-    if ((u->keyed + 1) * 4 > u->slot_cap * 3 && !grow_slots(u)) return 0;
+static bool is_empty(yyjson_val *v, uint8_t type) {
+    return unsafe_yyjson_get_type(v) == type && unsafe_yyjson_get_len(v) == 0;
+}
+
+/* Links node `id` into object `parent` under `key`; false on OOM. */
+static bool attach_member(unflattener *u, uint32_t parent, uint32_t id, const uint8_t *key, size_t n) {
+    if ((u->keyed + 1) * 4 > u->slot_cap * 3 && !grow_slots(u)) return false;
     uint64_t h = key_hash(parent, key, n) | 1; /* never 0: 0 marks non-members */
     size_t at = (size_t)h & (u->slot_cap - 1);
-    while (u->slots[at]) {
-        unode *c = &u->nodes[u->slots[at]];
-        if (c->hash == h && c->parent == parent && c->key_len == n && memcmp(u->keys.data + c->key_off, key, n) == 0)
-            return u->slots[at];
-        at = (at + 1) & (u->slot_cap - 1);
-    }
-    uint32_t id = new_node(u, parent, member);
-    if (!id) return 0;
+    while (u->slots[at]) at = (at + 1) & (u->slot_cap - 1);
     unode *c = &u->nodes[id];
     c->hash = h;
+    c->parent = parent;
+    c->next = 0;
     c->key_off = u->keys.len;
     c->key_len = n;
     jf_buf_put(&u->keys, key, n);
-    if (u->keys.failed) return 0;
+    if (u->keys.failed) return false;
     u->slots[at] = id;
     u->keyed++;
     unode *p = &u->nodes[parent];
     if (p->last) u->nodes[p->last].next = id;
     else p->first = id;
     p->last = id;
+    return true;
+}
+
+/* The member `key` of object `parent`, created (unset) if absent; 0 on OOM. */
+static uint32_t object_child(unflattener *u, uint32_t parent, const uint8_t *key, size_t n, uint32_t member) {
+    if (u->slot_cap) {
+        uint64_t h = key_hash(parent, key, n) | 1;
+        size_t at = (size_t)h & (u->slot_cap - 1);
+        while (u->slots[at]) {
+            unode *c = &u->nodes[u->slots[at]];
+            if (c->hash == h && c->parent == parent && c->key_len == n &&
+                memcmp(u->keys.data + c->key_off, key, n) == 0)
+                return u->slots[at];
+            at = (at + 1) & (u->slot_cap - 1);
+        }
+    }
+    uint32_t id = new_node(u, parent, member);
+    if (!id || !attach_member(u, parent, id, key, n)) return 0;
     return id;
+}
+
+/* A soft array becomes the object it stood for: element i is member "i". */
+static bool array_to_object(unflattener *u, uint32_t id) {
+    unode *n = &u->nodes[id];
+    uint32_t *items = n->items;
+    size_t len = n->len;
+    n->items = NULL;
+    n->len = n->cap = 0;
+    n->kind = NODE_OBJECT;
+    n->soft = false;
+    n->first = n->last = 0;
+    bool ok = true;
+    for (size_t i = 0; i < len && ok; i++) {
+        if (!items[i]) continue;
+        char digits[24];
+        int dn = snprintf(digits, sizeof(digits), "%zu", i);
+        ok = attach_member(u, id, items[i], (const uint8_t *)digits, (size_t)dn);
+    }
+    jf_free(items);
+    return ok;
+}
+
+/* How an ambiguous digit segment (pointer and flat styles) reads where `cur`
+ * stands: as an index only where it continues an array ("0" starts one, and
+ * an array made this way takes indexes up to one past its end); otherwise as
+ * a member name. Flattened arrays always count from 0 without gaps, so they
+ * come back as arrays, and objects with digit names such as citm's
+ * "205705993" come back as objects. */
+static bool either_as_index(const unflattener *u, uint32_t cur, uint64_t index) {
+    const unode *n = &u->nodes[cur];
+    switch (n->kind) {
+    case NODE_ARRAY: return !n->soft || index <= n->len;
+    case NODE_OBJECT: return false;
+    case NODE_LEAF: return index == 0 && !is_empty(n->value, YYJSON_TYPE_OBJ);
+    default: return index == 0;
+    }
 }
 
 static uint32_t array_child(unflattener *u, uint32_t parent, uint64_t index, uint32_t member) {
@@ -397,10 +454,6 @@ static uint32_t array_child(unflattener *u, uint32_t parent, uint64_t index, uin
     uint32_t id = new_node(u, parent, member);
     if (id) u->nodes[parent].items[index] = id; /* new_node may have moved the nodes */
     return id;
-}
-
-static bool is_empty(yyjson_val *v, uint8_t type) {
-    return unsafe_yyjson_get_type(v) == type && unsafe_yyjson_get_len(v) == 0;
 }
 
 /* Gives `id` the container kind a segment needs, or reports a conflict. */
@@ -433,8 +486,12 @@ static bool apply_member(unflattener *u, uint32_t member, yyjson_val *value) {
     uint32_t cur = 1;
     for (size_t i = 0; i < u->seg_len; i++) {
         segment *sg = &u->segs[i];
-        bool as_key = sg->kind == SEG_KEY || (sg->kind == SEG_EITHER && u->nodes[cur].kind == NODE_OBJECT);
+        bool as_key = sg->kind == SEG_KEY || (sg->kind == SEG_EITHER && !either_as_index(u, cur, sg->index));
+        if (as_key && u->nodes[cur].kind == NODE_ARRAY && u->nodes[cur].soft && !array_to_object(u, cur))
+            return fail_memory(u);
+        bool was_unset = u->nodes[cur].kind != NODE_ARRAY;
         if (!make_container(u, cur, as_key ? NODE_OBJECT : NODE_ARRAY, member)) return false;
+        if (!as_key && was_unset) u->nodes[cur].soft = sg->kind == SEG_EITHER;
         uint32_t next = as_key ? object_child(u, cur, u->scratch.data + sg->key_off, sg->key_len, member)
                                : array_child(u, cur, sg->index, member);
         if (!next) return fail_memory(u);
@@ -454,7 +511,7 @@ typedef struct out_frame {
     bool     first;
 } out_frame;
 
-static bool write_tree(unflattener *u, jf_buf *out) {
+static bool write_tree(unflattener *u, jf_buf *out, uint64_t *unsafe_integers) {
     jf_value_writer w = { .out = out, .flags = u->cfg->flags, .max_nesting = u->cfg->max_nesting };
     bool replace = (u->cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0;
     out_frame *stack = NULL;
@@ -513,6 +570,7 @@ static bool write_tree(unflattener *u, jf_buf *out) {
     }
     jf_free(stack);
     jf_value_writer_release(&w);
+    *unsafe_integers = w.unsafe_integers;
     return ok;
 }
 
@@ -531,7 +589,7 @@ static void release(unflattener *u) {
     if (u->doc) yyjson_doc_free(u->doc);
 }
 
-static bool unflatten_doc(unflattener *u, jf_buf *out) {
+static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers) {
     yyjson_val *root = yyjson_doc_get_root(u->doc);
     if (!yyjson_is_obj(root)) {
         jf_set_error(u->err, JF_INVALID_JSON, NULL, 0, 0, "unflatten expects a JSON object of path: value members");
@@ -551,7 +609,7 @@ static bool unflatten_doc(unflattener *u, jf_buf *out) {
         if (!apply_member(u, (uint32_t)m, value)) return false;
         key = unsafe_yyjson_get_next(value);
     }
-    if (!write_tree(u, out)) {
+    if (!write_tree(u, out, unsafe_integers)) {
         size_t at = jf_find_nesting_offset(u->input, u->input_len, u->cfg->max_nesting);
         jf_set_error(u->err, JF_NESTING_TOO_DEEP, u->input, u->input_len, at,
                      "nesting deeper than %u levels", u->cfg->max_nesting);
@@ -579,7 +637,7 @@ JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
     u.doc = jf_parse(input, length, &cfg, &result->error);
     jf_buf out;
     jf_buf_init(&out, length + 64);
-    bool ok = u.doc && unflatten_doc(&u, &out);
+    bool ok = u.doc && unflatten_doc(&u, &out, &result->unsafe_integers);
     result->leaves = u.doc && yyjson_is_obj(yyjson_doc_get_root(u.doc)) ? yyjson_obj_size(yyjson_doc_get_root(u.doc)) : 0;
     release(&u);
     if (!ok) {

@@ -61,8 +61,10 @@ static inline void write_string(jf_value_writer *w, yyjson_val *val) {
     const uint8_t *s = (const uint8_t *)unsafe_yyjson_get_str(val);
     size_t n = unsafe_yyjson_get_len(val);
     jf_buf *out = w->out;
-    if (unsafe_yyjson_get_subtype(val) == YYJSON_SUBTYPE_NOESC) {
-        /* yyjson marks plain ASCII strings with no escapes: nothing to do. */
+    bool replace = (w->flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0;
+    if (unsafe_yyjson_get_subtype(val) == YYJSON_SUBTYPE_NOESC && !replace) {
+        /* yyjson marks strings that had no escapes: valid UTF-8 without
+         * quotes, backslashes or controls, so nothing to do. */
         if (!jf_buf_reserve(out, n + 2)) return;
         uint8_t *p = out->data + out->len;
         p[0] = '"';
@@ -72,7 +74,7 @@ static inline void write_string(jf_value_writer *w, yyjson_val *val) {
         return;
     }
     jf_buf_byte(out, '"');
-    jf_escape(out, s, n, (w->flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0);
+    jf_escape(out, s, n, replace);
     jf_buf_byte(out, '"');
 }
 
