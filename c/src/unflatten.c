@@ -207,8 +207,11 @@ static bool decode_json_string(unflattener *u, const uint8_t *s, size_t n, size_
     return false;
 }
 
+/* Flatten writes `.k` only for ASCII identifiers, but people also write
+ * `user.café`: on input, non-ASCII bytes count as identifier characters, as
+ * they may in JavaScript. */
 static inline bool ident_char(uint8_t c, bool first) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80 ||
            (!first && c >= '0' && c <= '9');
 }
 

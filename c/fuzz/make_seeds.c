@@ -1,0 +1,160 @@
+/*==============================================================================
+ * make_seeds.c — writes the seed corpora of the fuzz targets (used by
+ * scripts/fuzz.sh; the seeds live under build/, never in the repository).
+ *
+ *   make_seeds SEED_DIR FILE...
+ *
+ * writes SEED_DIR/fuzz_flatten, SEED_DIR/fuzz_unflatten and
+ * SEED_DIR/fuzz_flatten_lines (the directories must exist).
+ *
+ * FILE ending in .txt is read as Open Library TSV (column 5, the first 20
+ * lines); a file larger than 8 KiB is cut into small slices: subtrees whose
+ * compact text is 32 B to 4 KiB, up to 40 per file, spread over the file;
+ * anything else is one seed as it is. Every document becomes a fuzz_flatten
+ * seed (with a 4-byte option header, three option sets per document), and,
+ * when it parses, its js/pointer/flat flattening becomes a fuzz_unflatten
+ * seed (2-byte header). fuzz_flatten_lines gets chunks of 8 documents and
+ * the first 20 lines of each TSV file (column 5), with a 5-byte header.
+ *============================================================================*/
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonflat.h"
+#include "yyjson.h"
+
+static unsigned long seq;
+static char fdir[4096], udir[4096], ldir[4096];
+
+/* Pending chunk for fuzz_flatten_lines. */
+static char chunk[1 << 16];
+static size_t chunk_len, chunk_docs;
+
+static void put(const char *dir, const uint8_t *hdr, size_t hlen, const void *doc, size_t len) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/seed-%06lu", dir, seq++);
+    FILE *f = fopen(path, "wb");
+    if (!f) { perror(path); exit(1); }
+    fwrite(hdr, 1, hlen, f);
+    fwrite(doc, 1, len, f);
+    fclose(f);
+}
+
+static void flush_chunk(void) {
+    static const uint8_t h[5] = { 0, 0, 0, 3 /* skip */, 0 };
+    if (chunk_docs) put(ldir, h, 5, chunk, chunk_len);
+    chunk_len = chunk_docs = 0;
+}
+
+static void seed_doc(const uint8_t *doc, size_t len) {
+    if (len < 2048) {
+        if (chunk_len + len + 1 > sizeof chunk) flush_chunk();
+        memcpy(chunk + chunk_len, doc, len);
+        chunk_len += len;
+        chunk[chunk_len++] = '\n';
+        if (++chunk_docs == 8) flush_chunk();
+    }
+    /* fuzz_flatten headers: defaults; grouped pointer entries with big
+     * integer marks; flat with "::" and max_depth 2 and arrays-leaf. */
+    static const uint8_t hdrs[][4] = {
+        { 0x00, 0x00, 0x00, 0x00 },
+        { 0x01 | (1u << 1) | (1u << 3) | ((JF_FLAG_BIGINT_AS_STRING | JF_FLAG_BIGINT_MARK) << 4), 0x00, 0x00, 0x00 },
+        { (2u << 1) | (JF_FLAG_ARRAYS_LEAF << 4), 0x09, 0x02, 0x05 },
+    };
+    size_t pick = (seq % 3);
+    put(fdir, hdrs[0], 4, doc, len);
+    if (pick) put(fdir, hdrs[pick], 4, doc, len);
+
+    for (uint32_t style = 0; style < 3; style++) {
+        jf_options o;
+        memset(&o, 0, sizeof o);
+        o.style = style;
+        jf_result r;
+        uint8_t *out = jf_flatten(doc, len, &o, &r);
+        if (!out) return;
+        uint8_t h[2] = { (uint8_t)style, 0 };
+        put(udir, h, 2, out, (size_t)r.length);
+        jf_free(out);
+    }
+}
+
+/* Subtrees of a big document, compact, 32 B .. 4 KiB, evenly sampled. */
+static void slices(const uint8_t *buf, size_t len) {
+    yyjson_doc *d = yyjson_read_opts((char *)buf, len, YYJSON_READ_NUMBER_AS_RAW, NULL, NULL);
+    if (!d) {
+        /* Not JSON: plain byte slices. */
+        for (size_t off = 0; off < len && off < 40 * 4096; off += 4096)
+            seed_doc(buf + off, len - off < 2048 ? len - off : 2048);
+        return;
+    }
+    yyjson_val *vals = yyjson_doc_get_root(d);
+    size_t n = yyjson_doc_get_val_count(d);
+    size_t step = n / 400 + 1, taken = 0;
+    for (size_t i = 0; i < n && taken < 40; i += step) {
+        yyjson_val *v = &vals[i];
+        if (!yyjson_is_ctn(v)) continue;
+        size_t wl;
+        char *w = yyjson_val_write(v, 0, &wl);
+        if (w && wl >= 32 && wl <= 4096) { seed_doc((const uint8_t *)w, wl); taken++; }
+        free(w);
+    }
+    yyjson_doc_free(d);
+}
+
+static void tsv(const uint8_t *buf, size_t len) {
+    size_t pos = 0, lines = 0;
+    while (pos < len && lines < 20) {
+        size_t end = pos;
+        while (end < len && buf[end] != '\n') end++;
+        size_t col = pos;
+        int tabs = 0;
+        while (col < end && tabs < 4) if (buf[col++] == '\t') tabs++;
+        if (tabs == 4) seed_doc(buf + col, end - col);
+        lines++;
+        pos = end + 1;
+    }
+    static const uint8_t h[5] = { 0, 0, 0, 3 | (5u << 2), 0 };
+    put(ldir, h, 5, buf, pos < len ? pos : len);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: %s SEED_DIR FILE...\n", argv[0]); return 2; }
+    snprintf(fdir, sizeof fdir, "%s/fuzz_flatten", argv[1]);
+    snprintf(udir, sizeof udir, "%s/fuzz_unflatten", argv[1]);
+    snprintf(ldir, sizeof ldir, "%s/fuzz_flatten_lines", argv[1]);
+    for (int i = 2; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) { perror(argv[i]); continue; }
+        fseek(f, 0, SEEK_END);
+        long sz = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        uint8_t *buf = malloc((size_t)sz + 1);
+        size_t len = fread(buf, 1, (size_t)sz, f);
+        fclose(f);
+        size_t nl = strlen(argv[i]);
+        if (nl > 4 && strcmp(argv[i] + nl - 4, ".txt") == 0) tsv(buf, len);
+        else if (len > 8192) slices(buf, len);
+        else seed_doc(buf, len);
+        free(buf);
+    }
+    /* A few hand-made unflatten seeds: conflicts, brackets, escapes. */
+    static const char *extra[] = {
+        "{\"a\":1,\"a.b\":2}", "{\"a[2]\":1,\"a[0].b\":[1,{}]}", "{\"[\\\"x\\\\\\\"y\\\"][0]\":null}",
+        "{\"/a~1b/~0/0\":1,\"/a~1b/~0/1\":{}}", "{\"\":{},\"a\":1}", "{\"a\":[],\"a[1]\":1}",
+        "{\"a[1024]\":1}", "{\"__proto__.x\":1}", NULL };
+    for (int i = 0; extra[i]; i++) {
+        for (uint8_t s = 0; s < 3; s++) { uint8_t h[2] = { s, 0 }; put(udir, h, 2, extra[i], strlen(extra[i])); }
+    }
+    flush_chunk();
+    static const char *lines_extra[] = {
+        "{\"a\":1}\r\n\n  \n[1,2]\n{bad\n\"\\u0000\"", "t\tk\t1\td\t{\"x\":[1]}\nshort\tline\n", NULL };
+    for (int i = 0; lines_extra[i]; i++) {
+        for (uint8_t m = 0; m < 4; m++) {
+            uint8_t h[5] = { 0, 0, 0, (uint8_t)(m | (i == 1 ? 5u << 2 : 0)), 0 };
+            put(ldir, h, 5, lines_extra[i], strlen(lines_extra[i]));
+        }
+    }
+    printf("%lu seeds written\n", seq);
+    return 0;
+}
