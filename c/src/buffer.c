@@ -37,7 +37,7 @@ bool jf_buf_reserve_slow(jf_buf *buf, size_t extra) {
     return true;
 }
 
-uint8_t *jf_buf_take(jf_buf *buf, size_t *len) {
+uint8_t *jf_buf_take(jf_buf *buf, uint64_t *len) {
     uint8_t *data = buf->data;
     *len = buf->len;
     buf->data = NULL;
@@ -134,7 +134,7 @@ static size_t invalid_run(const uint8_t *s, size_t n) {
 
 void jf_escape(jf_buf *buf, const uint8_t *s, size_t n, bool replace_invalid) {
     size_t start = 0, i = 0;
-    if (!jf_buf_reserve(buf, n)) return;
+    if (n == 0 || !jf_buf_reserve(buf, n)) return; /* n == 0: s may be NULL */
     while (i < n) {
         uint8_t cls = escape_class[s[i]];
         if (JF_LIKELY(cls == 0) || (cls == 2 && !replace_invalid)) {

@@ -22,7 +22,7 @@ static uint64_t hash_bytes(const uint8_t *s, size_t n) {
 
 void jf_groups_init(jf_groups *g) {
     memset(g, 0, sizeof(*g));
-    jf_buf_init(&g->keys, 0);
+    jf_buf_init(&g->keys, 64); /* never NULL: empty keys point into it */
 }
 
 void jf_groups_release(jf_groups *g) {

@@ -42,7 +42,7 @@ void jf_buf_release(jf_buf *buf);
 /* Makes room for `extra` more bytes; false if the buffer failed. */
 bool jf_buf_reserve_slow(jf_buf *buf, size_t extra);
 /* Hands the bytes to the caller (who frees them with jf_free). */
-uint8_t *jf_buf_take(jf_buf *buf, size_t *len);
+uint8_t *jf_buf_take(jf_buf *buf, uint64_t *len);
 
 static inline bool jf_buf_reserve(jf_buf *buf, size_t extra) {
     if (JF_LIKELY(buf->cap - buf->len >= extra)) return true;

@@ -635,7 +635,7 @@ JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
     if (!input) input = (const uint8_t *)"";
     unflattener u = { .cfg = &cfg, .input = input, .input_len = length, .err = &result->error };
     u.max_index = length > 1024 ? length : 1024;
-    jf_buf_init(&u.keys, 0);
+    jf_buf_init(&u.keys, 64); /* never NULL: empty keys point into it */
     jf_buf_init(&u.scratch, 64);
     u.doc = jf_parse(input, length, &cfg, &result->error);
     jf_buf out;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The project's test command (README, CI): set up, build every target, check the libraries,
+# run the native tests, run the Bun tests. After setup, every stage runs even when an earlier
+# one failed, so one run reports everything; the exit status is non-zero if any stage failed.
+# usage: bash scripts/test.sh [extra arguments for `bun test`]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+ZIG=.tools/zig/ziglang/zig
+BUN=node_modules/.bin/bun
+START=$SECONDS
+names=()
+results=()
+
+stage() { # name command...
+  local name="$1" t0=$SECONDS status
+  shift
+  printf '\n=== %s: %s\n' "$name" "$*"
+  if "$@"; then status=pass; else status="FAIL (exit $?)"; fi
+  names+=("$name")
+  results+=("$(printf '%-14s %4ss' "$status" "$((SECONDS - t0))")")
+  [[ $status == pass ]]
+}
+
+summary() {
+  local failed=0 i
+  printf '\n=== summary (%ss)\n' "$((SECONDS - START))"
+  for i in "${!names[@]}"; do
+    printf '  %-16s %s\n' "${names[$i]}" "${results[$i]}"
+    [[ ${results[$i]} == FAIL* ]] && failed=1
+  done
+  if [[ $failed == 0 ]]; then echo "=== all stages passed"; else echo "=== FAILED"; fi
+  return $failed
+}
+
+# Nothing else can run without the toolchain and sources.
+if ! stage setup bash scripts/setup.sh; then
+  summary || true
+  exit 1
+fi
+
+stage build-all "$ZIG" build -Dall || true
+stage check-lib bash scripts/check-lib.sh || true
+
+if [[ -f scripts/ctest.sh ]]; then
+  stage native-tests bash scripts/ctest.sh || true
+else
+  stage native-tests "$ZIG" build test || true
+fi
+
+# A short fuzz smoke on every run; the long runs are a documented manual command (scripts/fuzz.sh 1800).
+stage fuzz-smoke bash scripts/fuzz.sh "${JSONFLAT_FUZZ_SECONDS:-30}" || true
+
+stage bun-test "$BUN" test "$@" || true
+
+summary
