@@ -2,9 +2,16 @@
  * @module flatten — flatten one JSON document into paths and values through the native core.
  */
 import { toBytes, type JsonInput } from "./input";
-import { native, type NativeBytes, type NativeOutput } from "./native";
-import { resolveOptions, type FlattenOptions } from "./options";
+import { native, type NativeBytes, type NativeCallFlags, type NativeOutput } from "./native";
+import { resolveFormat, resolveOptions, type FlattenOptions } from "./options";
 import { markedEntries, objectFromEntries } from "./results";
+
+// Shared flag objects: the native layer skips re-encoding its options struct when they repeat.
+const PLAIN: NativeCallFlags = Object.freeze({});
+const EXACT: NativeCallFlags = Object.freeze({ bigintAsString: true });
+const ENTRIES: NativeCallFlags = Object.freeze({ format: "entries" });
+const EXACT_ENTRIES: NativeCallFlags = Object.freeze({ format: "entries", bigintAsString: true });
+const MARKED_ENTRIES: NativeCallFlags = Object.freeze({ format: "entries", bigintAsString: true, bigintMark: true });
 
 /**
  * Flattens a JSON document into one object of `path: value` (leaf mode) or `groupedPath: [values]`
@@ -17,12 +24,10 @@ import { markedEntries, objectFromEntries } from "./results";
 export function flatten(input: JsonInput, options?: FlattenOptions): Record<string, unknown> {
   const o = resolveOptions(options);
   const bytes = toBytes(input);
-  const bigintAsString = o.bigint !== "number";
-  const first = native().flattenText(bytes, o, { bigintAsString });
+  const first = native().flattenText(bytes, o, o.bigint === "number" ? PLAIN : EXACT);
   if (o.bigint !== "bigint" || first.unsafeIntegers === 0) return JSON.parse(first.text);
   // Rare: exact big integers wanted and present; ask again for entries that mark which values they are.
-  const marked = native().flattenText(bytes, o, { format: "entries", bigintAsString, bigintMark: true });
-  return objectFromEntries(markedEntries(marked.text));
+  return objectFromEntries(markedEntries(native().flattenText(bytes, o, MARKED_ENTRIES).text));
 }
 
 /**
@@ -33,9 +38,9 @@ export function flatten(input: JsonInput, options?: FlattenOptions): Record<stri
  */
 export function flattenEntries(input: JsonInput, options?: FlattenOptions): [string, unknown][] {
   const o = resolveOptions(options);
-  const bigintMark = o.bigint === "bigint";
-  const out = native().flattenText(toBytes(input), o, { format: "entries", bigintAsString: o.bigint !== "number", bigintMark });
-  return bigintMark && out.unsafeIntegers > 0 ? markedEntries(out.text) : JSON.parse(out.text);
+  const flags = o.bigint === "bigint" ? MARKED_ENTRIES : o.bigint === "string" ? EXACT_ENTRIES : ENTRIES;
+  const out = native().flattenText(toBytes(input), o, flags);
+  return flags === MARKED_ENTRIES && out.unsafeIntegers > 0 ? markedEntries(out.text) : JSON.parse(out.text);
 }
 
 /**
@@ -52,5 +57,7 @@ export function flattenBytes(
   options?: FlattenOptions & { format?: "object" | "entries" },
 ): NativeBytes & NativeOutput {
   const o = resolveOptions(options);
-  return native().flattenBytes(toBytes(input), o, { format: options?.format, bigintAsString: o.bigint === "string" });
+  const exact = o.bigint === "string";
+  const flags = resolveFormat(options?.format) === "entries" ? (exact ? EXACT_ENTRIES : ENTRIES) : exact ? EXACT : PLAIN;
+  return native().flattenBytes(toBytes(input), o, flags);
 }

@@ -204,9 +204,10 @@ const FLAG_BIGINT_MARK = 8;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const SMALL_TEXT = 256;
+const NO_FLAGS: NativeCallFlags = Object.freeze({});
 
-function encodeOptions(target: Uint8Array, o: ResolvedOptions, flags: NativeCallFlags): void {
-  const view = new DataView(target.buffer, target.byteOffset, OPTIONS_SIZE);
+function encodeOptions(target: Uint8Array, view: DataView, o: ResolvedOptions, flags: NativeCallFlags): void {
   let bits = 0;
   if (o.arraysLeaf) bits |= FLAG_ARRAYS_LEAF;
   if (o.replaceInvalidUtf8) bits |= FLAG_REPLACE_INVALID_UTF8;
@@ -238,6 +239,34 @@ function readError(result: Uint8Array, view: DataView, at = ERROR_AT): JsonFlatE
 }
 
 /*------------------------------------------------------------------------------
+ * Result bytes
+ *----------------------------------------------------------------------------*/
+
+const SMALL_BYTES = 4096;
+
+/** A view of native memory; the deallocator runs when the buffer is collected or on `dispose()`. */
+class NativeView extends Uint8Array implements NativeBytes, NativeOutput {
+  leaves = 0;
+  unsafeIntegers = 0;
+  /** Frees the native block now; the view becomes empty. Idempotent. */
+  dispose(): void {
+    // transfer(0) detaches the buffer and runs the deallocator now.
+    if (!this.buffer.detached) this.buffer.transfer(0);
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/** A small result already copied into JS memory: nothing to free. */
+class CopiedBytes extends Uint8Array implements NativeBytes, NativeOutput {
+  leaves = 0;
+  unsafeIntegers = 0;
+  dispose(): void {}
+  [Symbol.dispose](): void {}
+}
+
+/*------------------------------------------------------------------------------
  * The singleton
  *----------------------------------------------------------------------------*/
 
@@ -246,6 +275,7 @@ function bind(path: string, symbols: Symbols): Native {
   // Scratch structs backed by their own ArrayBuffers and passed as typed arrays on every call (never a
   // cached ptr()), so the JIT cannot move them under the C code's feet.
   const options = new Uint8Array(new ArrayBuffer(OPTIONS_SIZE));
+  const optionsView = new DataView(options.buffer);
   const result = new Uint8Array(new ArrayBuffer(RESULT_SIZE));
   const view = new DataView(result.buffer);
   const stats = new BigUint64Array(new ArrayBuffer(24));
@@ -260,8 +290,8 @@ function bind(path: string, symbols: Symbols): Native {
     view.setUint32(at + 4, Math.floor(value / 2 ** 32), true);
   }
 
-  function flattenLines(input: Uint8Array, o: ResolvedOptions, lines: LinesCall, flags: NativeCallFlags = {}) {
-    encodeOptions(options, o, flags);
+  function flattenLines(input: Uint8Array, o: ResolvedOptions, lines: LinesCall, flags: NativeCallFlags = NO_FLAGS) {
+    encode(o, flags);
     linesOptionsView.setUint32(0, ON_ERROR_CODES[lines.onError], true);
     linesOptionsView.setUint32(4, lines.column, true);
     setU64(linesOptionsView, 8, lines.firstLine);
@@ -278,30 +308,38 @@ function bind(path: string, symbols: Symbols): Native {
       unsafeIntegers: u64(linesView, 40),
     };
     if (out.errors) out.firstError = readError(linesResult, linesView, LINES_ERROR_AT);
-    if (length === 0) {
-      symbols.jf_free(p);
-      return Object.assign(new Uint8Array(0), { dispose() {}, [Symbol.dispose]() {} }, out) as NativeBytes & LinesOutput;
-    }
     return Object.assign(asBytes(p, length, out), out) as NativeBytes & LinesOutput;
   }
 
   type Call = typeof symbols.jf_flatten;
+  // The options struct is re-encoded only when the options or flags differ from the last call's.
+  let encodedFor: ResolvedOptions | undefined;
+  let encodedFlags: NativeCallFlags | undefined;
+  function encode(o: ResolvedOptions, flags: NativeCallFlags): void {
+    if (o === encodedFor && flags === encodedFlags) return;
+    encodeOptions(options, optionsView, o, flags);
+    encodedFor = o;
+    encodedFlags = flags;
+  }
+
   function call(fn: Call, input: Uint8Array, o: ResolvedOptions, flags: NativeCallFlags): [Pointer, number, NativeOutput] {
-    encodeOptions(options, o, flags);
+    encode(o, flags);
     const p = fn(input.byteLength ? input : EMPTY, input.byteLength, options, result);
     if (!p) throw readError(result, view);
     return [p, u64(view, 0), { leaves: u64(view, 8), unsafeIntegers: u64(view, 16) }];
   }
 
   function asBytes(p: Pointer, length: number, out: NativeOutput): NativeBytes & NativeOutput {
-    const buffer = toArrayBuffer(p, 0, length, deallocator as unknown as number);
-    const bytes = new Uint8Array(buffer) as NativeBytes & NativeOutput;
-    // transfer(0) detaches the buffer and runs the deallocator now; the detached view then has length 0.
-    const dispose = () => {
-      if (!buffer.detached) buffer.transfer(0);
-    };
-    bytes.dispose = dispose;
-    bytes[Symbol.dispose] = dispose;
+    // Small results are copied out and freed at once: cheaper than a finalizer, and the GC sees their size.
+    if (length <= SMALL_BYTES) {
+      const bytes = new CopiedBytes(length);
+      bytes.set(new Uint8Array(toArrayBuffer(p, 0, length)));
+      symbols.jf_free(p);
+      bytes.leaves = out.leaves;
+      bytes.unsafeIntegers = out.unsafeIntegers;
+      return bytes;
+    }
+    const bytes = new NativeView(toArrayBuffer(p, 0, length, deallocator as unknown as number));
     bytes.leaves = out.leaves;
     bytes.unsafeIntegers = out.unsafeIntegers;
     return bytes;
@@ -309,7 +347,9 @@ function bind(path: string, symbols: Symbols): Native {
 
   function asText(p: Pointer, length: number, out: NativeOutput): { text: string } & NativeOutput {
     try {
-      return { text: length ? String(new CString(p, 0, length)) : "", ...out };
+      // CString is cheapest for a few bytes; TextDecoder is far faster once there is more than a line.
+      const text = length <= SMALL_TEXT ? String(new CString(p, 0, length)) : decoder.decode(new Uint8Array(toArrayBuffer(p, 0, length)));
+      return { text, leaves: out.leaves, unsafeIntegers: out.unsafeIntegers };
     } finally {
       symbols.jf_free(p);
     }
@@ -318,10 +358,10 @@ function bind(path: string, symbols: Symbols): Native {
   return {
     path,
     version: () => String(symbols.jf_version()),
-    flattenBytes: (input, o, flags = {}) => asBytes(...call(symbols.jf_flatten, input, o, flags)),
-    flattenText: (input, o, flags = {}) => asText(...call(symbols.jf_flatten, input, o, flags)),
-    unflattenBytes: (input, o, flags = {}) => asBytes(...call(symbols.jf_unflatten, input, o, flags)),
-    unflattenText: (input, o, flags = {}) => asText(...call(symbols.jf_unflatten, input, o, flags)),
+    flattenBytes: (input, o, flags = NO_FLAGS) => asBytes(...call(symbols.jf_flatten, input, o, flags)),
+    flattenText: (input, o, flags = NO_FLAGS) => asText(...call(symbols.jf_flatten, input, o, flags)),
+    unflattenBytes: (input, o, flags = NO_FLAGS) => asBytes(...call(symbols.jf_unflatten, input, o, flags)),
+    unflattenText: (input, o, flags = NO_FLAGS) => asText(...call(symbols.jf_unflatten, input, o, flags)),
     flattenLines,
     countNewlines: (input) => (input.byteLength ? symbols.jf_count_newlines(input, input.byteLength) : 0),
     allocStats: () => {

@@ -6,7 +6,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { JsonFlatError } from "./errors";
 import { toBytes } from "./input";
 import { native, type LinesOutput, type NativeBytes } from "./native";
-import { resolveOptions, type FlattenOptions } from "./options";
+import { resolveFormat, resolveOptions, type FlattenOptions } from "./options";
 
 /** What to do with a bad line: stop (`fail`), leave it out (`skip`), or write an error record (`emit`). */
 export type OnError = "fail" | "skip" | "emit";
@@ -63,6 +63,7 @@ function lineOptions(o: NdjsonOptions) {
   if (!Number.isInteger(column) || column < 0) throw new JsonFlatError("INVALID_OPTION", `column must be a whole number ≥ 0, got ${column}`);
   const onError = o.onError ?? "fail";
   if (!["fail", "skip", "emit"].includes(onError)) throw new JsonFlatError("INVALID_OPTION", `onError must be fail, skip or emit, got ${onError}`);
+  resolveFormat(o.format);
   return { onError, column, firstLine: o.firstLine ?? 1, baseOffset: o.baseOffset ?? 0 };
 }
 

@@ -71,6 +71,7 @@ export const DEFAULT_MAX_NESTING = 10_000;
 /** Largest delimiter, in UTF-8 bytes. */
 export const MAX_DELIMITER_BYTES = 32;
 
+const encoder = new TextEncoder();
 const STYLES: readonly PathStyle[] = ["js", "pointer", "flat"];
 const MODES: readonly FlattenMode[] = ["leaf", "grouped", "schema"];
 const BIGINTS: readonly BigIntMode[] = ["number", "string", "bigint"];
@@ -97,11 +98,12 @@ function count(name: string, value: unknown, fallback: number, min: number): num
  * @example
  * resolveOptions({ style: "flat", delimiter: "_" }).delimiter // "_"
  */
-export function resolveOptions(options: FlattenOptions | UnflattenOptions = {}): ResolvedOptions {
+export function resolveOptions(options?: FlattenOptions | UnflattenOptions): ResolvedOptions {
+  if (options === undefined) return DEFAULTS;
   const o = options as FlattenOptions;
   const delimiter = o.delimiter === undefined ? "." : o.delimiter;
   if (typeof delimiter !== "string" || delimiter.length === 0) invalid("delimiter must be a non-empty string");
-  if (new TextEncoder().encode(delimiter).length > MAX_DELIMITER_BYTES) {
+  if (delimiter.length > MAX_DELIMITER_BYTES / 3 && encoder.encode(delimiter).length > MAX_DELIMITER_BYTES) {
     invalid(`delimiter must be at most ${MAX_DELIMITER_BYTES} bytes`);
   }
   const arrays = oneOf("arrays", o.arrays, ["index", "leaf"] as const, "index");
@@ -116,3 +118,16 @@ export function resolveOptions(options: FlattenOptions | UnflattenOptions = {}):
     replaceInvalidUtf8: o.replaceInvalidUtf8 === true,
   };
 }
+
+/**
+ * Checks the output format of the bytes calls (`object` or `entries`; default `object`).
+ *
+ * @example
+ * resolveFormat(undefined) // "object"
+ */
+export function resolveFormat(format: unknown): "object" | "entries" {
+  return oneOf("format", format, ["object", "entries"] as const, "object");
+}
+
+/** The defaults, resolved once: calls without options skip validation and re-encoding. */
+const DEFAULTS: ResolvedOptions = Object.freeze(resolveOptions({}));

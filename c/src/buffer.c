@@ -159,3 +159,19 @@ void jf_escape(jf_buf *buf, const uint8_t *s, size_t n, bool replace_invalid) {
     }
     jf_buf_put(buf, s + start, n - start);
 }
+
+void jf_put_replacing_invalid(jf_buf *buf, const uint8_t *s, size_t n) {
+    size_t start = 0, i = 0;
+    while (i < n) {
+        size_t seq = s[i] < 0x80 ? 1 : utf8_sequence(s + i, n - i);
+        if (seq) {
+            i += seq;
+            continue;
+        }
+        jf_buf_put(buf, s + start, i - start);
+        jf_buf_lit(buf, "\xEF\xBF\xBD");
+        i += invalid_run(s + i, n - i);
+        start = i;
+    }
+    jf_buf_put(buf, s + start, n - start);
+}

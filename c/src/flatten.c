@@ -340,7 +340,7 @@ struct jf_flattener {
     uint8_t  *pool;
     size_t    pool_size;
     bool      pooled;
-    yyjson_val **ends;  /* scratch for nests_deeper */
+    yyjson_val **ends;  /* scratch for jf_nests_deeper */
     size_t    ends_cap;
 };
 
@@ -400,31 +400,6 @@ static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t l
     return NULL;
 }
 
-/* Whether the document nests deeper than `max`, found without walking it:
- * yyjson lays values out in document order and a container records where
- * its subtree ends. Used where a walk must not start before it knows, since
- * a schema cannot take back counts half added. */
-static bool nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *cap) {
-    yyjson_val *p = yyjson_doc_get_root(doc);
-    yyjson_val *end = unsafe_yyjson_get_next(p);
-    size_t depth = 0;
-    for (; p < end; p++) {
-        while (depth && (*ends)[depth - 1] == p) depth--;
-        if (!unsafe_yyjson_is_ctn(p)) continue;
-        if (depth + 1 > max) return true;
-        if (unsafe_yyjson_get_len(p) == 0) continue;
-        if (depth == *cap) {
-            size_t grown = *cap ? *cap * 2 : 64;
-            yyjson_val **more = jf_realloc(*ends, grown * sizeof(**ends));
-            if (!more) return true; /* cannot prove it shallow: refuse rather than guess */
-            *ends = more;
-            *cap = grown;
-        }
-        (*ends)[depth++] = unsafe_yyjson_get_next(p);
-    }
-    return false;
-}
-
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {
     flattener *f = &fl->f;
     yyjson_doc *doc = fl->pooled && length <= POOLED_PARSE_LIMIT ? parse_pooled(fl, input, length, err)
@@ -432,7 +407,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     if (!doc) return false;
     bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
     if (schema && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
-        nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
+        jf_nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
         yyjson_doc_free(doc);
         size_t at = jf_find_nesting_offset(input, length, fl->cfg.max_nesting);
         jf_set_error(err, JF_NESTING_TOO_DEEP, input, length, at, "nesting deeper than %u levels", fl->cfg.max_nesting);

@@ -53,6 +53,9 @@ typedef struct unflattener {
     size_t           keyed;     /* object members in the table */
     jf_buf           keys;      /* key arena */
     jf_buf           scratch;   /* the current path's decoded keys */
+    jf_buf           sanitized; /* the current path with invalid UTF-8 replaced */
+    yyjson_val     **ends;      /* scratch for jf_nests_deeper */
+    size_t           ends_cap;
     segment         *segs;
     size_t           seg_len;
     size_t           seg_cap;
@@ -301,6 +304,16 @@ static bool parse_path(unflattener *u, uint32_t member) {
     size_t n = unsafe_yyjson_get_len(key);
     u->seg_len = 0;
     u->scratch.len = 0;
+    if (u->cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8) {
+        /* Compare names after replacement, as they will be written: two
+         * different invalid names that both read "\uFFFD" are one member.
+         * U+FFFD is no path syntax, so the replaced path parses the same. */
+        u->sanitized.len = 0;
+        jf_put_replacing_invalid(&u->sanitized, s, n);
+        if (u->sanitized.failed) return fail_memory(u);
+        s = u->sanitized.data;
+        n = u->sanitized.len;
+    }
     bool ok = u->cfg->style == JF_STYLE_JS ? parse_js(u, s, n)
             : u->cfg->style == JF_STYLE_POINTER ? parse_pointer(u, s, n)
             : parse_flat(u, s, n);
@@ -589,6 +602,8 @@ static void release(unflattener *u) {
     jf_free(u->paths);
     jf_buf_release(&u->keys);
     jf_buf_release(&u->scratch);
+    jf_buf_release(&u->sanitized);
+    jf_free(u->ends);
     if (u->doc) yyjson_doc_free(u->doc);
 }
 
@@ -596,6 +611,15 @@ static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers
     yyjson_val *root = yyjson_doc_get_root(u->doc);
     if (!yyjson_is_obj(root)) {
         jf_set_error(u->err, JF_INVALID_JSON, NULL, 0, 0, "unflatten expects a JSON object of path: value members");
+        return false;
+    }
+    /* The input is a document like any other: too deep is an error even when
+     * the deep part would be replaced by a later member. */
+    if (yyjson_doc_get_val_count(u->doc) > u->cfg->max_nesting &&
+        jf_nests_deeper(u->doc, u->cfg->max_nesting, &u->ends, &u->ends_cap)) {
+        size_t at = jf_find_nesting_offset(u->input, u->input_len, u->cfg->max_nesting);
+        jf_set_error(u->err, JF_NESTING_TOO_DEEP, u->input, u->input_len, at,
+                     "nesting deeper than %u levels", u->cfg->max_nesting);
         return false;
     }
     size_t members = unsafe_yyjson_get_len(root);
@@ -637,6 +661,7 @@ JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
     u.max_index = length > 1024 ? length : 1024;
     jf_buf_init(&u.keys, 64); /* never NULL: empty keys point into it */
     jf_buf_init(&u.scratch, 64);
+    jf_buf_init(&u.sanitized, 64);
     u.doc = jf_parse(input, length, &cfg, &result->error);
     jf_buf out;
     jf_buf_init(&out, length + 64);

@@ -172,3 +172,28 @@ bool jf_write_value(jf_value_writer *w, yyjson_val *val, uint32_t depth, bool *w
     w->stack->len = base;
     return ok;
 }
+
+/* Whether the document nests deeper than `max`, found without walking it:
+ * yyjson lays values out in document order and a container records where
+ * its subtree ends. Used where a walk must not start before it knows, since
+ * a schema cannot take back counts half added. */
+bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *cap) {
+    yyjson_val *p = yyjson_doc_get_root(doc);
+    yyjson_val *end = unsafe_yyjson_get_next(p);
+    size_t depth = 0;
+    for (; p < end; p++) {
+        while (depth && (*ends)[depth - 1] == p) depth--;
+        if (!unsafe_yyjson_is_ctn(p)) continue;
+        if (depth + 1 > max) return true;
+        if (unsafe_yyjson_get_len(p) == 0) continue;
+        if (depth == *cap) {
+            size_t grown = *cap ? *cap * 2 : 64;
+            yyjson_val **more = jf_realloc(*ends, grown * sizeof(**ends));
+            if (!more) return true; /* cannot prove it shallow: refuse rather than guess */
+            *ends = more;
+            *cap = grown;
+        }
+        (*ends)[depth++] = unsafe_yyjson_get_next(p);
+    }
+    return false;
+}
