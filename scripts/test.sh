@@ -12,11 +12,14 @@ START=$SECONDS
 names=()
 results=()
 
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+
 stage() { # name command...
   local name="$1" t0=$SECONDS status
   shift
   printf '\n=== %s: %s\n' "$name" "$*"
-  if "$@"; then status=pass; else status="FAIL (exit $?)"; fi
+  if "$@" 2>&1 | tee "$LOGS/$name.log"; then status=pass; else status="FAIL (exit ${PIPESTATUS[0]})"; fi
   names+=("$name")
   results+=("$(printf '%-14s %4ss' "$status" "$((SECONDS - t0))")")
   [[ $status == pass ]]
@@ -30,7 +33,32 @@ summary() {
     [[ ${results[$i]} == FAIL* ]] && failed=1
   done
   if [[ $failed == 0 ]]; then echo "=== all stages passed"; else echo "=== FAILED"; fi
+  totals
   return $failed
+}
+
+# One closing line for CI: the native tests' and bun's counts added up; a stage that failed without
+# reporting counts (a build, say) counts as one failure.
+totals() {
+  local passed=0 failed=0 i name log p f
+  for i in "${!names[@]}"; do
+    name=${names[$i]}
+    log="$LOGS/$name.log"
+    p=$(grep -aoE '^ *[0-9]+ passed, [0-9]+ failed' "$log" 2>/dev/null | tail -1 | grep -oE '^ *[0-9]+' || true)
+    f=$(grep -aoE '^ *[0-9]+ passed, [0-9]+ failed' "$log" 2>/dev/null | tail -1 | sed -E 's/.* ([0-9]+) failed/\1/' || true)
+    if [[ -z $p ]]; then
+      p=$(grep -aoE '^ *[0-9]+ pass$' "$log" 2>/dev/null | tail -1 | tr -dc '0-9' || true)
+      f=$(grep -aoE '^ *[0-9]+ fail$' "$log" 2>/dev/null | tail -1 | tr -dc '0-9' || true)
+    fi
+    if [[ -n $p ]]; then
+      passed=$((passed + p)); failed=$((failed + ${f:-0}))
+    elif [[ ${results[$i]} == FAIL* ]]; then
+      failed=$((failed + 1))
+    else
+      passed=$((passed + 1))
+    fi
+  done
+  echo "${passed} passed, ${failed} failed"
 }
 
 # Nothing else can run without the toolchain and sources.
