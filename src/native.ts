@@ -333,7 +333,7 @@ function bind(path: string, symbols: Symbols): Native {
     // Small results are copied out and freed at once: cheaper than a finalizer, and the GC sees their size.
     if (length <= SMALL_BYTES) {
       const bytes = new CopiedBytes(length);
-      bytes.set(new Uint8Array(toArrayBuffer(p, 0, length)));
+      if (length) bytes.set(new Uint8Array(toArrayBuffer(p, 0, length))); // toArrayBuffer refuses length 0
       symbols.jf_free(p);
       bytes.leaves = out.leaves;
       bytes.unsafeIntegers = out.unsafeIntegers;

@@ -137,9 +137,18 @@ describe("errors", () => {
 });
 
 describe("ownership of native bytes", () => {
-  test("dispose frees at once, empties the view and is idempotent", () => {
+  const large = JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => ({ id: i })) });
+  test("small results are copied into JS memory and hold no native block", () => {
     const before = native().allocStats().liveBlocks;
     const bytes = flattenBytes('{"a":1}');
+    expect(text(bytes)).toBe('{"a":1}');
+    expect(native().allocStats().liveBlocks).toBe(before);
+    bytes.dispose();
+    expect(bytes.length).toBe(7);
+  });
+  test("dispose frees a large result at once, empties the view and is idempotent", () => {
+    const before = native().allocStats().liveBlocks;
+    const bytes = flattenBytes(large);
     expect(native().allocStats().liveBlocks).toBe(before + 1);
     bytes.dispose();
     expect(bytes.length).toBe(0);
@@ -150,8 +159,9 @@ describe("ownership of native bytes", () => {
   test("`using` disposes at the end of the scope", () => {
     const before = native().allocStats().liveBlocks;
     {
-      using bytes = unflattenBytes('{"a.b":1}');
-      expect(text(bytes)).toBe('{"a":{"b":1}}');
+      using bytes = flattenBytes(large);
+      expect(native().allocStats().liveBlocks).toBe(before + 1);
+      expect(bytes.leaves).toBe(1000);
     }
     expect(native().allocStats().liveBlocks).toBe(before);
   });
