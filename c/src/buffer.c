@@ -26,7 +26,7 @@ bool jf_buf_reserve_slow(jf_buf *buf, size_t extra) {
     }
     size_t want = buf->len + extra;
     size_t cap = buf->cap ? buf->cap : 64;
-    while (cap < want) cap += cap / 2 + 64; /* 1.5x keeps slack modest on huge outputs */
+    while (cap < want) cap = cap < ((size_t)1 << 30) ? cap * 2 : cap + cap / 2; /* 1.5x past 1 GiB */
     uint8_t *data = jf_realloc(buf->data, cap);
     if (!data) {
         buf->failed = true;
@@ -132,10 +132,29 @@ static size_t invalid_run(const uint8_t *s, size_t n) {
     return i;
 }
 
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any byte of `w` needs a look: a control, '"', '\\', or (when
+ * invalid UTF-8 must be replaced) any non-ASCII byte. Eight bytes per test. */
+static inline bool word_needs_look(uint64_t w, bool non_ascii) {
+    uint64_t controls = (w - ONES * 0x20) & ~w;
+    uint64_t quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
+    uint64_t hits = controls | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash);
+    return ((hits & HIGHS) | (non_ascii ? w & HIGHS : 0)) != 0;
+}
+
 void jf_escape(jf_buf *buf, const uint8_t *s, size_t n, bool replace_invalid) {
     size_t start = 0, i = 0;
     if (n == 0 || !jf_buf_reserve(buf, n)) return; /* n == 0: s may be NULL */
     while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (word_needs_look(w, replace_invalid)) break;
+            i += 8;
+        }
+        if (i >= n) break;
         uint8_t cls = escape_class[s[i]];
         if (JF_LIKELY(cls == 0) || (cls == 2 && !replace_invalid)) {
             i++;

@@ -48,9 +48,39 @@ static inline bool jf_buf_reserve(jf_buf *buf, size_t extra) {
     if (JF_LIKELY(buf->cap - buf->len >= extra)) return true;
     return jf_buf_reserve_slow(buf, extra);
 }
+/* memcpy for the short runs that dominate (keys, numbers, path segments):
+ * overlapping fixed-size moves instead of a library call. */
+static inline void jf_copy(uint8_t *dst, const uint8_t *src, size_t n) {
+    if (n > 32) {
+        memcpy(dst, src, n);
+    } else if (n >= 16) {
+        uint8_t a[16], b[16];
+        memcpy(a, src, 16);
+        memcpy(b, src + n - 16, 16);
+        memcpy(dst, a, 16);
+        memcpy(dst + n - 16, b, 16);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n) {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
 static inline void jf_buf_put(jf_buf *buf, const void *src, size_t n) {
     if (n == 0 || !jf_buf_reserve(buf, n)) return; /* n == 0: src may be NULL */
-    memcpy(buf->data + buf->len, src, n);
+    jf_copy(buf->data + buf->len, (const uint8_t *)src, n);
     buf->len += n;
 }
 static inline void jf_buf_byte(jf_buf *buf, uint8_t c) {

@@ -109,7 +109,7 @@ void jf_path_index_digits(jf_path *p, const char *digits, size_t len) {
             if (!jf_buf_reserve(&p->text, len + 2)) return;
             uint8_t *at = p->text.data + p->text.len;
             at[0] = '[';
-            memcpy(at + 1, digits, len);
+            jf_copy(at + 1, (const uint8_t *)digits, len);
             at[len + 1] = ']';
             p->text.len += len + 2;
         }
