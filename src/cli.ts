@@ -9,6 +9,7 @@ import { native } from "./native";
 import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "./ndjson";
 import type { FlattenOptions, UnflattenOptions } from "./options";
 import { createProgressBar } from "./progress";
+import { schema, schemaStream, schemaTable, type Schema } from "./schema";
 import { unflattenBytes } from "./unflatten";
 
 const VERSION = "0.1.0";
@@ -21,8 +22,8 @@ const HELP = `jsonflat ${VERSION} — flatten JSON at native speed
 Usage:
   jsonflat flatten   [FILE|-] [options]    flatten one document, or NDJSON with --ndjson
   jsonflat unflatten [FILE|-] [options]    rebuild a document from its flattened object
-  jsonflat search    …                     not yet: search by path, key and value (coming with search/binding)
-  jsonflat schema    …                     not yet: type counts per grouped path (coming with search/binding)
+  jsonflat search    …                     not yet: search by path, key and value (coming with search and binding)
+  jsonflat schema    [FILE|-] [options]    type counts, documents and short key per grouped path (--table to align)
   jsonflat serve     …                     not yet: the HTTP server (coming with the HTTP front end)
 
 FILE is a path, or - (the default) for standard input. Output goes to standard output or -o FILE.
@@ -44,6 +45,8 @@ NDJSON options:
       --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call (default 8388608)
+Schema options:
+      --table              an aligned text table instead of JSON
 Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal
@@ -61,6 +64,7 @@ Examples:
   jsonflat flatten --ndjson --column 5 --on-error skip ol_dump_editions.txt -o editions.ndjson
   jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
   jsonflat unflatten --style flat -d _ flat.json
+  jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
 `;
 
 const OPTIONS = {
@@ -80,6 +84,7 @@ const OPTIONS = {
   workers: { type: "string" },
   "chunk-bytes": { type: "string" },
   summary: { type: "boolean" },
+  table: { type: "boolean" },
   progress: { type: "boolean" },
   "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -226,6 +231,38 @@ async function parallelChunks(file: string, workers: number, options: StreamOpti
   return flattenFileParallel(file, { ...options, workers }) as AsyncGenerator<Uint8Array, StreamProgress>;
 }
 
+async function schemaCommand(file: string, v: Values, out: Output): Promise<Summary> {
+  const options = flattenOptions(v);
+  let result: Schema;
+  let summary: Summary;
+  if (v.ndjson) {
+    const range = parseRange(v.range);
+    if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+    const counts: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
+    result = await schemaStream(file === "-" ? Bun.stdin.stream() : file, {
+      style: options.style,
+      delimiter: options.delimiter,
+      maxDepth: options.maxDepth,
+      arrays: options.arrays,
+      maxNesting: options.maxNesting,
+      replaceInvalidUtf8: options.replaceInvalidUtf8,
+      column: whole("column", v.column, 1),
+      onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+      chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+      range: range ? await alignRange(file, range) : undefined,
+      onProgress: (p) => Object.assign(counts, p),
+    });
+    summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
+  } else {
+    const input = await readAll(file);
+    result = schema(input, { ...options, mode: undefined });
+    summary = { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
+  }
+  const text = v.table ? schemaTable(result) : `${JSON.stringify(result)}\n`;
+  await out.write(new TextEncoder().encode(text));
+  return summary;
+}
+
 async function unflattenCommand(file: string, v: Values, out: Output): Promise<Summary> {
   const options: UnflattenOptions = {
     style: oneOf("style", v.style, ["js", "pointer", "flat"] as const),
@@ -334,12 +371,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command) throw new UsageError("missing command: flatten or unflatten");
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
-    if (["search", "schema", "serve"].includes(command)) {
+    if (["search", "serve"].includes(command)) {
       throw new UsageError(`'${command}' is not available yet in this version (see --help)`);
     }
-    if (command !== "flatten" && command !== "unflatten") throw new UsageError(`unknown command '${command}'`);
+    if (!["flatten", "unflatten", "schema"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes"] as const).filter((k) => values[k] !== undefined);
-    if (command === "flatten" && !values.ndjson && ndjsonOnly.length) {
+    if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
     const out = openOutput(values.output);
@@ -347,7 +384,9 @@ export async function main(argv: string[]): Promise<number> {
     const summary =
       command === "unflatten"
         ? await unflattenCommand(file, values, out)
-        : values.ndjson
+        : command === "schema"
+          ? await schemaCommand(file, values, out)
+          : values.ndjson
           ? await flattenNdjson(file, values, out)
           : await flattenDocument(file, values, out);
     await out.end();

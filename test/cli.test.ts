@@ -113,6 +113,23 @@ describe("unflatten", () => {
   });
 });
 
+describe("schema", () => {
+  test("one document as JSON", async () => {
+    const r = await run(["schema"], '{"a":[{"b":1},{"b":"x"}]}');
+    expect(JSON.parse(r.stdout)).toEqual({ "a[].b": { key: "b", count: 2, docs: 1, types: { string: 1, integer: 1 } } });
+  });
+  test("Open Library authors: bio is a string in some records and an object in others", async () => {
+    const authors = new URL("../../shared/data/openlibrary/authors-tail-n1000.txt", import.meta.url).pathname;
+    const r = await run(["schema", "--ndjson", "--column", "5", authors]);
+    const s = JSON.parse(r.stdout);
+    expect(s.bio.types.string).toBeGreaterThan(0);
+    expect(s["bio.value"].types.string).toBeGreaterThan(0);
+    expect(s.key.docs).toBe(1000);
+    const table = await run(["schema", "--ndjson", "--column", "5", "--table", authors]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^path +key +count +docs +types$/);
+  });
+});
+
 describe("usage", () => {
   test("--help and --version exit 0", async () => {
     const help = await run(["--help"]);
