@@ -55,7 +55,7 @@ Other:
   -v, --version            the version
 
 Exit status: 0 success; 1 bad input (invalid JSON, conflicting paths, I/O); 2 usage error.
-Errors go to standard error as one line: jsonflat: FILE:LINE:COLUMN: CODE message
+Errors go to standard error as one line: jsonflat: FILE:LINE:COLUMN: CODE message (byte OFFSET)
 
 Examples:
   jsonflat flatten data.json
@@ -324,7 +324,8 @@ function report(error: unknown, file: string): number {
     }
     const where = error.line ? `${file}:${error.line}:${error.column}` : file;
     const message = error.message.replace(/ at line \d+, column \d+$/, "");
-    process.stderr.write(`jsonflat: ${where}: ${error.code} ${message}\n`);
+    const byte = error.offset === undefined ? "" : ` (byte ${error.offset})`;
+    process.stderr.write(`jsonflat: ${where}: ${error.code} ${message}${byte}\n`);
     return EXIT.badInput;
   }
   const e = error as NodeJS.ErrnoException;

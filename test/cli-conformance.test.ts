@@ -1,0 +1,53 @@
+/**
+ * @module cli-conformance.test — the shared conformance suite through the `jsonflat` command, one process per
+ * call: bytes on stdin, options as flags, output on stdout, errors parsed back from the one-line message.
+ */
+import type { FlattenOptions, UnflattenOptions } from "../src/options";
+import { runCases, type FlattenCallOptions, type Impl, type Outcome } from "./cases";
+
+const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+const ERROR_LINE = /^jsonflat: .*?(?::(\d+):(\d+))?: ([A-Z_]+) (.*?)(?: \(byte (\d+)\))?\n/;
+
+function flags(options: FlattenOptions & UnflattenOptions & { format?: string }): string[] {
+  const args: string[] = [];
+  // `--flag=value`: a value may start with a dash (a "->" delimiter).
+  const add = (flag: string, value: unknown) => value !== undefined && args.push(`${flag}=${String(value)}`);
+  add("--style", options.style);
+  add("--delimiter", options.delimiter);
+  add("--mode", options.mode);
+  add("--max-depth", options.maxDepth);
+  add("--arrays", options.arrays);
+  add("--max-nesting", options.maxNesting);
+  add("--format", options.format);
+  if (options.replaceInvalidUtf8) args.push("--replace-invalid-utf8");
+  return args;
+}
+
+function run(command: string, input: Uint8Array, options: FlattenCallOptions | UnflattenOptions): Outcome {
+  const proc = Bun.spawnSync([process.execPath, CLI, command, ...flags(options), "-"], { stdin: input });
+  const stdout = proc.stdout.toString();
+  if (proc.exitCode === 0) return { ok: true, text: stdout.replace(/\n$/, "") };
+  const stderr = proc.stderr.toString();
+  if (proc.exitCode === 2) return { ok: false, error: { code: "INVALID_OPTION", message: stderr } };
+  const match = ERROR_LINE.exec(stderr);
+  if (!match) throw new Error(`unexpected CLI failure (exit ${proc.exitCode}): ${stderr}`);
+  const [, line, column, code, message, offset] = match;
+  return {
+    ok: false,
+    error: {
+      code: code!,
+      message: message!,
+      ...(line ? { line: Number(line), column: Number(column) } : {}),
+      ...(offset ? { offset: Number(offset) } : {}),
+    },
+  };
+}
+
+/** The CLI as a conformance implementation. */
+const cliImpl: Impl = {
+  name: "cli",
+  flatten: (input, options) => run("flatten", input, options),
+  unflatten: (input, options) => run("unflatten", input, options),
+};
+
+runCases(cliImpl);
