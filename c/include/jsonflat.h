@@ -276,6 +276,43 @@ JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_o
 JF_API double jf_count_newlines(const uint8_t *input, size_t length);
 
 /*==============================================================================
+ * Search (SPEC section 6)
+ *============================================================================*/
+
+/** A compiled query: immutable, so one may serve any number of threads. */
+typedef struct jf_query jf_query;
+
+/** Compiles a query given as a JSON object, once for any number of documents:
+ *    {"path": GLOB, "key": NAME, "value": JSON, "limit": N}
+ *  every field optional, all given ones must hold (AND). GLOB is a js-style
+ *  path where `*` is any one member name, `[*]` any index and `**` any
+ *  number of segments (`a.**.id`, `items[*].price`, `a["b c"][0]`). NAME is
+ *  the short key (the last member name of the path). JSON is compared by
+ *  type and value (`"1"` is not `1`; `1`, `1.0` and `1e0` are equal, exactly,
+ *  at any length). `limit` stops after that many hits.
+ *
+ *  Returns NULL with `error` (may be NULL) filled on a bad query:
+ *  JF_INVALID_OPTION (what is wrong) or JF_INVALID_JSON. Free with
+ *  jf_query_free. Thread safe. */
+JF_API jf_query *jf_query_compile(const uint8_t *query, size_t length, jf_error *error);
+
+/** Frees a query; NULL is ignored. Not while another thread still uses it. */
+JF_API void jf_query_free(jf_query *query);
+
+/** The leaves of one document that match `query`, in document order, one
+ *  hit per line: `["path",value]\n` (path in options->style). `result->leaves`
+ *  counts the hits; zero hits give a zero-length block. Errors as jf_flatten
+ *  (mode and format are ignored). Thread safe. */
+JF_API uint8_t *jf_search(const uint8_t *input, size_t length, const jf_query *query, const jf_options *options,
+                          jf_result *result);
+
+/** jf_search over an NDJSON chunk: `[line,"path",value]\n` per hit, bad lines
+ *  handled as jf_flatten_lines handles them. The limit counts hits across the
+ *  chunk. Thread safe. */
+JF_API uint8_t *jf_search_lines(const uint8_t *input, size_t length, const jf_query *query,
+                                const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
+
+/*==============================================================================
  * Memory
  *============================================================================*/
 

@@ -31,6 +31,11 @@ typedef struct flattener {
     uint64_t         documents;  /* documents seen (schema mode counts `docs` with it) */
     yyjson_val      *short_key;  /* the member name of the current leaf, NULL under an index */
     bool             too_deep;
+    /* search */
+    jf_segment_ref  *segs;       /* segs[d]: the current child of the container at depth d + 1 */
+    uint64_t         line;       /* NDJSON line written before each hit; 0 = none */
+    uint64_t         hits;
+    bool             stop;       /* the query's limit is reached */
 } flattener;
 
 /*------------------------------------------------------------------------------
@@ -161,7 +166,32 @@ static void schema_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
     f->leaves++;
 }
 
+/* A hit is one line: ["path",value] or, in a stream, [line,"path",value]. */
+static void search_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    size_t path_depth = f->depth; /* segments on the path: one per open container */
+    if (!jf_query_matches(f->cfg->query, f->segs, path_depth, f->short_key, val)) return;
+    jf_buf *out = f->out;
+    jf_buf_byte(out, '[');
+    if (f->line) {
+        jf_buf_u64(out, f->line);
+        jf_buf_byte(out, ',');
+    }
+    jf_buf_byte(out, '"');
+    jf_buf_put(out, f->path.text.data, f->path.text.len);
+    jf_buf_lit(out, "\",");
+    f->values.out = out;
+    if (!write_leaf_value(f, val, depth, NULL)) return;
+    jf_buf_lit(out, "]\n");
+    f->leaves++;
+    uint64_t limit = jf_query_limit(f->cfg->query);
+    if (++f->hits == limit && limit) f->stop = true;
+}
+
 static inline void leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    if (f->cfg->query) {
+        search_leaf(f, val, depth);
+        return;
+    }
     switch (f->cfg->mode) {
     case JF_MODE_GROUPED: group_leaf(f, val, depth); return;
     case JF_MODE_SCHEMA: schema_leaf(f, val, depth); return;
@@ -252,6 +282,11 @@ static bool push(flattener *f, yyjson_val *ctn) {
         walk_frame *stack = jf_realloc(f->stack, cap * sizeof(*stack));
         if (!stack) return false;
         f->stack = stack;
+        if (f->cfg->query) {
+            jf_segment_ref *segs = jf_realloc(f->segs, cap * sizeof(*segs));
+            if (!segs) return false;
+            f->segs = segs;
+        }
         f->stack_cap = cap;
     }
     walk_frame *fr = &f->stack[f->depth++];
@@ -290,7 +325,7 @@ static void walk(flattener *f, yyjson_val *root) {
         f->out->failed = true;
         return;
     }
-    while (f->depth && !f->out->failed && !f->too_deep) {
+    while (f->depth && !f->out->failed && !f->too_deep && !f->stop) {
         walk_frame *fr = &f->stack[f->depth - 1];
         if (fr->remaining == 0) {
             f->depth--;
@@ -299,6 +334,7 @@ static void walk(flattener *f, yyjson_val *root) {
         fr->remaining--;
         f->path.text.len = fr->path_len;
         yyjson_val *child = fr->next;
+        if (f->segs) f->segs[f->depth - 1] = (jf_segment_ref){ fr->is_object ? child : NULL, fr->index };
         if (fr->is_object) {
             jf_path_key(&f->path, child);
             f->short_key = child;
@@ -361,6 +397,7 @@ jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
 void jf_flattener_free(jf_flattener *fl) {
     if (!fl) return;
     jf_free(fl->f.stack);
+    jf_free(fl->f.segs);
     jf_groups_release(&fl->f.groups);
     jf_path_release(&fl->f.path);
     jf_value_writer_release(&fl->f.values);
@@ -368,6 +405,11 @@ void jf_flattener_free(jf_flattener *fl) {
     jf_free(fl->ends);
     jf_free(fl);
 }
+
+void jf_flattener_set_line(jf_flattener *fl, uint64_t line) { fl->f.line = line; }
+uint64_t jf_flattener_hits(const jf_flattener *fl) { return fl->f.hits; }
+bool jf_flattener_stopped(const jf_flattener *fl) { return fl->f.stop; }
+bool jf_flattener_is_schema(const jf_flattener *fl) { return fl->cfg.mode == JF_MODE_SCHEMA; }
 
 void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out) {
     fl->f.out = out;
@@ -406,6 +448,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
                                                    : jf_parse(input, length, &fl->cfg, err);
     if (!doc) return false;
     bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
+    bool bare = schema || fl->cfg.query; /* schema and search write their own shapes */
     if (schema && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
         jf_nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
         yyjson_doc_free(doc);
@@ -424,7 +467,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     yyjson_val *root = yyjson_doc_get_root(doc);
     f->documents++;
     f->short_key = NULL;
-    if (!schema) jf_buf_byte(out, entries ? '[' : '{');
+    if (!bare) jf_buf_byte(out, entries ? '[' : '{');
     if (unsafe_yyjson_is_ctn(root) && unsafe_yyjson_get_len(root) > 0) walk(f, root);
     else leaf(f, root, 1); /* a scalar or empty root is the one leaf, at path "" */
     if (fl->cfg.mode == JF_MODE_GROUPED) {
@@ -432,7 +475,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
         jf_groups_release(&f->groups);
         jf_groups_init(&f->groups);
     }
-    if (!schema) jf_buf_byte(out, entries ? ']' : '}');
+    if (!bare) jf_buf_byte(out, entries ? ']' : '}');
     f->leaves += leaves_before;
     yyjson_doc_free(doc);
     if (f->too_deep) {

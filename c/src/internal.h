@@ -130,6 +130,7 @@ typedef struct jf_config {
     uint32_t  max_nesting;
     const char *delimiter;
     size_t    delimiter_len;
+    const struct jf_query *query; /* search: emit only the leaves it matches */
 } jf_config;
 
 /* Validates `options` (NULL = defaults); false with JF_INVALID_OPTION set. */
@@ -167,6 +168,25 @@ bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *
 void jf_put_replacing_invalid(jf_buf *buf, const uint8_t *s, size_t n);
 
 /*==============================================================================
+ * Queries (search.c).
+ *============================================================================*/
+
+/* One segment of the current path: a member name, or an index when key is NULL. */
+typedef struct jf_segment_ref {
+    yyjson_val *key;
+    uint64_t    index;
+} jf_segment_ref;
+
+typedef struct jf_query jf_query;
+
+/* Whether a leaf at the path `segs[0..depth)` with short key `short_key`
+ * (NULL under an index) and value `value` satisfies every part of `q`. */
+bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t depth, yyjson_val *short_key,
+                      yyjson_val *value);
+/* The query's limit on hits; 0 = none. */
+uint64_t jf_query_limit(const jf_query *q);
+
+/*==============================================================================
  * One document at a time (flatten.c), reused across the lines of a stream.
  *============================================================================*/
 
@@ -180,6 +200,21 @@ void jf_flattener_free(jf_flattener *fl);
  * was and `err` holds a position relative to `input`. */
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err);
 uint64_t jf_flattener_leaves(const jf_flattener *fl);
+/* Search: the NDJSON line number written before each hit (0: none). */
+void jf_flattener_set_line(jf_flattener *fl, uint64_t line);
+/* Search: hits so far, and whether the query's limit stopped the walk. */
+uint64_t jf_flattener_hits(const jf_flattener *fl);
+bool jf_flattener_stopped(const jf_flattener *fl);
+bool jf_flattener_is_schema(const jf_flattener *fl);
+
+/*==============================================================================
+ * NDJSON (ndjson.c)
+ *============================================================================*/
+
+/* The NDJSON loop behind jf_flatten_lines and jf_search_lines, with a
+ * validated config; `result` already zeroed. */
+uint8_t *jf_lines_run(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
+                      jf_lines_result *result);
 /* Schema mode: writes the schema of every document so far (SPEC section 4). */
 void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);

@@ -79,7 +79,7 @@ static bool lines_options_valid(const jf_lines_options *o, jf_error *err) {
 
 /* Flattens one line; false only when the whole call must stop. */
 static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_options *o, uint64_t line_no,
-                     bool schema, jf_buf *out, jf_lines_result *result) {
+                     bool bare, jf_buf *out, jf_lines_result *result) {
     const uint8_t *doc = line->start;
     size_t doc_len = line->len;
     jf_error err;
@@ -92,7 +92,7 @@ static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_opt
         ok = false;
     } else {
         ok = jf_flatten_document(fl, doc, doc_len, out, &err);
-        if (ok && !schema) jf_buf_byte(out, '\n');
+        if (ok && !bare) jf_buf_byte(out, '\n');
     }
     if (ok) {
         result->documents++;
@@ -108,35 +108,34 @@ static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_opt
         return false;
     }
     if (!result->errors++) result->error = err;
-    if (o->on_error == JF_ON_ERROR_EMIT && !schema) emit_error(out, &err, line_no);
+    if (o->on_error == JF_ON_ERROR_EMIT && !jf_flattener_is_schema(fl)) emit_error(out, &err, line_no);
     return true;
 }
 
-JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_options *options,
-                                 const jf_lines_options *lines, jf_lines_result *result) {
+uint8_t *jf_lines_run(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
+                      jf_lines_result *result) {
     static const jf_lines_options default_lines;
-    if (!result) return NULL;
-    memset(result, 0, sizeof(*result));
     const jf_lines_options *o = lines ? lines : &default_lines;
-    jf_config cfg;
-    if (!jf_config_from(options, &cfg, &result->error) || !lines_options_valid(o, &result->error)) return NULL;
+    if (!lines_options_valid(o, &result->error)) return NULL;
     if (!input && length) {
         jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
         return NULL;
     }
-    bool schema = cfg.mode == JF_MODE_SCHEMA;
-    jf_flattener *fl = jf_flattener_new(&cfg, true);
+    bool schema = cfg->mode == JF_MODE_SCHEMA;
+    bool search = cfg->query != NULL;
+    jf_flattener *fl = jf_flattener_new(cfg, true);
     jf_buf out;
-    jf_buf_init(&out, length + length / 2 + 64);
+    jf_buf_init(&out, search ? 4096 : length + length / 2 + 64);
     bool ok = fl != NULL && !out.failed;
     uint64_t line_no = o->first_line ? o->first_line : 1;
     size_t at = 0;
-    while (ok && at < length) {
+    while (ok && at < length && !(search && jf_flattener_stopped(fl))) {
         const uint8_t *nl = memchr(input + at, '\n', length - at);
         size_t end = nl ? (size_t)(nl - input) : length;
         line_span line = { input + at, end - at, at };
         if (line.len && line.start[line.len - 1] == '\r') line.len--;
-        if (!is_blank(line.start, line.len)) ok = one_line(fl, &line, o, line_no, schema, &out, result);
+        if (search) jf_flattener_set_line(fl, line_no);
+        if (!is_blank(line.start, line.len)) ok = one_line(fl, &line, o, line_no, schema || search, &out, result);
         result->lines++;
         line_no++;
         at = nl ? end + 1 : length;
@@ -163,6 +162,15 @@ JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_o
         return NULL;
     }
     return jf_buf_take(&out, &result->length);
+}
+
+JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_options *options,
+                                 const jf_lines_options *lines, jf_lines_result *result) {
+    if (!result) return NULL;
+    memset(result, 0, sizeof(*result));
+    jf_config cfg;
+    if (!jf_config_from(options, &cfg, &result->error)) return NULL;
+    return jf_lines_run(input, length, &cfg, lines, result);
 }
 
 JF_API double jf_count_newlines(const uint8_t *input, size_t length) {

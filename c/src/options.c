@@ -35,6 +35,7 @@ bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err) {
     cfg->max_nesting = o->max_nesting ? o->max_nesting : JF_DEFAULT_MAX_NESTING;
     cfg->delimiter = o->delimiter_len ? o->delimiter : ".";
     cfg->delimiter_len = o->delimiter_len ? o->delimiter_len : 1;
+    cfg->query = NULL;
     return true;
 }
 
