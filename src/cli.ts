@@ -10,6 +10,7 @@ import { alignRange, flattenStream, type ByteRange, type StreamOptions, type Str
 import type { FlattenOptions, UnflattenOptions } from "./options";
 import { createProgressBar } from "./progress";
 import { schema, schemaStream, schemaTable, type Schema } from "./schema";
+import { compileQuery, searchBytes, searchStream, type SearchQuery } from "./search";
 import { unflattenBytes } from "./unflatten";
 
 const VERSION = "0.1.0";
@@ -22,7 +23,7 @@ const HELP = `jsonflat ${VERSION} — flatten JSON at native speed
 Usage:
   jsonflat flatten   [FILE|-] [options]    flatten one document, or NDJSON with --ndjson
   jsonflat unflatten [FILE|-] [options]    rebuild a document from its flattened object
-  jsonflat search    …                     not yet: search by path, key and value (coming with search and binding)
+  jsonflat search    [FILE|-] [options]    leaves by --path glob, --key and --value (grep-like exit status)
   jsonflat schema    [FILE|-] [options]    type counts, documents and short key per grouped path (--table to align)
   jsonflat serve     …                     not yet: the HTTP server (coming with the HTTP front end)
 
@@ -45,6 +46,12 @@ NDJSON options:
       --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call (default 8388608)
+Search options (hits print as JSON lines: ["path",value], or [line,"path",value] with --ndjson):
+      --path GLOB          js-style path; * any member, [*] any index, ** any depth (a.**.id, items[*].price)
+      --key NAME           the last member name of the path
+      --value JSON         the leaf's value, by type and value ('"1"' is a string, 1 a number)
+      --limit N            stop after N hits
+      --count              print only the number of hits
 Schema options:
       --table              an aligned text table instead of JSON
 Other:
@@ -55,6 +62,7 @@ Other:
   -v, --version            the version
 
 Exit status: 0 success; 1 bad input (invalid JSON, conflicting paths, I/O); 2 usage error.
+  search, like grep: 0 hits found; 1 no hit; 2 bad input or usage error.
 Errors go to standard error as one line: jsonflat: FILE:LINE:COLUMN: CODE message (byte OFFSET)
 
 Examples:
@@ -65,6 +73,8 @@ Examples:
   jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
   jsonflat unflatten --style flat -d _ flat.json
   jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
+  jsonflat search --key screen_name twitter.json
+  jsonflat search --ndjson --column 5 --path 'subjects[*]' --value '"Fiction"' --count ol_dump_works.txt
 `;
 
 const OPTIONS = {
@@ -85,6 +95,11 @@ const OPTIONS = {
   "chunk-bytes": { type: "string" },
   summary: { type: "boolean" },
   table: { type: "boolean" },
+  path: { type: "string" },
+  key: { type: "string" },
+  value: { type: "string" },
+  limit: { type: "string" },
+  count: { type: "boolean" },
   progress: { type: "boolean" },
   "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -263,6 +278,62 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
   return summary;
 }
 
+function searchQuery(v: Values): SearchQuery {
+  const query: SearchQuery = {};
+  if (v.path !== undefined) query.path = v.path;
+  if (v.key !== undefined) query.key = v.key;
+  if (v.value !== undefined) {
+    try {
+      query.value = JSON.parse(v.value);
+      // Keep the exact text of numbers (12345678901234567890 must not round): pass it through as raw JSON.
+      if (typeof query.value === "number") query.value = JSON.rawJSON(v.value.trim());
+    } catch {
+      throw new UsageError(`--value expects JSON (a string needs quotes: '"text"'), got ${v.value}`);
+    }
+  }
+  const limit = whole("limit", v.limit, 1);
+  if (limit !== undefined) query.limit = limit;
+  return query;
+}
+
+/** Search output and grep-like status: hits found or not. */
+async function searchCommand(file: string, v: Values, out: Output): Promise<Summary & { hits: number }> {
+  const options = { ...flattenOptions(v), mode: undefined, format: undefined };
+  const query = compileQuery(searchQuery(v));
+  try {
+    if (!v.ndjson) {
+      const input = await readAll(file);
+      const bytes = searchBytes(input, query, options);
+      if (v.count) await out.write(new TextEncoder().encode(`${bytes.leaves}\n`));
+      else await out.write(bytes);
+      bytes.dispose();
+      return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0, hits: bytes.leaves };
+    }
+    const range = parseRange(v.range);
+    if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+    const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
+      ...options,
+      column: whole("column", v.column, 1),
+      onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+      chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+      range: range ? await alignRange(file, range) : undefined,
+    });
+    let hits = 0;
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) {
+        hits = next.value;
+        break;
+      }
+      if (!v.count) await out.write(next.value);
+    }
+    if (v.count) await out.write(new TextEncoder().encode(`${hits}\n`));
+    return { bytesIn: 0, documents: 0, leaves: 0, errors: 0, hits };
+  } finally {
+    query.dispose();
+  }
+}
+
 async function unflattenCommand(file: string, v: Values, out: Output): Promise<Summary> {
   const options: UnflattenOptions = {
     style: oneOf("style", v.style, ["js", "pointer", "flat"] as const),
@@ -372,16 +443,26 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command) throw new UsageError("missing command: flatten or unflatten");
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
-    if (["search", "serve"].includes(command)) {
+    if (command === "serve") {
       throw new UsageError(`'${command}' is not available yet in this version (see --help)`);
     }
-    if (!["flatten", "unflatten", "schema"].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes"] as const).filter((k) => values[k] !== undefined);
     if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
     const out = openOutput(values.output);
     const start = performance.now();
+    if (command === "search") {
+      try {
+        const found = await searchCommand(file, values, out);
+        await out.end();
+        return found.hits > 0 ? EXIT.ok : EXIT.badInput;
+      } catch (error) {
+        const status = report(error, file);
+        return status === EXIT.ok ? status : EXIT.usage; // grep: 2 for any trouble, 1 only for "no hit"
+      }
+    }
     const summary =
       command === "unflatten"
         ? await unflattenCommand(file, values, out)

@@ -91,6 +91,13 @@ export interface Native {
   flattenLines(input: Uint8Array, options: ResolvedOptions, lines: LinesCall, flags?: NativeCallFlags): NativeBytes & LinesOutput;
   /** Number of `\n` bytes in `input`. */
   countNewlines(input: Uint8Array): number;
+  /** Compiles a search query (JSON bytes); the handle is freed with `freeQuery` (idempotent in `Query`). */
+  compileQuery(query: Uint8Array): Pointer;
+  freeQuery(query: Pointer): void;
+  /** Hits of one document, one `["path",value]` line each. */
+  searchBytes(input: Uint8Array, query: Pointer, options: ResolvedOptions): NativeBytes & NativeOutput;
+  /** Hits of an NDJSON chunk, one `[line,"path",value]` line each. */
+  searchLines(input: Uint8Array, query: Pointer, options: ResolvedOptions, lines: LinesCall): NativeBytes & LinesOutput;
   /** Process-wide live allocation counters of the library. */
   allocStats(): AllocStats;
 }
@@ -143,6 +150,13 @@ const SYMBOLS = {
     returns: FFIType.ptr,
   },
   jf_count_newlines: { args: [FFIType.ptr, FFIType.usize], returns: FFIType.f64 },
+  jf_query_compile: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_query_free: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_search: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_search_lines: {
+    args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    returns: FFIType.ptr,
+  },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
@@ -290,14 +304,15 @@ function bind(path: string, symbols: Symbols): Native {
     view.setUint32(at + 4, Math.floor(value / 2 ** 32), true);
   }
 
-  function flattenLines(input: Uint8Array, o: ResolvedOptions, lines: LinesCall, flags: NativeCallFlags = NO_FLAGS) {
-    encode(o, flags);
+  function encodeLines(lines: LinesCall): void {
     linesOptionsView.setUint32(0, ON_ERROR_CODES[lines.onError], true);
     linesOptionsView.setUint32(4, lines.column, true);
     setU64(linesOptionsView, 8, lines.firstLine);
     setU64(linesOptionsView, 16, lines.baseOffset);
     setU64(linesOptionsView, 24, 0);
-    const p = symbols.jf_flatten_lines(input.byteLength ? input : EMPTY, input.byteLength, options, linesOptions, linesResult);
+  }
+
+  function linesOutput(p: Pointer | null): NativeBytes & LinesOutput {
     if (!p) throw readError(linesResult, linesView, LINES_ERROR_AT);
     const length = u64(linesView, 0);
     const out: LinesOutput = {
@@ -309,6 +324,27 @@ function bind(path: string, symbols: Symbols): Native {
     };
     if (out.errors) out.firstError = readError(linesResult, linesView, LINES_ERROR_AT);
     return Object.assign(asBytes(p, length, out), out) as NativeBytes & LinesOutput;
+  }
+
+  function flattenLines(input: Uint8Array, o: ResolvedOptions, lines: LinesCall, flags: NativeCallFlags = NO_FLAGS) {
+    encode(o, flags);
+    encodeLines(lines);
+    return linesOutput(symbols.jf_flatten_lines(input.byteLength ? input : EMPTY, input.byteLength, options, linesOptions, linesResult));
+  }
+
+  function compileQuery(query: Uint8Array): Pointer {
+    // jf_query_compile fills a bare jf_error: it sits at the start of the scratch result struct.
+    const handle = symbols.jf_query_compile(query.byteLength ? query : EMPTY, query.byteLength, result);
+    if (!handle) throw readError(result, view, 0);
+    return handle;
+  }
+
+  function searchLines(input: Uint8Array, query: Pointer, o: ResolvedOptions, lines: LinesCall) {
+    encode(o, NO_FLAGS);
+    encodeLines(lines);
+    return linesOutput(
+      symbols.jf_search_lines(input.byteLength ? input : EMPTY, input.byteLength, query, options, linesOptions, linesResult),
+    );
   }
 
   type Call = typeof symbols.jf_flatten;
@@ -364,6 +400,15 @@ function bind(path: string, symbols: Symbols): Native {
     unflattenText: (input, o, flags = NO_FLAGS) => asText(...call(symbols.jf_unflatten, input, o, flags)),
     flattenLines,
     countNewlines: (input) => (input.byteLength ? symbols.jf_count_newlines(input, input.byteLength) : 0),
+    compileQuery,
+    freeQuery: (query) => symbols.jf_query_free(query),
+    searchBytes: (input, query, o) => {
+      encode(o, NO_FLAGS);
+      const p = symbols.jf_search(input.byteLength ? input : EMPTY, input.byteLength, query, options, result);
+      if (!p) throw readError(result, view);
+      return asBytes(p, u64(view, 0), { leaves: u64(view, 8), unsafeIntegers: u64(view, 16) });
+    },
+    searchLines,
     allocStats: () => {
       symbols.jf_get_alloc_stats(stats);
       return { liveBlocks: Number(stats[0]), liveBytes: Number(stats[1]), totalBlocks: Number(stats[2]) };

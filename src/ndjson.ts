@@ -5,7 +5,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { JsonFlatError } from "./errors";
 import { toBytes } from "./input";
-import { native, type LinesOutput, type NativeBytes } from "./native";
+import { native, type LinesCall, type LinesOutput, type NativeBytes } from "./native";
 import { resolveFormat, resolveOptions, type FlattenOptions } from "./options";
 
 /** What to do with a bad line: stop (`fail`), leave it out (`skip`), or write an error record (`emit`). */
@@ -162,7 +162,8 @@ class LineBuffer {
   }
 }
 
-type Source = string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+/** A file path, or a stream of bytes. */
+export type Source = string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 async function* readFile(path: string, range: ByteRange | undefined, chunk: number, lines: LineBuffer) {
   const file = await open(path, "r");
@@ -192,21 +193,22 @@ async function* readStream(source: ReadableStream<Uint8Array> | AsyncIterable<Ui
   }
 }
 
+/** One native call over whole lines: flatten, schema or search. */
+export type ChunkRunner = (wholeLines: Uint8Array, lines: LinesCall) => NativeBytes & LinesOutput;
+
 /**
- * Flattens an NDJSON file or stream chunk by chunk. Yields output bytes in input order; each yielded chunk
- * is native memory that is freed when the next one is requested, so memory stays bounded by `chunkBytes`
- * whatever the input size (copy a chunk if you keep it).
+ * The streaming loop every NDJSON front end shares: reads a file (or a byte range of it) or a stream into one
+ * reused buffer, hands whole lines to `run` chunk by chunk with the right line numbers and file offsets, and
+ * yields what it returns in order. Each yielded chunk is freed when the next is requested.
  *
  * @example
- * const out = Bun.file("flat.ndjson").writer();
- * for await (const chunk of flattenStream("dump.txt", { column: 5 })) out.write(chunk);
- * await out.end();
+ * for await (const out of streamChunks("x.ndjson", {}, (lines, at) => native().flattenLines(lines, o, at))) use(out);
  */
-export async function* flattenStream(
+export async function* streamChunks(
   source: Source,
-  options: StreamOptions & { range?: ByteRange } = {},
+  options: StreamOptions & { range?: ByteRange },
+  run: ChunkRunner,
 ): AsyncGenerator<Uint8Array, StreamProgress> {
-  const o = resolveOptions(options);
   const lo = lineOptions(options);
   const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
   if (!Number.isInteger(chunk) || chunk < 1) throw new JsonFlatError("INVALID_OPTION", `chunkBytes must be ≥ 1, got ${chunk}`);
@@ -220,10 +222,7 @@ export async function* flattenStream(
     if (!final && lines.length < chunk) return;
     const whole = lines.wholeLines(final);
     if (whole.length === 0) return;
-    const out = native().flattenLines(whole, o, { ...lo, firstLine, baseOffset: offset }, {
-      format: options.format,
-      bigintAsString: o.bigint === "string",
-    });
+    const out = run(whole, { ...lo, firstLine, baseOffset: offset });
     firstLine += out.lines;
     offset += whole.length;
     progress.lines += out.lines;
@@ -235,7 +234,7 @@ export async function* flattenStream(
   }
 
   for await (const bytesRead of reads) {
-    if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "flattenStream was aborted");
+    if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
     progress.bytesRead = bytesRead;
     for (const out of flush(false)) {
       options.onProgress?.({ ...progress });
@@ -249,6 +248,25 @@ export async function* flattenStream(
     out.dispose();
   }
   return progress;
+}
+
+/**
+ * Flattens an NDJSON file or stream chunk by chunk. Yields output bytes in input order; each yielded chunk
+ * is native memory that is freed when the next one is requested, so memory stays bounded by `chunkBytes`
+ * whatever the input size (copy a chunk if you keep it).
+ *
+ * @example
+ * const out = Bun.file("flat.ndjson").writer();
+ * for await (const chunk of flattenStream("dump.txt", { column: 5 })) out.write(chunk);
+ * await out.end();
+ */
+export function flattenStream(
+  source: Source,
+  options: StreamOptions & { range?: ByteRange } = {},
+): AsyncGenerator<Uint8Array, StreamProgress> {
+  const o = resolveOptions(options);
+  const flags = { format: resolveFormat(options.format), bigintAsString: o.bigint === "string" };
+  return streamChunks(source, options, (whole, lines) => native().flattenLines(whole, o, lines, flags));
 }
 
 /**

@@ -1,0 +1,209 @@
+/**
+ * @module search — find leaves by path glob, short key and value (SPEC section 6), natively, in one document
+ * or an NDJSON stream of any size.
+ */
+import { JsonFlatError } from "./errors";
+import { toBytes, type JsonInput } from "./input";
+import { native, type NativeBytes, type NativeOutput } from "./native";
+import { streamChunks, type ByteRange, type Source, type StreamOptions } from "./ndjson";
+import { resolveOptions, type PathStyle } from "./options";
+
+/**
+ * What to look for; every field given must hold.
+ *
+ * @example
+ * const q: SearchQuery = { path: "statuses[*].user.**.url", key: "url", limit: 10 };
+ */
+export interface SearchQuery {
+  /** A js-style path or glob: `*` one member name, `[*]` any index, `**` any number of segments. */
+  path?: string;
+  /** The short key: the last member name of the path. */
+  key?: string;
+  /** The leaf's value, compared by type and value (`"1"` ≠ `1`; `1`, `1.0` and `1e0` are equal). */
+  value?: unknown;
+  /** Stop after this many hits. */
+  limit?: number;
+}
+
+/** Options of the search calls: the path style of the hits, and how documents are read. */
+export interface SearchOptions {
+  style?: PathStyle;
+  delimiter?: string;
+  maxNesting?: number;
+  replaceInvalidUtf8?: boolean;
+}
+
+/** One hit: its path, its value, and in a stream its line number. */
+export interface Hit {
+  path: string;
+  value: unknown;
+  line?: number;
+}
+
+const registry = new FinalizationRegistry<number>((handle) => native().freeQuery(handle as never));
+
+function keepBigInts(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value;
+}
+
+/**
+ * A query compiled once in the native core and reusable for any number of documents. Freed when collected,
+ * or at once with `dispose()`.
+ *
+ * @example
+ * using ids = compileQuery({ key: "id" });
+ * for (const doc of docs) console.log(search(doc, ids).count);
+ */
+export class Query {
+  readonly query: SearchQuery;
+  private handle: number | undefined;
+
+  constructor(query: SearchQuery) {
+    if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 1)) {
+      throw new JsonFlatError("INVALID_OPTION", `limit must be a whole number ≥ 1, got ${query.limit}`);
+    }
+    this.query = query;
+    const text = JSON.stringify(query, keepBigInts);
+    this.handle = native().compileQuery(new TextEncoder().encode(text)) as unknown as number;
+    registry.register(this, this.handle, this);
+  }
+
+  /** The native handle; throws once disposed. */
+  get pointer(): number {
+    if (this.handle === undefined) throw new JsonFlatError("INVALID_OPTION", "this query was disposed");
+    return this.handle;
+  }
+
+  /** Frees the native query now. Idempotent. */
+  dispose(): void {
+    if (this.handle === undefined) return;
+    registry.unregister(this);
+    native().freeQuery(this.handle as never);
+    this.handle = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/**
+ * Compiles a query for reuse (a glob is parsed once, not per document).
+ *
+ * @example
+ * const q = compileQuery({ path: "a.**.id" });
+ */
+export function compileQuery(query: SearchQuery): Query {
+  return new Query(query);
+}
+
+function withQuery<T>(query: SearchQuery | Query, use: (q: Query) => T): T {
+  if (query instanceof Query) return use(query);
+  const compiled = new Query(query);
+  try {
+    return use(compiled);
+  } finally {
+    compiled.dispose();
+  }
+}
+
+/**
+ * The hits of one document as JSON lines `["path",value]\n` in native memory (zero copy).
+ *
+ * @example
+ * await Bun.write("hits.ndjson", searchBytes(doc, { key: "id" }));
+ */
+export function searchBytes(input: JsonInput, query: SearchQuery | Query, options?: SearchOptions): NativeBytes & NativeOutput {
+  const o = resolveOptions(options);
+  return withQuery(query, (q) => native().searchBytes(toBytes(input), q.pointer as never, o));
+}
+
+function parseHits(text: string): unknown[][] {
+  const hits: unknown[][] = [];
+  for (const line of text.split("\n")) if (line) hits.push(JSON.parse(line));
+  return hits;
+}
+
+/**
+ * The leaves of one document that match `query`, in document order, as `[path, value]` pairs and a count.
+ *
+ * @example
+ * search('{"a":{"id":1},"b":[{"id":2}]}', { key: "id" })
+ * // { hits: [["a.id", 1], ["b[0].id", 2]], count: 2 }
+ */
+export function search(
+  input: JsonInput,
+  query: SearchQuery | Query,
+  options?: SearchOptions,
+): { hits: [string, unknown][]; count: number } {
+  const bytes = searchBytes(input, query, options);
+  const hits = parseHits(new TextDecoder().decode(bytes)) as [string, unknown][];
+  bytes.dispose();
+  return { hits, count: hits.length };
+}
+
+/** Keeps at most `n` whole lines of `bytes`. */
+function firstLines(bytes: Uint8Array, n: number): Uint8Array {
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    at = bytes.indexOf(0x0a, at) + 1;
+    if (at === 0) return bytes;
+  }
+  return bytes.subarray(0, at);
+}
+
+/**
+ * Searches every document of an NDJSON file or stream: yields hits as JSON lines `[line,"path",value]\n`,
+ * chunk by chunk (each chunk freed when the next is requested); stops early at the query's limit.
+ *
+ * @example
+ * for await (const chunk of searchStream("dump.txt", { key: "isbn_13" }, { column: 5 })) process.stdout.write(chunk);
+ */
+export async function* searchStream(
+  source: Source,
+  query: SearchQuery | Query,
+  options: StreamOptions & SearchOptions & { range?: ByteRange } = {},
+): AsyncGenerator<Uint8Array, number> {
+  const o = resolveOptions(options);
+  const compiled = query instanceof Query ? query : new Query(query);
+  const limit = compiled.query.limit ?? Infinity;
+  let hits = 0;
+  try {
+    const chunks = streamChunks(source, options, (whole, lines) => native().searchLines(whole, compiled.pointer as never, o, lines));
+    for await (const chunk of chunks) {
+      const lineCount = countLines(chunk);
+      const kept = hits + lineCount > limit ? firstLines(chunk, limit - hits) : chunk;
+      hits += Math.min(lineCount, limit - hits);
+      yield kept;
+      if (hits >= limit) break;
+    }
+    return hits;
+  } finally {
+    if (!(query instanceof Query)) compiled.dispose();
+  }
+}
+
+function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count++;
+  return count;
+}
+
+/**
+ * Every hit of an NDJSON stream as objects (for small result sets; use `searchStream` for large ones).
+ *
+ * @example
+ * await searchAll("works.txt", { key: "title", value: "Dune" }, { column: 5 }) // [{ line: 17, path: "title", value: "Dune" }]
+ */
+export async function searchAll(
+  source: Source,
+  query: SearchQuery | Query,
+  options: StreamOptions & SearchOptions & { range?: ByteRange } = {},
+): Promise<Hit[]> {
+  const decoder = new TextDecoder();
+  const hits: Hit[] = [];
+  for await (const chunk of searchStream(source, query, options)) {
+    for (const [line, path, value] of parseHits(decoder.decode(chunk)) as [number, string, unknown][]) hits.push({ line, path, value });
+  }
+  return hits;
+}

@@ -1,0 +1,182 @@
+/**
+ * @module search.test — search by path glob, short key and value: examples, NDJSON line numbers and limits, the
+ * CLI's grep-like status, and a property test against an independent walk over `JSON.parse` results.
+ */
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { compileQuery, JsonFlatError, native, search, searchAll } from "../src/index";
+
+const doc = {
+  a: { id: 1, b: { id: "1", c: [{ id: 1.0 }, { id: 2, x: [true, null] }] } },
+  items: [{ price: 5 }, { price: 7, "odd key": { "*": 0 } }],
+  id: -0,
+  empty: {},
+};
+
+describe("queries", () => {
+  const hits = (query: Parameters<typeof search>[1], style?: "js" | "pointer") => search(doc, query, { style }).hits;
+  test("short key, in document order", () => {
+    expect(hits({ key: "id" })).toEqual([["a.id", 1], ["a.b.id", "1"], ["a.b.c[0].id", 1], ["a.b.c[1].id", 2], ["id", 0]]);
+  });
+  test("value is type-aware and numbers compare by value", () => {
+    expect(hits({ value: 1 }).map(([p]) => p)).toEqual(["a.id", "a.b.c[0].id"]);
+    expect(hits({ value: "1" }).map(([p]) => p)).toEqual(["a.b.id"]);
+    expect(hits({ value: 0 }).map(([p]) => p)).toEqual(["items[1][\"odd key\"][\"*\"]", "id"]);
+    expect(hits({ value: null }).map(([p]) => p)).toEqual(["a.b.c[1].x[1]"]);
+    expect(hits({ value: {} }).map(([p]) => p)).toEqual(["empty"]);
+    expect(search('{"n":1.50,"m":15e-1,"k":1.5000001}', { value: 1.5 }).count).toBe(2);
+    expect(search('{"n":12345678901234567890}', { value: 12345678901234567890n }).count).toBe(1);
+    expect(search('{"n":12345678901234567891}', { value: 12345678901234567890n }).count).toBe(0);
+  });
+  test("globs: * one member, [*] any index, ** any depth, quoted names", () => {
+    expect(hits({ path: "items[*].price" }).map(([p]) => p)).toEqual(["items[0].price", "items[1].price"]);
+    expect(hits({ path: "a.*.id" }).map(([p]) => p)).toEqual(["a.b.id"]);
+    expect(hits({ path: "a.**.id" }).map(([p]) => p)).toEqual(["a.id", "a.b.id", "a.b.c[0].id", "a.b.c[1].id"]);
+    expect(hits({ path: "**.x[*]" }).map(([p]) => p)).toEqual(["a.b.c[1].x[0]", "a.b.c[1].x[1]"]);
+    expect(hits({ path: 'items[1]["odd key"]["*"]' })).toEqual([['items[1]["odd key"]["*"]', 0]]);
+    expect(hits({ path: "**" }).length).toBe(11);
+    expect(hits({ path: "a.b.c[1].x[0]" })).toEqual([["a.b.c[1].x[0]", true]]);
+  });
+  test("criteria combine with AND, hits come in the requested style", () => {
+    expect(hits({ path: "a.**", key: "id", value: 2 }, "pointer")).toEqual([["/a/b/c/1/id", 2]]);
+  });
+  test("limit stops early", () => {
+    expect(hits({ key: "id", limit: 2 }).length).toBe(2);
+  });
+  test("bad queries are INVALID_OPTION", () => {
+    for (const bad of [{ path: "a..b" }, { path: "a[01]" }, { path: "[x]" }, { limit: 0 }, { bogus: 1 } as never]) {
+      expect(() => compileQuery(bad)).toThrow(JsonFlatError);
+    }
+  });
+  test("a compiled query is reused and freed", () => {
+    Bun.gc(true);
+    const before = native().allocStats().liveBlocks;
+    const q = compileQuery({ key: "id" });
+    for (let i = 0; i < 100; i++) expect(search(doc, q).count).toBe(5);
+    q.dispose();
+    q.dispose();
+    expect(native().allocStats().liveBlocks).toBe(before);
+    expect(() => search(doc, q)).toThrow("disposed");
+  });
+});
+
+describe("NDJSON", () => {
+  const lines = '{"id":1}\n\n{"x":{"id":2}}\nbad\n{"id":3}\n';
+  test("hits carry line numbers; bad lines follow onError", async () => {
+    expect(await searchAll(new Blob([lines]).stream(), { key: "id" }, { onError: "skip" })).toEqual([
+      { line: 1, path: "id", value: 1 },
+      { line: 3, path: "x.id", value: 2 },
+      { line: 5, path: "id", value: 3 },
+    ]);
+    await expect(searchAll(new Blob([lines]).stream(), { key: "id" })).rejects.toThrow("line 4");
+  });
+  test("the limit holds across chunks", async () => {
+    const many = Array.from({ length: 500 }, (_, i) => JSON.stringify({ i, tag: i % 2 ? "odd" : "even" })).join("\n");
+    const hits = await searchAll(new Blob([many]).stream(), { key: "tag", value: "odd", limit: 7 }, { chunkBytes: 100 });
+    expect(hits.map((h) => h.line)).toEqual([2, 4, 6, 8, 10, 12, 14]);
+  });
+  test("Open Library works: every subject equal to Fiction, with its line", async () => {
+    const works = new URL("../../shared/data/openlibrary/works-head-n1000.txt", import.meta.url).pathname;
+    const hits = await searchAll(works, { path: "subjects[*]", value: "Fiction" }, { column: 5 });
+    const text = await Bun.file(works).text();
+    const expected = text
+      .split("\n")
+      .flatMap((line, i) => (line ? [[i + 1, JSON.parse(line.split("\t")[4]!)] as const] : []))
+      .flatMap(([line, json]) => ((json.subjects ?? []) as unknown[]).flatMap((s, j) => (s === "Fiction" ? [{ line, path: `subjects[${j}]`, value: s }] : [])));
+    expect(hits).toEqual(expected);
+  });
+});
+
+describe("CLI", () => {
+  const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+  const run = (args: string[], stdin: string) => {
+    const p = Bun.spawnSync([process.execPath, CLI, "search", ...args], { stdin: new TextEncoder().encode(stdin) });
+    return { code: p.exitCode, out: p.stdout.toString() };
+  };
+  test("grep-like status: 0 found, 1 none, 2 trouble", () => {
+    expect(run(["--key", "id"], '{"a":{"id":1}}')).toEqual({ code: 0, out: '["a.id",1]\n' });
+    expect(run(["--key", "nope"], '{"a":{"id":1}}')).toEqual({ code: 1, out: "" });
+    expect(run(["--path", "a..b"], "{}").code).toBe(2);
+    expect(run(["--key", "a"], "{").code).toBe(2);
+    expect(run(["--ndjson", "--count", "--value", '"x"'], '{"a":"x"}\n["x","y"]\n')).toEqual({ code: 0, out: "2\n" });
+  });
+});
+
+/*------------------------------------------------------------------------------
+ * Property: native search equals an independent walk
+ *----------------------------------------------------------------------------*/
+
+type Segment = string | number;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function jsPath(segments: Segment[]): string {
+  return segments
+    .map((s, i) => (typeof s === "number" ? `[${s}]` : IDENTIFIER.test(s) ? `${i ? "." : ""}${s}` : `[${JSON.stringify(s)}]`))
+    .join("");
+}
+
+function* leaves(value: unknown, segments: Segment[] = []): Generator<[Segment[], unknown]> {
+  if (Array.isArray(value) && value.length) for (const [i, v] of value.entries()) yield* leaves(v, [...segments, i]);
+  else if (value && typeof value === "object" && Object.keys(value).length)
+    for (const [k, v] of Object.entries(value)) yield* leaves(v, [...segments, k]);
+  else yield [segments, value];
+}
+
+type Token = { name: string } | { index: number } | "*" | "[*]" | "**";
+
+function matches(tokens: Token[], segs: Segment[]): boolean {
+  if (tokens.length === 0) return segs.length === 0;
+  const [t, ...rest] = tokens;
+  if (t === "**") return segs.some((_, i) => matches(rest, segs.slice(i))) || matches(rest, []);
+  if (segs.length === 0) return false;
+  const s = segs[0]!;
+  const ok = t === "*" ? typeof s === "string" : t === "[*]" ? typeof s === "number" : "name" in t! ? s === t.name : s === t.index;
+  return ok && matches(rest, segs.slice(1));
+}
+
+function globText(tokens: Token[]): string {
+  return tokens
+    .map((t, i) => {
+      if (t === "*" || t === "**") return `${i ? "." : ""}${t}`;
+      if (t === "[*]") return "[*]";
+      if ("index" in t) return `[${t.index}]`;
+      return IDENTIFIER.test(t.name) ? `${i ? "." : ""}${t.name}` : `[${JSON.stringify(t.name)}]`;
+    })
+    .join("");
+}
+
+const keyArb = fc.constantFrom("a", "b", "id", "", "x y", "*", "0", '"', "é");
+const valueArb = fc.letrec((tie) => ({
+  v: fc.oneof(
+    { depthSize: "small" },
+    fc.constantFrom(null, true, false, 0, 1, 1.5, -2, "1", "a", ""),
+    fc.array(tie("v"), { maxLength: 3 }),
+    fc.dictionary(keyArb, tie("v"), { maxKeys: 3 }),
+  ),
+})).v;
+const tokenArb: fc.Arbitrary<Token> = fc.oneof(
+  keyArb.map((name) => ({ name })),
+  fc.integer({ min: 0, max: 2 }).map((index) => ({ index })),
+  fc.constantFrom<Token>("*", "[*]", "**"),
+);
+
+test("property: search equals an independent walk for random documents and queries", () => {
+  fc.assert(
+    fc.property(
+      valueArb,
+      fc.option(fc.array(tokenArb, { minLength: 1, maxLength: 4 }), { nil: undefined }),
+      fc.option(keyArb, { nil: undefined }),
+      fc.option(fc.constantFrom(null, true, 0, 1, 1.5, "1", "a"), { nil: undefined }),
+      (value, tokens, key, wanted) => {
+        const query = { path: tokens && globText(tokens), key, value: wanted };
+        const expected = [...leaves(value)]
+          .filter(([segs]) => key === undefined || (segs.length > 0 && typeof segs.at(-1) === "string" && segs.at(-1) === key))
+          .filter(([, v]) => wanted === undefined || Object.is(v, wanted) || (v === wanted && v !== null) || (v === null && wanted === null))
+          .filter(([segs]) => tokens === undefined || matches(tokens, segs))
+          .map(([segs, v]) => [jsPath(segs), v]);
+        expect(search(JSON.stringify(value), query).hits).toEqual(expected);
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
