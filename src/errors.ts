@@ -2,7 +2,7 @@
  * @module errors — the one error type every jsonflat front end throws or returns.
  */
 
-/** Every error code of SPEC section 9, plus OUT_OF_MEMORY from the allocator. */
+/** Every error code of SPEC section 9, plus OUT_OF_MEMORY from the allocator and WORKER_CRASHED from the pool. */
 export type ErrorCode =
   | "INVALID_JSON"
   | "NESTING_TOO_DEEP"
@@ -13,7 +13,8 @@ export type ErrorCode =
   | "IO"
   | "ABORTED"
   | "TIMEOUT"
-  | "OUT_OF_MEMORY";
+  | "OUT_OF_MEMORY"
+  | "WORKER_CRASHED";
 
 /** Codes in the order of the C enum `jf_code` (index = numeric code). */
 export const ERROR_CODES: readonly (ErrorCode | "OK")[] = [

@@ -6,6 +6,16 @@
  * flatten('{"a":{"b":[1,2]}}') // { "a.b[0]": 1, "a.b[1]": 2 }
  * unflatten({ "a.b[0]": 1 })    // { a: { b: [1] } }
  */
+export {
+  flattenFileParallel,
+  Pool,
+  WorkerCrashError,
+  type ParallelOptions,
+  type ParallelSummary,
+  type PoolOptions,
+  type PoolStats,
+  type RunOptions,
+} from "./coworker/index";
 export { JsonFlatError, type ErrorCode, type ErrorInfo } from "./errors";
 export { flatten, flattenBytes, flattenEntries } from "./flatten";
 export type { JsonInput } from "./input";

@@ -1,0 +1,219 @@
+/**
+ * @module coworker/parallel — flattens one large NDJSON file on a pool: the file is split into
+ * line-aligned ranges, the ranges are flattened in parallel by `flattenRange` tasks, and the output comes
+ * out strictly in input order, with the file's real line numbers and byte offsets.
+ */
+import { stat } from "node:fs/promises";
+import { JsonFlatError, type ErrorInfo } from "../errors";
+import { alignRange, type ByteRange, type NdjsonOptions, type StreamProgress } from "../ndjson";
+import { resolveOptions } from "../options";
+import { Pool } from "./pool";
+import { renumberError, renumberOutput } from "./renumber";
+import type { RangeParams, RangeResult } from "./tasks";
+
+/**
+ * Options of `flattenFileParallel`: every NDJSON option, plus how the file is split and run.
+ *
+ * @example
+ * flattenFileParallel("dump.txt", { column: 5, onError: "emit", workers: 4 })
+ */
+export interface ParallelOptions extends NdjsonOptions {
+  /** A pool to run on (left open afterwards). Without one, a pool of `workers` workers is made and closed. */
+  pool?: Pool;
+  /** Size of the pool made when `pool` is not given; default `navigator.hardwareConcurrency`. */
+  workers?: number;
+  /** Bytes per range (one task each); default 32 MiB. */
+  chunkBytes?: number;
+  /** Bytes a task reads and flattens per native call (progress granularity); default 4 MiB. */
+  readBytes?: number;
+  /** Ranges in flight (running, queued, or done and waiting their turn); default twice the pool size, at least 1. Bounds memory. */
+  maxInFlight?: number;
+  /** Only the lines that start in this byte range (see `alignRange`); default the whole file. */
+  range?: ByteRange;
+  /** Called as the tasks report progress and as ranges are yielded. */
+  onProgress?: (progress: ParallelProgress) => void;
+  /** Stops the job with an `ABORTED` error (running tasks' workers are ended). */
+  signal?: AbortSignal;
+  /** Per-range timeout in milliseconds (see `RunOptions.timeoutMs`). */
+  timeoutMs?: number;
+  /**
+   * `false` (default): each yielded chunk is freed as soon as the next one is requested, so memory stays
+   * low (write it or copy it before asking for more: `Bun.file().writer().write()` copies). `true`: chunks
+   * stay valid and the garbage collector frees them.
+   */
+  retain?: boolean;
+}
+
+/**
+ * Progress of a parallel job. `bytesRead` counts bytes flattened by the tasks so far (in any order);
+ * the line and document counters cover the ranges already yielded.
+ *
+ * @example
+ * onProgress: (p) => bar.update(p.bytesRead) // bar made with p.totalBytes
+ */
+export interface ParallelProgress extends StreamProgress {
+  /** Bytes of the file (or range) to do. */
+  totalBytes: number;
+  /** Ranges yielded. */
+  rangesDone: number;
+}
+
+/**
+ * The generator's return value: totals of the job.
+ *
+ * @example
+ * const it = flattenFileParallel(path); let r; while (!(r = await it.next()).done) write(r.value);
+ * console.log(r.value.documents, r.value.errors);
+ */
+export interface ParallelSummary extends StreamProgress {
+  /** Ranges the file was split into (empty ones not counted). */
+  ranges: number;
+  /** Integers beyond ±(2^53−1) written. */
+  unsafeIntegers: number;
+  /** The first bad line's error (skip and emit modes), with its real line number. */
+  firstError?: ErrorInfo;
+}
+
+const DEFAULT_RANGE = 32 << 20;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new JsonFlatError("INVALID_OPTION", `${name} must be a whole number ≥ 1, got ${value}`);
+  return value;
+}
+
+interface InFlight {
+  range: ByteRange;
+  result: Promise<RangeResult>;
+  done: number;
+}
+
+/**
+ * Flattens an NDJSON file (or a byte range of it) on a worker pool and yields the output in input order,
+ * byte for byte what `flattenStream` gives, error records and line numbers included. At most
+ * `maxInFlight` ranges are held at once, so memory is bounded by about `maxInFlight × chunkBytes` times
+ * the output/input ratio, whatever the file size. Each yielded chunk is valid until the next one is
+ * requested (copy it to keep it, or pass `retain: true`). Breaking out of the loop cancels the remaining
+ * ranges.
+ *
+ * Line numbers: each range is flattened with its first line numbered 1 and returns its line count; when
+ * the range's turn comes the lines above it are known, and its error records (`emit`), first error
+ * (`skip`/`emit`) or thrown error (`fail`) are renumbered. Byte offsets are file offsets from the start.
+ *
+ * @example
+ * const out = Bun.file("flat.ndjson").writer();
+ * for await (const chunk of flattenFileParallel("dump.txt", { column: 5, workers: 4 })) out.write(chunk);
+ * await out.end();
+ */
+export async function* flattenFileParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<Uint8Array, ParallelSummary> {
+  const { pool: given, workers, chunkBytes, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, ...lines } = options;
+  resolveOptions(lines);
+  const column = lines.column ?? 0;
+  if (!Number.isInteger(column) || column < 0) throw new JsonFlatError("INVALID_OPTION", `column must be a whole number ≥ 0, got ${column}`);
+  if (!["fail", "skip", "emit", undefined].includes(lines.onError)) throw new JsonFlatError("INVALID_OPTION", `onError must be fail, skip or emit, got ${lines.onError}`);
+  const rangeBytes = positive("chunkBytes", chunkBytes, DEFAULT_RANGE);
+  const first = firstLine ?? 1;
+  if (!Number.isInteger(first) || first < 1) throw new JsonFlatError("INVALID_OPTION", `firstLine must be a whole number ≥ 1, got ${first}`);
+  if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
+
+  const pool = given ?? new Pool({ size: workers ?? navigator.hardwareConcurrency });
+  const window = positive("maxInFlight", maxInFlight, Math.max(1, 2 * pool.size));
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const inFlight: InFlight[] = [];
+  let current: Uint8Array[] = []; // chunks of the range being yielded, not yet released
+  const release = (bytes: Uint8Array) => {
+    if (retain) return;
+    (bytes as { dispose?: () => void }).dispose?.(); // native bytes (pool of size 0)
+    // transfer(0) frees a buffer's memory now instead of at the next garbage collection.
+    if (bytes.buffer instanceof ArrayBuffer && !bytes.buffer.detached) bytes.buffer.transfer(0);
+  };
+
+  try {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (error) {
+      throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
+    }
+    const whole = await alignRange(path, range ?? { start: 0, end: size });
+    const summary: ParallelSummary = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 };
+    const totalBytes = whole.end - whole.start;
+    let finishedBytes = 0;
+    let rangesDone = 0;
+    let next = whole.start;
+
+    const report = () => {
+      if (!onProgress) return;
+      let bytes = finishedBytes;
+      for (const f of inFlight) bytes += f.done;
+      onProgress({ ...summary, bytesRead: bytes, totalBytes, rangesDone });
+    };
+
+    const launch = async () => {
+      const end = Math.min(next + rangeBytes, whole.end);
+      const piece = next === whole.start && end === whole.end ? whole : await alignRange(path, { start: next, end });
+      next = end;
+      if (piece.start === piece.end) return;
+      const params: RangeParams = {
+        path,
+        start: piece.start,
+        end: piece.end,
+        options: { ...lines, firstLine: 1, baseOffset: lines.baseOffset ?? 0 },
+      };
+      if (readBytes !== undefined) params.readBytes = readBytes;
+      const flight: InFlight = { range: piece, done: 0, result: undefined as never };
+      inFlight.push(flight);
+      summary.ranges++;
+      flight.result = pool.run("flattenRange", params, {
+        signal: stop.signal,
+        timeoutMs,
+        onProgress: (p) => {
+          flight.done = p.done;
+          report();
+        },
+      });
+      flight.result.catch(() => {}); // awaited in order below; an early failure must not be "unhandled"
+    };
+
+    for (;;) {
+      while (inFlight.length < window && next < whole.end) await launch();
+      const head = inFlight[0];
+      if (!head) break;
+      const delta = first + summary.lines - 1;
+      let result: RangeResult;
+      try {
+        result = await head.result;
+      } catch (error) {
+        throw renumberError(error, delta);
+      }
+      inFlight.shift();
+      if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
+      summary.lines += result.lines;
+      summary.documents += result.documents;
+      summary.errors += result.errors;
+      summary.leaves += result.leaves;
+      summary.unsafeIntegers += result.unsafeIntegers;
+      if (result.firstError && !summary.firstError) summary.firstError = renumberError(JsonFlatError.from(result.firstError), delta).toJSON();
+      finishedBytes += head.range.end - head.range.start;
+      summary.bytesRead = finishedBytes;
+      rangesDone++;
+      report();
+      current = result.chunks.map((chunk) => chunk.bytes);
+      for (const chunk of result.chunks) {
+        const bytes = renumberOutput(chunk.bytes, chunk.errorAt ?? [], delta);
+        if (bytes.length) yield bytes;
+        release(chunk.bytes);
+        if (bytes !== chunk.bytes) release(bytes);
+      }
+      current = [];
+    }
+    return summary;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    stop.abort();
+    for (const bytes of current) release(bytes);
+    if (!given) await pool.close({ mode: "abort" });
+  }
+}

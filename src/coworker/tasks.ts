@@ -1,0 +1,418 @@
+/**
+ * @module coworker/tasks — the task registry: named functions that run the same way in the caller's
+ * thread (a pool of size 0) and inside a worker. A task takes plain parameters and a `TaskContext` and
+ * returns plain data whose buffers can be transferred.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { JsonFlatError, type ErrorInfo } from "../errors";
+import { flattenBytes } from "../flatten";
+import type { NativeBytes } from "../native";
+import { flattenLines, type NdjsonOptions } from "../ndjson";
+import type { FlattenOptions, UnflattenOptions } from "../options";
+import { unflattenBytes } from "../unflatten";
+
+/**
+ * What a running task can do besides computing its result.
+ *
+ * @example
+ * const task: Task<{ n: number }, number> = ({ n }, ctx) => {
+ *   for (let i = 0; i < n; i++) { ctx.checkpoint(); ctx.progress(i + 1, n); }
+ *   return n;
+ * };
+ */
+export interface TaskContext {
+  /** True inside a worker, false in the caller's thread. */
+  readonly inWorker: boolean;
+  /** Reports progress (bytes done out of a total) to the caller's `onProgress`. */
+  progress(done: number, total: number): void;
+  /**
+   * Throws `ABORTED` or `TIMEOUT` when the task should stop (its caller has already been told). Call it
+   * between steps, never inside a native call: a task that stops here frees its native memory and keeps its
+   * worker; one that does not is ended by the pool after a grace period.
+   */
+  checkpoint(): void;
+  /**
+   * Native bytes as bytes the caller can own: in a worker, one copy into a fresh transferable buffer and
+   * the native block freed; in the caller's thread, the native bytes themselves (no copy).
+   */
+  own(bytes: NativeBytes | Uint8Array): Uint8Array;
+}
+
+/**
+ * A task: plain parameters in, plain data out (or a promise of it). Buffers in the result are transferred.
+ *
+ * @example
+ * const echo: Task<{ text: string }, string> = ({ text }) => text;
+ */
+export type Task<P = any, R = unknown> = (params: P, context: TaskContext) => R | Promise<R>;
+
+/**
+ * Named tasks.
+ *
+ * @example
+ * const registry: TaskRegistry = { ...TASKS, echo: ({ text }: { text: string }) => text };
+ */
+export type TaskRegistry = Record<string, Task>;
+
+/**
+ * JSON text or UTF-8 bytes handed to a task.
+ *
+ * @example
+ * const input: TaskInput = await Bun.file("doc.json").bytes();
+ */
+export type TaskInput = string | Uint8Array | ArrayBuffer;
+
+/**
+ * Parameters of `flatten`.
+ *
+ * @example
+ * await pool.run("flatten", { input: '{"a":{"b":1}}', options: { style: "pointer" } })
+ */
+export interface FlattenParams {
+  input: TaskInput;
+  options?: FlattenOptions & { format?: "object" | "entries" };
+}
+
+/**
+ * Parameters of `unflatten`.
+ *
+ * @example
+ * await pool.run("unflatten", { input: '{"a.b":1}' })
+ */
+export interface UnflattenParams {
+  input: TaskInput;
+  options?: UnflattenOptions;
+}
+
+/**
+ * Bytes out of a one-document task, with the native counters.
+ *
+ * @example
+ * const { bytes, leaves } = await pool.run("flatten", { input });
+ */
+export interface BytesResult {
+  /** Compact JSON. */
+  bytes: Uint8Array;
+  /** Leaves written (flatten) or paths read (unflatten). */
+  leaves: number;
+  /** Integers beyond ±(2^53−1). */
+  unsafeIntegers: number;
+}
+
+/**
+ * Parameters of `flattenLines`: one chunk of whole NDJSON lines.
+ *
+ * @example
+ * await pool.run("flattenLines", { input: chunk, options: { column: 5, onError: "skip" } })
+ */
+export interface LinesParams {
+  input: TaskInput;
+  options?: NdjsonOptions;
+}
+
+/**
+ * Counters of an NDJSON task (as `LinesOutput`, with the first error as plain data).
+ *
+ * @example
+ * const { lines, documents, errors, firstError }: LinesCounters = await pool.run("flattenLines", { input });
+ */
+export interface LinesCounters {
+  /** Lines, blank ones included. */
+  lines: number;
+  /** Lines flattened. */
+  documents: number;
+  /** Bad lines skipped or emitted. */
+  errors: number;
+  leaves: number;
+  unsafeIntegers: number;
+  /** The first bad line's error (skip and emit modes). */
+  firstError?: ErrorInfo;
+}
+
+/**
+ * Output of `flattenLines`.
+ *
+ * @example
+ * const { bytes, documents, errors } = await pool.run("flattenLines", { input: "{\"a\":1}\n" });
+ */
+export interface LinesResult extends LinesCounters {
+  bytes: Uint8Array;
+}
+
+/**
+ * Parameters of `flattenRange`: the lines of a file between two line starts (see `alignRange`). The task
+ * reads the file itself, so no input bytes cross threads.
+ *
+ * Line numbers start at `options.firstLine` (default 1) for the range's first line; error offsets are file
+ * offsets plus `options.baseOffset` (default 0), as `flattenStream` with a `range`.
+ *
+ * @example
+ * await pool.run("flattenRange", { path: "dump.txt", start: 0, end: 1 << 25, options: { column: 5 } })
+ */
+export interface RangeParams {
+  path: string;
+  /** First byte (a line start). */
+  start: number;
+  /** End (exclusive; a line start or the end of the file); default: end of the file. */
+  end?: number;
+  options?: NdjsonOptions;
+  /** Bytes read and flattened per native call; default 4 MiB (progress is reported after each). */
+  readBytes?: number;
+}
+
+/**
+ * A piece of a range's output. In `emit` mode `errorAt` holds the byte offset of every error record (an
+ * output line `{"error":{...},"line":n}`) in `bytes`, so that a coordinator can renumber their lines.
+ *
+ * @example
+ * for (const { bytes } of result.chunks) out.write(bytes);
+ */
+export interface RangeChunk {
+  bytes: Uint8Array;
+  errorAt?: number[];
+}
+
+/**
+ * Output of `flattenRange`: the output in order, as one chunk per native call, and the counters.
+ *
+ * @example
+ * const { chunks, lines } = await pool.run("flattenRange", { path, start, end });
+ */
+export interface RangeResult extends LinesCounters {
+  chunks: RangeChunk[];
+  /** Bytes of the file read. */
+  bytesRead: number;
+}
+
+function counters(out: { lines: number; documents: number; errors: number; leaves: number; unsafeIntegers: number; firstError?: JsonFlatError }): LinesCounters {
+  const c: LinesCounters = {
+    lines: out.lines,
+    documents: out.documents,
+    errors: out.errors,
+    leaves: out.leaves,
+    unsafeIntegers: out.unsafeIntegers,
+  };
+  if (out.firstError) c.firstError = out.firstError.toJSON();
+  return c;
+}
+
+/*------------------------------------------------------------------------------
+ * Error records in emit mode
+ *----------------------------------------------------------------------------*/
+
+const NEWLINE = 0x0a;
+const RECORD_PREFIX = new TextEncoder().encode('{"error":{"code":"');
+
+function startsWithPrefix(bytes: Uint8Array, at: number): boolean {
+  if (at + RECORD_PREFIX.length > bytes.length) return false;
+  for (let i = 0; i < RECORD_PREFIX.length; i++) if (bytes[at + i] !== RECORD_PREFIX[i]) return false;
+  return true;
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  }
+  return true;
+}
+
+/**
+ * Offsets of the error records in an `emit`-mode output. Every bad line gives a line starting with
+ * `{"error":{"code":"`; a good line can only look like that when its document was already such a record
+ * (e.g. with `maxDepth: 1`). When there are more such lines than errors, each candidate's input line is
+ * flattened again alone to tell which ones failed. Output line k belongs to the k-th non-blank input line.
+ */
+function locateErrorRecords(output: Uint8Array, errors: number, input: Uint8Array, options: NdjsonOptions): number[] {
+  const candidates: number[] = []; // output line index
+  const offsets: number[] = [];
+  for (let at = 0, k = 0; at < output.length; k++) {
+    if (startsWithPrefix(output, at)) {
+      candidates.push(k);
+      offsets.push(at);
+    }
+    const nl = output.indexOf(NEWLINE, at);
+    at = nl < 0 ? output.length : nl + 1;
+  }
+  if (candidates.length === errors) return offsets;
+  const confirmed: number[] = [];
+  const single: NdjsonOptions = { ...options, onError: "fail", firstLine: 1, baseOffset: 0 };
+  let next = 0;
+  for (let at = 0, k = 0; at < input.length && next < candidates.length; ) {
+    const nl = input.indexOf(NEWLINE, at);
+    const end = nl < 0 ? input.length : nl;
+    if (!isBlank(input, at, end)) {
+      if (k === candidates[next]) {
+        try {
+          flattenLines(input.subarray(at, end), single).dispose();
+        } catch {
+          confirmed.push(offsets[next]!);
+        }
+        next++;
+      }
+      k++;
+    }
+    at = end + 1;
+  }
+  return confirmed;
+}
+
+/*------------------------------------------------------------------------------
+ * The tasks
+ *----------------------------------------------------------------------------*/
+
+const DEFAULT_READ = 4 << 20;
+
+/**
+ * Flattens one document to compact JSON bytes (`flattenBytes`).
+ *
+ * @example
+ * const { bytes } = flattenTask({ input: '{"a":[1]}' }, context); // {"a[0]":1}
+ */
+export function flattenTask(params: FlattenParams, context: TaskContext): BytesResult {
+  const out = flattenBytes(params.input, params.options);
+  const { leaves, unsafeIntegers } = out;
+  return { bytes: context.own(out), leaves, unsafeIntegers };
+}
+
+/**
+ * Rebuilds one document from its flattened form (`unflattenBytes`).
+ *
+ * @example
+ * const { bytes } = unflattenTask({ input: '{"a[0]":1}' }, context); // {"a":[1]}
+ */
+export function unflattenTask(params: UnflattenParams, context: TaskContext): BytesResult {
+  const out = unflattenBytes(params.input, params.options);
+  const { leaves, unsafeIntegers } = out;
+  return { bytes: context.own(out), leaves, unsafeIntegers };
+}
+
+/**
+ * Flattens one chunk of whole NDJSON lines (`flattenLines`).
+ *
+ * @example
+ * const { bytes, lines } = flattenLinesTask({ input: '{"a":1}\n{"b":2}\n' }, context);
+ */
+export function flattenLinesTask(params: LinesParams, context: TaskContext): LinesResult {
+  const out = flattenLines(params.input, params.options);
+  const c = counters(out);
+  return { bytes: context.own(out), ...c };
+}
+
+/**
+ * Reads the lines of a file range with `node:fs` and flattens them `readBytes` at a time, reporting
+ * progress after each native call. Lines longer than `readBytes` grow the read buffer.
+ *
+ * @example
+ * const { chunks, documents } = flattenRangeTask({ path: "dump.ndjson", start: 0, end: 1 << 20 }, context);
+ */
+export function flattenRangeTask(params: RangeParams, context: TaskContext): RangeResult {
+  const options = params.options ?? {};
+  const readBytes = params.readBytes ?? DEFAULT_READ;
+  if (!Number.isInteger(readBytes) || readBytes < 1) throw new JsonFlatError("INVALID_OPTION", `readBytes must be ≥ 1, got ${readBytes}`);
+  let fd: number;
+  try {
+    fd = openSync(params.path, "r");
+  } catch (error) {
+    throw new JsonFlatError("IO", `cannot open ${params.path}: ${(error as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const start = params.start;
+    const end = Math.min(params.end ?? size, size);
+    if (!(Number.isInteger(start) && start >= 0 && Number.isInteger(end) && start <= end)) {
+      throw new JsonFlatError("INVALID_OPTION", `invalid range ${start}:${params.end}`);
+    }
+    const total = end - start;
+    const result: RangeResult = { chunks: [], bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, unsafeIntegers: 0 };
+    const emit = options.onError === "emit";
+    let buffer = new Uint8Array(Math.max(1, Math.min(readBytes, total)));
+    let held = 0;
+    let pos = start;
+    let firstLine = options.firstLine ?? 1;
+    let offset = (options.baseOffset ?? 0) + start;
+    while (pos < end || held > 0) {
+      context.checkpoint();
+      if (pos < end) {
+        if (held === buffer.length) {
+          const grown = new Uint8Array(Math.min(buffer.length * 2, total));
+          grown.set(buffer.subarray(0, held));
+          buffer = grown;
+        }
+        let bytesRead: number;
+        try {
+          bytesRead = readSync(fd, buffer, held, Math.min(buffer.length - held, end - pos), pos);
+        } catch (error) {
+          throw new JsonFlatError("IO", `cannot read ${params.path}: ${(error as Error).message}`);
+        }
+        if (bytesRead === 0) throw new JsonFlatError("IO", `${params.path} ended at ${pos}, before ${end}`);
+        pos += bytesRead;
+        held += bytesRead;
+        result.bytesRead += bytesRead;
+      }
+      const final = pos >= end;
+      const whole = final ? held : buffer.lastIndexOf(NEWLINE, held - 1) + 1;
+      if (whole === 0) continue; // one line longer than the buffer: read more of it
+      const input = buffer.subarray(0, whole);
+      const out = flattenLines(input, { ...options, firstLine, baseOffset: offset });
+      firstLine += out.lines;
+      offset += whole;
+      result.lines += out.lines;
+      result.documents += out.documents;
+      result.errors += out.errors;
+      result.leaves += out.leaves;
+      result.unsafeIntegers += out.unsafeIntegers;
+      if (out.firstError && !result.firstError) result.firstError = out.firstError.toJSON();
+      if (out.length) {
+        const errorAt = emit && out.errors ? locateErrorRecords(out, out.errors, input, options) : undefined;
+        const chunk: RangeChunk = { bytes: context.own(out) };
+        if (errorAt) chunk.errorAt = errorAt;
+        result.chunks.push(chunk);
+      } else {
+        out.dispose();
+      }
+      buffer.copyWithin(0, whole, held);
+      held -= whole;
+      context.progress(pos - start - held, total);
+    }
+    return result;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The built-in tasks, by name. Every worker of a default `Pool` serves these; a pool of size 0 runs them in
+ * the caller's thread.
+ *
+ * @example
+ * const { bytes } = await pool.run("flatten", { input: '{"a":{"b":1}}' });
+ */
+export const TASKS = {
+  flatten: flattenTask,
+  unflatten: unflattenTask,
+  flattenLines: flattenLinesTask,
+  flattenRange: flattenRangeTask,
+} satisfies TaskRegistry;
+
+/**
+ * The built-in tasks' names.
+ *
+ * @example
+ * const name: TaskName = "flattenRange";
+ */
+export type TaskName = keyof typeof TASKS;
+/**
+ * Parameters of a built-in task.
+ *
+ * @example
+ * const params: TaskParams<"flatten"> = { input: "{}", options: { style: "pointer" } };
+ */
+export type TaskParams<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
+/**
+ * Result of a built-in task.
+ *
+ * @example
+ * const result: TaskResult<"flatten"> = await pool.run("flatten", params); // { bytes, leaves, unsafeIntegers }
+ */
+export type TaskResult<K extends TaskName> = Awaited<ReturnType<(typeof TASKS)[K]>>;
