@@ -94,3 +94,8 @@ size_t jf_find_nesting_offset(const uint8_t *input, size_t len, uint32_t max_nes
     }
     return len;
 }
+
+void jf_set_nesting_error(jf_error *err, const uint8_t *input, size_t input_len, uint32_t max_nesting) {
+    size_t at = jf_find_nesting_offset(input, input_len, max_nesting);
+    jf_set_error(err, JF_NESTING_TOO_DEEP, input, input_len, at, "nesting deeper than %u levels", max_nesting);
+}

@@ -452,8 +452,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     if (schema && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
         jf_nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
         yyjson_doc_free(doc);
-        size_t at = jf_find_nesting_offset(input, length, fl->cfg.max_nesting);
-        jf_set_error(err, JF_NESTING_TOO_DEEP, input, length, at, "nesting deeper than %u levels", fl->cfg.max_nesting);
+        jf_set_nesting_error(err, input, length, fl->cfg.max_nesting);
         return false;
     }
     size_t mark = out->len;
@@ -479,8 +478,7 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     f->leaves += leaves_before;
     yyjson_doc_free(doc);
     if (f->too_deep) {
-        size_t at = jf_find_nesting_offset(input, length, fl->cfg.max_nesting);
-        jf_set_error(err, JF_NESTING_TOO_DEEP, input, length, at, "nesting deeper than %u levels", fl->cfg.max_nesting);
+        jf_set_nesting_error(err, input, length, fl->cfg.max_nesting);
     } else if (out->failed || f->path.text.failed) {
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while flattening %zu bytes", length);
     } else {
@@ -496,14 +494,8 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
 
 JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
                            const jf_options *options, jf_result *result) {
-    if (!result) return NULL;
-    jf_clear_result(result);
     jf_config cfg;
-    if (!jf_config_from(options, &cfg, &result->error)) return NULL;
-    if (!input && length) {
-        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
-        return NULL;
-    }
+    if (!result || !jf_begin_call(input, length, options, result, &cfg)) return NULL;
     jf_flattener *fl = jf_flattener_new(&cfg, false);
     jf_buf out;
     /* Paths make the output larger than the input (canada.json: 3.3x). Room

@@ -116,6 +116,8 @@ void jf_set_read_error(jf_error *err, const yyjson_read_err *yerr,
  * found by scanning the text (strings are skipped). */
 size_t jf_find_nesting_offset(const uint8_t *input, size_t len, uint32_t max_nesting);
 void jf_clear_result(jf_result *result);
+/* NESTING_TOO_DEEP at the first bracket of `input` beyond `max_nesting`. */
+void jf_set_nesting_error(jf_error *err, const uint8_t *input, size_t input_len, uint32_t max_nesting);
 
 /*==============================================================================
  * Options and parsing (options.c).
@@ -135,6 +137,9 @@ typedef struct jf_config {
 
 /* Validates `options` (NULL = defaults); false with JF_INVALID_OPTION set. */
 bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err);
+/* The common start of a one-document entry point: clears `result`, checks
+ * the options and the input pointer; false with the error filled. */
+bool jf_begin_call(const uint8_t *input, size_t length, const jf_options *options, jf_result *result, jf_config *cfg);
 
 /* Parses `input` (skipping a UTF-8 BOM) with raw numbers; NULL with the
  * error filled on failure. Free the document with yyjson_doc_free. */

@@ -39,6 +39,16 @@ bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err) {
     return true;
 }
 
+bool jf_begin_call(const uint8_t *input, size_t length, const jf_options *options, jf_result *result, jf_config *cfg) {
+    jf_clear_result(result);
+    if (!jf_config_from(options, cfg, &result->error)) return false;
+    if (!input && length) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
+        return false;
+    }
+    return true;
+}
+
 yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err) {
     size_t skip = (len >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF) ? 3 : 0;
     yyjson_read_flag flags = YYJSON_READ_NUMBER_AS_RAW;

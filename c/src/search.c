@@ -306,27 +306,23 @@ bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t dept
  * Entry points
  *----------------------------------------------------------------------------*/
 
-static bool search_config(const jf_options *options, const jf_query *query, jf_config *cfg, jf_error *err) {
-    if (!jf_config_from(options, cfg, err)) return false;
+/* Hits carry full paths: the walk runs in leaf mode with the query. */
+static bool with_query(jf_config *cfg, const jf_query *query, jf_error *err) {
     if (!query) {
         jf_set_error(err, JF_INVALID_OPTION, NULL, 0, 0, "invalid query: NULL");
         return false;
     }
-    cfg->mode = JF_MODE_LEAF; /* hits carry full paths */
+    cfg->mode = JF_MODE_LEAF;
     cfg->query = query;
     return true;
 }
 
 JF_API uint8_t *jf_search(const uint8_t *input, size_t length, const jf_query *query, const jf_options *options,
                           jf_result *result) {
-    if (!result) return NULL;
-    jf_clear_result(result);
     jf_config cfg;
-    if (!search_config(options, query, &cfg, &result->error)) return NULL;
-    if (!input && length) {
-        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
+    if (!result || !jf_begin_call(input, length, options, result, &cfg) ||
+        !with_query(&cfg, query, &result->error))
         return NULL;
-    }
     jf_flattener *fl = jf_flattener_new(&cfg, false);
     jf_buf out;
     jf_buf_init(&out, 4096);
@@ -348,6 +344,6 @@ JF_API uint8_t *jf_search_lines(const uint8_t *input, size_t length, const jf_qu
     if (!result) return NULL;
     memset(result, 0, sizeof(*result));
     jf_config cfg;
-    if (!search_config(options, query, &cfg, &result->error)) return NULL;
+    if (!jf_config_from(options, &cfg, &result->error) || !with_query(&cfg, query, &result->error)) return NULL;
     return jf_lines_run(input, length, &cfg, lines, result);
 }

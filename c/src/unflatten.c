@@ -617,9 +617,7 @@ static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers
      * the deep part would be replaced by a later member. */
     if (yyjson_doc_get_val_count(u->doc) > u->cfg->max_nesting &&
         jf_nests_deeper(u->doc, u->cfg->max_nesting, &u->ends, &u->ends_cap)) {
-        size_t at = jf_find_nesting_offset(u->input, u->input_len, u->cfg->max_nesting);
-        jf_set_error(u->err, JF_NESTING_TOO_DEEP, u->input, u->input_len, at,
-                     "nesting deeper than %u levels", u->cfg->max_nesting);
+        jf_set_nesting_error(u->err, u->input, u->input_len, u->cfg->max_nesting);
         return false;
     }
     size_t members = unsafe_yyjson_get_len(root);
@@ -637,9 +635,7 @@ static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers
         key = unsafe_yyjson_get_next(value);
     }
     if (!write_tree(u, out, unsafe_integers)) {
-        size_t at = jf_find_nesting_offset(u->input, u->input_len, u->cfg->max_nesting);
-        jf_set_error(u->err, JF_NESTING_TOO_DEEP, u->input, u->input_len, at,
-                     "nesting deeper than %u levels", u->cfg->max_nesting);
+        jf_set_nesting_error(u->err, u->input, u->input_len, u->cfg->max_nesting);
         return false;
     }
     if (out->failed) return fail_memory(u);
@@ -648,14 +644,8 @@ static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers
 
 JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
                              const jf_options *options, jf_result *result) {
-    if (!result) return NULL;
-    jf_clear_result(result);
     jf_config cfg;
-    if (!jf_config_from(options, &cfg, &result->error)) return NULL;
-    if (!input && length) {
-        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
-        return NULL;
-    }
+    if (!result || !jf_begin_call(input, length, options, result, &cfg)) return NULL;
     if (!input) input = (const uint8_t *)"";
     unflattener u = { .cfg = &cfg, .input = input, .input_len = length, .err = &result->error };
     u.max_index = length > 1024 ? length : 1024;
