@@ -1,14 +1,15 @@
 /**
  * @module cli.test — the `jsonflat` command: outputs, exit codes and one-line errors, run as a real process.
  */
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
 const OPENLIBRARY = new URL("../../shared/data/openlibrary/works-head-n1000.txt", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run {
   code: number;
