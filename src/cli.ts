@@ -279,6 +279,9 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
 }
 
 function searchQuery(v: Values): SearchQuery {
+  if (v.path === undefined && v.key === undefined && v.value === undefined) {
+    throw new UsageError("search needs --path, --key or --value (all leaves: jsonflat flatten --format entries)");
+  }
   const query: SearchQuery = {};
   if (v.path !== undefined) query.path = v.path;
   if (v.key !== undefined) query.key = v.key;
