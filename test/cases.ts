@@ -515,8 +515,11 @@ export const unflattenCases: Case<UnflattenOptions>[] = [
   fails("segments beyond the limit", '{"a.b.c.d":1}', "NESTING_TOO_DEEP", { maxNesting: 3 }, { offset: 1 }),
   ok("segments and value exactly at the limit", '{"a.b":[1]}', '{"a":{"b":[1]}}', { maxNesting: 3 }),
   fails("segments and value beyond the limit", '{"a.b":[1]}', "NESTING_TOO_DEEP", { maxNesting: 2 }),
-  fails("input nesting beyond the limit", '{"a":[[1]]}', "NESTING_TOO_DEEP", { maxNesting: 2 }, { offset: 6 }),
-  fails("input nesting counts even under the root path", '{"":[[1]]}', "NESTING_TOO_DEEP", { maxNesting: 2 }, { offset: 5 }),
+  fails("a value nested beyond the limit under its path", '{"a":[[1]]}', "NESTING_TOO_DEEP", { maxNesting: 2 }),
+  // The flattened object's own level does not count: unflatten(flatten(x)) works under the limit x passed.
+  ok("the wrapper level does not count", '{"":[[1]]}', "[[1]]", { maxNesting: 2 }),
+  ok("an empty object under limit 1", '{"":{}}', "{}", { maxNesting: 1 }),
+  fails("input nesting beyond the limit plus the wrapper", '{"":[[[1]]]}', "NESTING_TOO_DEEP", { maxNesting: 2 }, { offset: 6 }),
   ok("root path scalar with limit 1", '{"":5}', "5", { maxNesting: 1 }),
   ok("10,000 segments pass by default", `{"a${".a".repeat(9_999)}":1}`, `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`),
   fails("10,001 segments fail by default", `{"a${".a".repeat(10_000)}":1}`, "NESTING_TOO_DEEP", undefined, { offset: 1 }),

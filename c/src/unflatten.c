@@ -614,10 +614,12 @@ static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers
         return false;
     }
     /* The input is a document like any other: too deep is an error even when
-     * the deep part would be replaced by a later member. */
-    if (yyjson_doc_get_val_count(u->doc) > u->cfg->max_nesting &&
-        jf_nests_deeper(u->doc, u->cfg->max_nesting, &u->ends, &u->ends_cap)) {
-        jf_set_nesting_error(u->err, u->input, u->input_len, u->cfg->max_nesting);
+     * the deep part would be replaced by a later member. Its own wrapper level
+     * does not count, so unflatten(flatten(x)) works under the limit x passed. */
+    uint32_t input_limit = u->cfg->max_nesting == UINT32_MAX ? UINT32_MAX : u->cfg->max_nesting + 1;
+    if (yyjson_doc_get_val_count(u->doc) > input_limit &&
+        jf_nests_deeper(u->doc, input_limit, &u->ends, &u->ends_cap)) {
+        jf_set_nesting_error(u->err, u->input, u->input_len, input_limit);
         return false;
     }
     size_t members = unsafe_yyjson_get_len(root);

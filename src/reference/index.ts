@@ -56,6 +56,7 @@ export function referenceFlatten(input: Uint8Array, options?: ReferenceFlattenOp
  */
 export function referenceUnflatten(input: Uint8Array, options?: UnflattenOptions): string {
   const resolved = checkedOptions(options);
-  const root = parseJson(input, resolved);
+  // The flattened object wraps the document in one more level: `{"": {}}` rebuilds `{}` under maxNesting 1.
+  const root = parseJson(input, { ...resolved, maxNesting: resolved.maxNesting + 1 });
   return unflattenDocument(root, input, resolved);
 }
