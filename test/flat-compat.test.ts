@@ -237,10 +237,16 @@ const delimitedKeys = fc.tuple(unflattenOptions, fc.array(fc.tuple(fc.array(segm
     return { options, input: ownObject(members.map(([path, value]) => [path.join(d), value])) };
   });
 /** flat's own flatten output of a random document, as `unflatten` usually receives it. */
-const flattenedDocuments = fc.tuple(unflattenOptions, anyDocument.filter((d) => d !== null && d !== undefined)).map(([options, document]) => ({
-  options,
-  input: npmFlat.flatten(document, { delimiter: options.delimiter, safe: options.safe, maxDepth: options.maxDepth }) as Record<string, unknown>,
-}));
+const flattenedDocuments = fc.tuple(unflattenOptions, anyDocument.filter((d) => d !== null && d !== undefined)).map(([options, document]) => {
+  let input: Record<string, unknown>;
+  try {
+    input = npmFlat.flatten(document, { delimiter: options.delimiter, safe: options.safe, maxDepth: options.maxDepth });
+  } catch {
+    // A "__proto__" path can give flat's result a typed array as prototype; writing a member then throws.
+    input = {};
+  }
+  return { options, input };
+});
 
 /*------------------------------------------------------------------------------
  * flatten
@@ -295,7 +301,7 @@ describe("flatten", () => {
         if (coreBlocksDuring(() => flatten(input, options)) > 0) native++;
         else expect(JSON.stringify(input)).toMatch(/\\ud[89a-f]/);
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
     expect(native).toBeGreaterThan(100);
   });
@@ -443,6 +449,10 @@ describe("unflatten", () => {
     ["a value in the way with overwrite", () => ({ a: 1, "a.b": 2, "c.d": 3, c: 4 }), { overwrite: true }],
     ["an array left behind and entered again with a name", () => ({ "a.0": 1, b: 2, "a.x": 3 })],
     ["an array left behind and entered again past its end", () => ({ "a.0": 1, b: 2, "a.2": 3 })],
+    ["a path through the caller's empty array writes into it, and into its aliases", () => {
+      const shared: unknown[] = [];
+      return { "0": shared, a: shared, "0.0": [false] };
+    }],
     ["a later empty object replaces a container", () => ({ "a.b": 1, a: {} })],
     ["non-empty object values are flattened first", () => ({ "a.b": { "c.d": 1, e: [1, { f: 2 }] } })],
     ["non-empty values with safe and maxDepth", () => ({ a: { b: [{ "c.d": 1 }], e: { f: { g: 1 } } } }), { safe: true, maxDepth: 2 }],

@@ -8,7 +8,12 @@ import { MAX_DELIMITER_BYTES } from "../options";
 import { unflatten as unflattenDocument } from "../unflatten";
 import { delimiterOf, type FlatFlattenOptions, type FlatUnflattenOptions } from "./options";
 
-/** flat's flatten options as the core reads them. */
+/**
+ * flat's flatten options as the core reads them.
+ *
+ * @example
+ * const options: CoreFlattenOptions = { delimiter: "_", maxDepth: 2, safe: true };
+ */
 export interface CoreFlattenOptions {
   delimiter: string;
   /** undefined: no limit. */
@@ -16,7 +21,12 @@ export interface CoreFlattenOptions {
   safe: boolean;
 }
 
-/** flat's unflatten options as the core and `nativeUnflattenAgrees` read them. */
+/**
+ * flat's unflatten options as the core and `nativeUnflattenAgrees` read them.
+ *
+ * @example
+ * const options: CoreUnflattenOptions = { delimiter: ".", object: false };
+ */
 export interface CoreUnflattenOptions {
   delimiter: string;
   object: boolean;

@@ -11,6 +11,8 @@
  * - flat skips a path that runs through an inherited property (`constructor.x`, `__proto__.x`), and a
  *   whole key `__proto__` (with another delimiter, say `_`) sets a prototype instead of a member.
  * - a later empty `{}`/`[]` at an existing container's path replaces it in flat but merges in the core.
+ * - flat puts the caller's own empty array in its result and writes later paths into it (so aliases of
+ *   that array change too); the core builds a new one.
  * - with `object`, flat never makes arrays.
  * - a value that is a non-empty object is flattened by flat first, so its keys are split too.
  * Conflicts between a value and a container (`a` and `a.b`) are left to the core, which rejects them with
@@ -26,6 +28,8 @@ const OBJECT = -1;
 /** `segmentKind` results besides an index (>= 0). */
 const NAME = -1;
 const NOT_NATIVE = -2;
+/** In the map of containers left behind: an empty array the caller gave as a value. */
+const CALLERS_EMPTY_ARRAY = -4;
 /** `leafKind` results besides OBJECT (`{}`) and an array's length. */
 const SCALAR = -2;
 const NOT_A_LEAF = -3;
@@ -41,7 +45,8 @@ const MAX_INDEX_DIGITS = 9;
  * nativeUnflattenAgrees({ "a.01": 1 }, ".", false)          // false: flat reads "01" as 1
  */
 export function nativeUnflattenAgrees(source: Record<string, unknown>, delimiter: string, object: boolean): boolean {
-  // The loop below uses for-in, much faster than Object.keys here, which sees inherited names too.
+  // The loop below uses for-in (much faster than Object.keys here), which also lists enumerable inherited
+  // names: with none on Object.prototype it lists exactly Object.keys.
   for (const _ in Object.prototype) return false;
   const inherited = inheritedNameInitials();
   // With an all-digit delimiter, a key joined under a member ("1" + "2" + "0") can be an integer key, which
@@ -65,7 +70,7 @@ export function nativeUnflattenAgrees(source: Record<string, unknown>, delimiter
     if (valueKind === NOT_A_LEAF || key === "") return false; // the core reads "" as the root itself
     // flat first copies every member into a plain object by assignment: `__proto__` sets its prototype.
     if (inherited.has(key.charCodeAt(0)) && key in Object.prototype) return false;
-    if (previousValueKind !== SCALAR) left.set(previousLeafHash, previousValueKind);
+    if (previousValueKind !== SCALAR) left.set(previousLeafHash, previousValueKind === 0 ? CALLERS_EMPTY_ARRAY : previousValueKind);
 
     let shared: number;
     if (parent !== "" && key.startsWith(parent) && key.indexOf(delimiter, parent.length) === -1) {
@@ -105,14 +110,13 @@ export function nativeUnflattenAgrees(source: Record<string, unknown>, delimiter
       hashes.extend(level, key, segmentStart(ends, level - 1, step), ends[level - 1]!);
       // A container entered anew is read as a new one; one left as an array may be re-entered at index 0.
       const before = left.get(hashes.at(level));
-      if (kind > 0 || (kind === 0 && object) || (kind === NAME && before !== undefined && before !== OBJECT)) {
-        return false;
-      }
+      if (before === CALLERS_EMPTY_ARRAY || kind > 0 || (kind === 0 && object)) return false;
+      if (kind === NAME && before !== undefined && before !== OBJECT) return false;
       kinds[level] = kind === 0 ? 1 : OBJECT;
     }
 
     if (valueKind !== SCALAR) {
-      // Level `count` is free: no later key is compared with a level of this key's length.
+      // Level `count` is past this key's containers: any later key that reaches it extends it first.
       hashes.extend(count, key, segmentStart(ends, count - 1, step), key.length);
       previousLeafHash = hashes.at(count);
       if (left.has(previousLeafHash)) return false;

@@ -1,15 +1,20 @@
 /**
  * @module flat/plain-json — decides in one cheap walk whether a JS value survives `JSON.stringify` unchanged
  * (so flattening its JSON text natively gives what npm `flat` gives for the value itself), and measures
- * what that round trip through text would cost.
+ * what the round trip through text would cost.
  */
 
-/** The size of a plain JSON value: what the native route pays for beyond the port's walk. */
+/**
+ * The size and make-up of a plain JSON value, which decide whether the native route pays off.
+ *
+ * @example
+ * const shape: PlainJsonShape = { values: 4, numbers: 1 }; // { a: [1, "xy"] }
+ */
 export interface PlainJsonShape {
   /** Every value, containers included. */
   values: number;
-  /** UTF-16 units of all string values (not keys): the native route copies each one four times. */
-  stringChars: number;
+  /** Number values. */
+  numbers: number;
 }
 
 /**
@@ -26,11 +31,11 @@ const MAX_WALK_DEPTH = 1000;
  * objects, sparse arrays, named members on arrays, cycles.
  *
  * @example
- * plainJsonShape({ a: [1, "xy"] })  // { values: 4, stringChars: 2 }
+ * plainJsonShape({ a: [1, "xy"] })  // { values: 4, numbers: 1 }
  * plainJsonShape({ a: new Date() }) // undefined
  */
 export function plainJsonShape(value: unknown): PlainJsonShape | undefined {
-  const shape: PlainJsonShape = { values: 0, stringChars: 0 };
+  const shape: PlainJsonShape = { values: 0, numbers: 0 };
   return measure(value, 0, shape) ? shape : undefined;
 }
 
@@ -38,11 +43,10 @@ function measure(value: unknown, depth: number, shape: PlainJsonShape): boolean 
   shape.values++;
   switch (typeof value) {
     case "string":
-      shape.stringChars += value.length;
-      return true;
     case "boolean":
       return true;
     case "number":
+      shape.numbers++;
       // JSON writes NaN and ±Infinity as null, and -0 as 0.
       return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
     case "object":
