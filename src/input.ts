@@ -13,6 +13,16 @@ function keepBigInts(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value;
 }
 
+/** JSON.stringify, with the bigint replacer only when a bigint is there: a replacer makes it 2-4x slower. */
+function stringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof TypeError && /bigint/i.test(error.message)) return JSON.stringify(value, keepBigInts);
+    throw error;
+  }
+}
+
 /**
  * The UTF-8 bytes of `input`. Strings are taken as JSON text; bytes are borrowed (not copied); any other
  * value is serialised with `JSON.stringify` (bigints kept exact).
@@ -28,7 +38,7 @@ export function toBytes(input: JsonInput): Uint8Array {
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   let text: string | undefined;
   try {
-    text = JSON.stringify(input, keepBigInts);
+    text = stringify(input);
   } catch (error) {
     throw new JsonFlatError("INVALID_JSON", `input cannot be serialised as JSON: ${(error as Error).message}`);
   }
