@@ -78,6 +78,12 @@ export function unflatten<T = unknown, R = unknown>(target: T, options?: FlatUnf
   return portUnflatten(target, o) as R;
 }
 
-/** npm `flat`'s default export: both functions on one object. */
+/**
+ * Both functions on one object, as npm `flat`'s default export.
+ *
+ * @example
+ * import flat from "jsonflat/flat";
+ * flat.unflatten(flat.flatten({ a: [1] })) // { a: [1] }
+ */
 const flat = { flatten, unflatten };
 export default flat;
