@@ -12,6 +12,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { parseSize, timed } from "./run";
 
 const encoder = new TextEncoder();
 const WORDS = ["alpha", "beta", "gamma", "delta", "é", "ß", "日本語", "😀", "naïve", "line\nbreak", 'quote"d', "tab\there", "back\\slash", "\u0001ctl", "Ωmega", "Straße"];
@@ -101,11 +102,5 @@ if (import.meta.main) {
       out: { type: "string", default: "-" },
     },
   });
-  const match = /^(\d+)([KMG]?)$/i.exec(values.bytes!);
-  if (!match) throw new Error(`--bytes expects a size like 100M, got ${values.bytes}`);
-  const bytes = Number(match[1]) * { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[match[2]!.toUpperCase() as "" | "K" | "M" | "G"];
-  const start = performance.now();
-  const size = generateDocument({ bytes, seed: Number(values.seed), out: values.out! });
-  const seconds = (performance.now() - start) / 1000;
-  process.stderr.write(`big-document: ${(size / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s (${(size / 1e6 / seconds).toFixed(0)} MB/s)\n`);
+  await timed("big-document", () => generateDocument({ bytes: parseSize(values.bytes!), seed: Number(values.seed), out: values.out! }));
 }

@@ -13,6 +13,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { parseSize, timed } from "./run";
 
 const KINDS = {
   editions: { file: "editions-head-n1000.txt", type: "/type/edition", prefix: "/books/OL", suffix: "M", weight: 0.6 },
@@ -63,13 +64,6 @@ async function templates(kind: Kind): Promise<Template[]> {
 function longAuthors(t: Template): Template {
   const authors = Array.from({ length: 256 }, (_, i) => `{"key": "/authors/OL${1000 + i}A"}`).join(", ");
   return { before: encoder.encode(`{"authors": [${authors}], ` + new TextDecoder().decode(t.before).slice(1)), after: t.after };
-}
-
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGT]?)$/i.exec(text);
-  if (!match) throw new Error(`--bytes expects a size like 1G, 500M or 12345, got ${text}`);
-  const unit = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[match[2]!.toUpperCase() as "" | "K" | "M" | "G" | "T"];
-  return Math.round(Number(match[1]) * unit);
 }
 
 /**
@@ -146,8 +140,5 @@ if (import.meta.main) {
   });
   const kinds = values.kinds!.split(",") as Kind[];
   for (const k of kinds) if (!(k in KINDS)) throw new Error(`unknown kind ${k} (editions, works, authors)`);
-  const start = performance.now();
-  const bytes = await generate({ bytes: parseSize(values.bytes!), seed: BigInt(values.seed!), out: values.out!, kinds });
-  const seconds = (performance.now() - start) / 1000;
-  process.stderr.write(`openlibrary: ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s (${(bytes / 1e6 / seconds).toFixed(0)} MB/s)\n`);
+  await timed("openlibrary", () => generate({ bytes: parseSize(values.bytes!), seed: BigInt(values.seed!), out: values.out!, kinds }));
 }
