@@ -14,6 +14,7 @@ export type ErrorCode =
   | "ABORTED"
   | "TIMEOUT"
   | "OUT_OF_MEMORY"
+  | "CORRUPT"
   | "WORKER_CRASHED";
 
 /** Codes in the order of the C enum `jf_code` (index = numeric code). */
@@ -29,6 +30,7 @@ export const ERROR_CODES: readonly (ErrorCode | "OK")[] = [
   "ABORTED",
   "TIMEOUT",
   "OUT_OF_MEMORY",
+  "CORRUPT",
 ];
 
 /** The plain-data form of an error, as sent over HTTP or between workers. */

@@ -74,7 +74,7 @@ export interface AllocStats {
 }
 
 /** The typed surface of the C library. */
-export interface Native {
+export interface Native extends DurableNative {
   /** Absolute path of the loaded library. */
   readonly path: string;
   /** The C library's version string. */
@@ -160,6 +160,27 @@ const SYMBOLS = {
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
+  // Logger and write-ahead log (bindDurable below).
+  jf_crc32c: { args: [FFIType.u32, FFIType.ptr, FFIType.usize], returns: FFIType.u32 },
+  jf_log_get_config: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_log_configure: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  jf_log_set_level: { args: [FFIType.i32], returns: FFIType.i32 },
+  jf_log_get_level: { args: [], returns: FFIType.i32 },
+  jf_log_open_file: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.i32 },
+  jf_log_use_stderr: { args: [], returns: FFIType.void },
+  jf_log_write: {
+    args: [FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.usize, FFIType.ptr],
+    returns: FFIType.i32,
+  },
+  jf_log_get_stats: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_wal_open: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.u32 },
+  jf_wal_append: { args: [FFIType.u32, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_append_sync: { args: [FFIType.u32, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_sync: { args: [FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_read: { args: [FFIType.u32, FFIType.u64, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
+  jf_wal_truncate_before: { args: [FFIType.u32, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_get_stats: { args: [FFIType.u32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_close: { args: [FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
 } as const;
 
 type Symbols = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -413,6 +434,303 @@ function bind(path: string, symbols: Symbols): Native {
       symbols.jf_get_alloc_stats(stats);
       return { liveBlocks: Number(stats[0]), liveBytes: Number(stats[1]), totalBlocks: Number(stats[2]) };
     },
+    ...bindDurable(symbols),
+  };
+}
+
+/*------------------------------------------------------------------------------
+ * Durability: the logger and the write-ahead log (jsonflat.h "Logger", "Write-ahead log")
+ *----------------------------------------------------------------------------*/
+
+/**
+ * The native logger's settings, as numbers (jf_log_config). `src/log.ts` maps names onto them.
+ *
+ * @example
+ * const c = native().logConfig(); native().logConfigure({ ...c, level: 2 }); // warn and above
+ */
+export interface NativeLogConfig {
+  /** 0 debug, 1 info, 2 warn, 3 error, 4 fatal, 5 off. */
+  level: number;
+  /** Threshold for the library's own records (WAL recovery, ...); 5 silences them. */
+  nativeLevel: number;
+  /** 0 text, 1 JSON lines. */
+  format: number;
+  /** 0 auto (FORCE_COLOR, NO_COLOR, terminal), 1 never, 2 always. */
+  color: number;
+  /** Longest record in bytes, newline included (256 to 1 MiB). */
+  maxRecord: number;
+}
+
+/**
+ * Process-wide logger counters (every thread and worker).
+ *
+ * @example
+ * const { written, truncated } = log.stats();
+ */
+export interface LogStats {
+  /** Records handed to the sink. */
+  written: number;
+  /** Records below the level. */
+  filtered: number;
+  /** Records cut to the record bound. */
+  truncated: number;
+  /** Records the sink refused. */
+  failed: number;
+}
+
+/**
+ * Options of `Wal.open` (jf_wal_options); only the first open of a directory in a process applies them.
+ *
+ * @example
+ * const wal = Wal.open("data/wal", { segmentSize: 16 << 20 });
+ */
+export interface WalOptions {
+  /** Start a new segment file when the next record would pass this many bytes (default 64 MiB, at least 4096). */
+  segmentSize?: number;
+  /** Largest record accepted, in bytes (default 16 MiB, at most 1 GiB). */
+  maxRecord?: number;
+  /** Bytes of appended records kept in memory before a write (default 1 MiB). */
+  bufferSize?: number;
+  /** Keep the records before a corrupt one instead of failing (moves the rest aside to `*.corrupt`). */
+  salvage?: boolean;
+  /** Create the directory when missing (default true). */
+  create?: boolean;
+}
+
+/**
+ * What opening a write-ahead log found (jf_wal_open_result).
+ *
+ * @example
+ * const { recovery } = Wal.open(dir);
+ * if (recovery.tornBytes) console.warn(`cut ${recovery.tornBytes} torn bytes from ${recovery.tornSegment}`);
+ */
+export interface WalRecovery {
+  /** Oldest record kept (equals `nextLsn` when the log is empty). */
+  firstLsn: number;
+  /** The LSN the next append gets. */
+  nextLsn: number;
+  /** Records found. */
+  records: number;
+  /** Segment files. */
+  segments: number;
+  /** Bytes cut from a torn tail (0: the log was closed cleanly or cut on a record boundary). */
+  tornBytes: number;
+  /** Where the torn or salvaged segment was cut. */
+  tornOffset: number;
+  /** File name of the segment cut or salvaged, if any. */
+  tornSegment?: string;
+  /** With `salvage`: bytes moved aside. */
+  salvagedBytes: number;
+  /** The directory was already open in this process (another worker): no recovery ran. */
+  shared: boolean;
+}
+
+/**
+ * Counters of one open log, shared by every handle on it (jf_wal_stats).
+ *
+ * @example
+ * const s = wal.stats(); console.log(s.appends / s.syncs, "records per fsync");
+ */
+export interface WalStats {
+  firstLsn: number;
+  nextLsn: number;
+  /** Last LSN handed to the kernel. */
+  writtenLsn: number;
+  /** Last LSN known durable. */
+  syncedLsn: number;
+  appends: number;
+  /** fdatasync calls since open. */
+  syncs: number;
+  bytes: number;
+  segments: number;
+  /** Open handles on this log in this process. */
+  handles: number;
+}
+
+/** The logger and write-ahead log part of the native surface. */
+export interface DurableNative {
+  /** CRC-32C of `data`, continuing from `crc` (0 to start). */
+  crc32c(data: Uint8Array, crc?: number): number;
+  logConfig(): NativeLogConfig;
+  /** Throws `INVALID_OPTION` for a bad value (nothing changes then). */
+  logConfigure(config: NativeLogConfig): void;
+  /** Sets the level and returns the previous one. */
+  logSetLevel(level: number): number;
+  logLevel(): number;
+  /** Sends records to `path` (O_APPEND); throws `IO` if it cannot be opened. */
+  logOpenFile(path: string): void;
+  logUseStderr(): void;
+  /** Writes one record (`fields`: JSON object text); returns the error instead of throwing. */
+  logWrite(level: number, worker: number, message: Uint8Array, fields?: Uint8Array): JsonFlatError | undefined;
+  logStats(): LogStats;
+  /** Opens (and recovers) a log; the handle is an id, so a stale one gives an `IO` error, never a crash. */
+  walOpen(dir: string, options?: WalOptions): { handle: number; recovery: WalRecovery };
+  /** Appends a record and returns its LSN; `sync`: wait until it is durable (group commit). */
+  walAppend(handle: number, data: Uint8Array, sync: boolean): number;
+  walSync(handle: number): void;
+  /** Records from `from` on, as the native block copied into JS memory (see jf_wal_read for the layout). */
+  walRead(handle: number, from: number, maxBytes: number): { bytes: Uint8Array; records: number; nextLsn: number };
+  walTruncateBefore(handle: number, lsn: number): void;
+  walStats(handle: number): WalStats;
+  walClose(handle: number): void;
+}
+
+const WAL_SALVAGE = 1;
+const WAL_NO_CREATE = 2;
+const WAL_OPEN_RESULT_SIZE = 384;
+const WAL_OPEN_ERROR_AT = 128;
+const WAL_READ_RESULT_SIZE = 288;
+const WAL_READ_ERROR_AT = 32;
+const JF_ERROR_SIZE = 256;
+
+/** A jf_error at `at`: the code, the message and (for CORRUPT) the byte offset in the named segment. */
+function durableError(bytes: Uint8Array, view: DataView, at: number): JsonFlatError {
+  const code = (ERROR_CODES[view.getInt32(at, true)] ?? "IO") as ErrorCode;
+  const message = bytes.subarray(at + 24, at + 24 + MESSAGE_SIZE);
+  const end = message.indexOf(0);
+  const text = decoder.decode(message.subarray(0, end < 0 ? MESSAGE_SIZE : end));
+  return new JsonFlatError(code, text, code === "CORRUPT" ? { offset: u64(view, at + 16) } : {});
+}
+
+function bindDurable(symbols: Symbols): DurableNative {
+  // Scratch structs, each backed by its own ArrayBuffer and passed as a typed array on every call.
+  const error = new Uint8Array(new ArrayBuffer(JF_ERROR_SIZE));
+  const errorView = new DataView(error.buffer);
+  const config = new Uint8Array(new ArrayBuffer(32));
+  const configView = new DataView(config.buffer);
+  const counters = new BigUint64Array(new ArrayBuffer(80));
+  const lsnOut = new BigUint64Array(new ArrayBuffer(8));
+  const walOptions = new Uint8Array(new ArrayBuffer(32));
+  const walOptionsView = new DataView(walOptions.buffer);
+  const openResult = new Uint8Array(new ArrayBuffer(WAL_OPEN_RESULT_SIZE));
+  const openView = new DataView(openResult.buffer);
+  const readResult = new Uint8Array(new ArrayBuffer(WAL_READ_RESULT_SIZE));
+  const readView = new DataView(readResult.buffer);
+  const NONE = new Uint8Array(1);
+
+  function check(code: number): void {
+    if (code !== 0) throw durableError(error, errorView, 0);
+  }
+
+  function setU64(view: DataView, at: number, value: number): void {
+    view.setUint32(at, value % 2 ** 32, true);
+    view.setUint32(at + 4, Math.floor(value / 2 ** 32), true);
+  }
+
+  function whole(name: string, value: number | undefined, fallback: number): number {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new JsonFlatError("INVALID_OPTION", `${name} must be a whole number ≥ 0, got ${value}`);
+    }
+    return value;
+  }
+
+  return {
+    crc32c: (data, crc = 0) => (data.byteLength ? symbols.jf_crc32c(crc >>> 0, data, data.byteLength) >>> 0 : crc >>> 0),
+    logConfig: () => {
+      symbols.jf_log_get_config(config);
+      return {
+        level: configView.getInt32(0, true),
+        nativeLevel: configView.getInt32(4, true),
+        format: configView.getUint32(8, true),
+        color: configView.getUint32(12, true),
+        maxRecord: configView.getUint32(16, true),
+      };
+    },
+    logConfigure: (c) => {
+      config.fill(0);
+      configView.setInt32(0, c.level, true);
+      configView.setInt32(4, c.nativeLevel, true);
+      configView.setUint32(8, c.format, true);
+      configView.setUint32(12, c.color, true);
+      configView.setUint32(16, c.maxRecord, true);
+      check(symbols.jf_log_configure(config, error));
+    },
+    logSetLevel: (level) => symbols.jf_log_set_level(level),
+    logLevel: () => symbols.jf_log_get_level(),
+    logOpenFile: (path) => {
+      const bytes = encoder.encode(path);
+      check(symbols.jf_log_open_file(bytes.byteLength ? bytes : NONE, bytes.byteLength, error));
+    },
+    logUseStderr: () => symbols.jf_log_use_stderr(),
+    logWrite: (level, worker, message, fields) => {
+      const code = symbols.jf_log_write(
+        level,
+        worker,
+        message.byteLength ? message : NONE,
+        message.byteLength,
+        fields?.byteLength ? fields : null,
+        fields?.byteLength ?? 0,
+        error,
+      );
+      return code === 0 ? undefined : durableError(error, errorView, 0);
+    },
+    logStats: () => {
+      symbols.jf_log_get_stats(counters);
+      return {
+        written: Number(counters[0]),
+        filtered: Number(counters[1]),
+        truncated: Number(counters[2]),
+        failed: Number(counters[3]),
+      };
+    },
+    walOpen: (dir, o = {}) => {
+      walOptions.fill(0);
+      setU64(walOptionsView, 0, whole("segmentSize", o.segmentSize, 0));
+      walOptionsView.setUint32(8, (o.salvage ? WAL_SALVAGE : 0) | (o.create === false ? WAL_NO_CREATE : 0), true);
+      walOptionsView.setUint32(12, whole("maxRecord", o.maxRecord, 0), true);
+      setU64(walOptionsView, 16, whole("bufferSize", o.bufferSize, 0));
+      const path = encoder.encode(dir);
+      const handle = symbols.jf_wal_open(path.byteLength ? path : NONE, path.byteLength, walOptions, openResult);
+      if (!handle) throw durableError(openResult, openView, WAL_OPEN_ERROR_AT);
+      const name = openResult.subarray(64, 128);
+      const nameEnd = name.indexOf(0);
+      const tornSegment = decoder.decode(name.subarray(0, nameEnd < 0 ? 64 : nameEnd));
+      const recovery: WalRecovery = {
+        firstLsn: u64(openView, 0),
+        nextLsn: u64(openView, 8),
+        records: u64(openView, 16),
+        segments: u64(openView, 24),
+        tornBytes: u64(openView, 32),
+        tornOffset: u64(openView, 40),
+        salvagedBytes: u64(openView, 48),
+        shared: openView.getUint32(56, true) !== 0,
+      };
+      if (tornSegment) recovery.tornSegment = tornSegment;
+      return { handle, recovery };
+    },
+    walAppend: (handle, data, sync) => {
+      const fn = sync ? symbols.jf_wal_append_sync : symbols.jf_wal_append;
+      check(fn(handle, data.byteLength ? data : NONE, data.byteLength, lsnOut, error));
+      return Number(lsnOut[0]);
+    },
+    walSync: (handle) => check(symbols.jf_wal_sync(handle, error)),
+    walRead: (handle, from, maxBytes) => {
+      const p = symbols.jf_wal_read(handle, from, maxBytes, readResult);
+      if (!p) throw durableError(readResult, readView, WAL_READ_ERROR_AT);
+      const length = u64(readView, 0);
+      // Copied into JS memory and freed at once: reads are bounded by maxBytes and the copy is cheap next to disk I/O.
+      const bytes = length ? new Uint8Array(toArrayBuffer(p, 0, length)).slice() : new Uint8Array(0);
+      symbols.jf_free(p);
+      return { bytes, records: u64(readView, 8), nextLsn: u64(readView, 16) };
+    },
+    walTruncateBefore: (handle, lsn) => check(symbols.jf_wal_truncate_before(handle, lsn, error)),
+    walStats: (handle) => {
+      check(symbols.jf_wal_get_stats(handle, counters, error));
+      const n = (i: number) => Number(counters[i]);
+      return {
+        firstLsn: n(0),
+        nextLsn: n(1),
+        writtenLsn: n(2),
+        syncedLsn: n(3),
+        appends: n(4),
+        syncs: n(5),
+        bytes: n(6),
+        segments: n(7),
+        handles: n(8),
+      };
+    },
+    walClose: (handle) => check(symbols.jf_wal_close(handle, error)),
   };
 }
 

@@ -61,7 +61,8 @@ typedef enum jf_code {
     JF_IO               = 7,  /* reserved for file-backed entry points */
     JF_ABORTED          = 8,  /* reserved for cancellable entry points */
     JF_TIMEOUT          = 9,  /* reserved for cancellable entry points */
-    JF_OUT_OF_MEMORY    = 10  /* the allocator refused a request */
+    JF_OUT_OF_MEMORY    = 10, /* the allocator refused a request */
+    JF_CORRUPT          = 11  /* a damaged record in a write-ahead log (jf_wal_open, jf_wal_read) */
 } jf_code;
 
 /** Size of jf_error.message including its NUL terminator. */
@@ -311,6 +312,376 @@ JF_API uint8_t *jf_search(const uint8_t *input, size_t length, const jf_query *q
  *  chunk. Thread safe. */
 JF_API uint8_t *jf_search_lines(const uint8_t *input, size_t length, const jf_query *query,
                                 const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
+
+/*==============================================================================
+ * Logger
+ *
+ * One process-wide logger: every thread, and every Bun Worker (they all load
+ * this one copy of the library), writes through the same level filter and
+ * sink. The library logs through it too (for example what WAL recovery
+ * found and cut); `native_level` silences that separately.
+ *
+ * A record is formatted into one buffer and handed to the sink with one
+ * write(2), under a mutex, so lines from concurrent threads never
+ * interleave whatever the sink is (a short write, which only a pipe or a
+ * full disk gives, is continued). Regular-file sinks are opened with
+ * O_APPEND, so several processes may share one file as well.
+ *
+ * No record is longer than `max_record` bytes, newline included: a longer one
+ * is cut at a character boundary and says so, and stays one line:
+ *   text:  the line ends in " ...[truncated from N bytes]";
+ *   JSON:  the message is shortened, the fields are left out and the record
+ *          ends in "truncated":N; it is still one valid JSON object.
+ * N is the length the whole record would have had.
+ *
+ * Text format, one line per record:
+ *   2026-11-24T12:00:00.123Z INFO  w2 message {"field":1}
+ * time (UTC, milliseconds), level (padded to 5), source (`w<N>`: JavaScript
+ * worker N, 0 = main thread; `t<N>`: native code on OS thread N), message
+ * (control characters and invalid UTF-8 escaped as \n \r \t \xNN, so a
+ * record is always one line), then the fields as given.
+ * JSON lines:
+ *   {"time":"2026-11-24T12:00:00.123Z","level":"info","worker":2,"tid":812,"msg":"message","field":1}
+ * `worker` only on records from JavaScript; the members of the fields object
+ * follow the fixed ones (fields that are not a JSON object are written as
+ * the string "fields"). The message is escaped as JSON, invalid UTF-8 as
+ * U+FFFD.
+ *
+ * Colour (text format only) paints the level name. JF_LOG_COLOR_AUTO: on when
+ * the environment has FORCE_COLOR set to anything but "0" or "false" (as in
+ * Node, even to ""); else off
+ * when NO_COLOR is set and non-empty; else on only when the sink is a
+ * terminal. The environment is read when the colour mode or the sink is set,
+ * never per record.
+ *
+ * Windows: supported (the sink is written with _write, files opened with
+ * _O_APPEND; colour needs a terminal with VT processing).
+ *============================================================================*/
+
+typedef enum jf_log_level {
+    JF_LOG_DEBUG = 0,
+    JF_LOG_INFO  = 1,
+    JF_LOG_WARN  = 2,
+    JF_LOG_ERROR = 3,
+    JF_LOG_FATAL = 4,
+    JF_LOG_OFF   = 5  /* as a threshold: nothing passes */
+} jf_log_level;
+
+typedef enum jf_log_format {
+    JF_LOG_TEXT = 0,
+    JF_LOG_JSON = 1
+} jf_log_format;
+
+typedef enum jf_log_color {
+    JF_LOG_COLOR_AUTO   = 0, /* FORCE_COLOR, NO_COLOR, then whether the sink is a terminal */
+    JF_LOG_COLOR_NEVER  = 1,
+    JF_LOG_COLOR_ALWAYS = 2
+} jf_log_color;
+
+/** Default, smallest and largest record bound, in bytes (newline included).
+ *  The default is PIPE_BUF on Linux, so records are atomic on pipes even
+ *  for readers that are not us. */
+#define JF_LOG_DEFAULT_RECORD 4096u
+#define JF_LOG_MIN_RECORD     256u
+#define JF_LOG_MAX_RECORD     (1u << 20)
+
+/** The logger's settings. Layout fixed (32 bytes). The defaults: level INFO,
+ *  native level INFO, text, colour auto, 4096-byte records, sink stderr. */
+typedef struct jf_log_config {
+    int32_t  level;        /* jf_log_level: records below it are dropped */
+    int32_t  native_level; /* jf_log_level: the library's own records must also
+                              reach this (JF_LOG_OFF silences them) */
+    uint32_t format;       /* jf_log_format */
+    uint32_t color;        /* jf_log_color */
+    uint32_t max_record;   /* bytes, JF_LOG_MIN_RECORD..JF_LOG_MAX_RECORD; 0 = default */
+    uint32_t reserved[3];  /* must be 0 */
+} jf_log_config;
+
+/** Counters since load (every thread). Layout fixed (32 bytes). */
+typedef struct jf_log_stats {
+    uint64_t written;   /* records handed to the sink */
+    uint64_t filtered;  /* records below the level */
+    uint64_t truncated; /* records cut to max_record */
+    uint64_t failed;    /* records the sink refused (the write failed) */
+} jf_log_stats;
+
+/** Copies the current settings into `out`. Thread safe. */
+JF_API void jf_log_get_config(jf_log_config *out);
+
+/** Replaces every setting at once (start from jf_log_get_config to change
+ *  one). Returns JF_OK, or JF_INVALID_OPTION with `error` (may be NULL)
+ *  filled and nothing changed: a level outside 0..5, an unknown format or
+ *  colour mode, max_record out of range, reserved not zero. Does not change
+ *  the sink. Thread safe: a record being written meanwhile uses the old or
+ *  the new settings, never a mix that breaks the line. */
+JF_API int32_t jf_log_configure(const jf_log_config *config, jf_error *error);
+
+/** Sets the level alone (one atomic store) and returns the previous one;
+ *  returns -1 and changes nothing for a level outside 0..5. Thread safe. */
+JF_API int32_t jf_log_set_level(int32_t level);
+
+/** The current level. Thread safe (one atomic load). */
+JF_API int32_t jf_log_get_level(void);
+
+/** Sends records to the file at `path` (UTF-8, `length` bytes, no NUL
+ *  inside), created with mode 0644 if missing and opened with O_APPEND, so
+ *  several processes can share it. A file sink opened before is closed.
+ *  Errors: JF_INVALID_OPTION (empty path, NUL inside), JF_IO (the open failed;
+ *  the message has the OS reason); the sink is then unchanged. Thread safe:
+ *  records in flight finish on the old sink. */
+JF_API int32_t jf_log_open_file(const uint8_t *path, size_t length, jf_error *error);
+
+/** Sends records to stderr again (closing a file sink). Thread safe. */
+JF_API void jf_log_use_stderr(void);
+
+/** Writes one record.
+ *
+ *  level:   JF_LOG_DEBUG..JF_LOG_FATAL.
+ *  worker:  the JavaScript worker id (0 = main thread); a negative value
+ *           marks a native record (source `t<thread id>`).
+ *  message: UTF-8 text, borrowed; any bytes are accepted (see escaping).
+ *  fields:  a JSON object of extra members, borrowed; NULL/0 for none.
+ *  error:   may be NULL.
+ *
+ *  Returns JF_OK when the record was written or filtered out by the level,
+ *  JF_INVALID_OPTION for a level outside 0..4, JF_IO when the sink refused
+ *  the bytes (counted in `failed`; the message has the OS reason).
+ *  JF_LOG_FATAL also flushes: the sink is fsync'ed when it is a file, and the
+ *  record is copied to stderr when the sink is not stderr, so that a fatal
+ *  record reaches the operator and the disk before the caller goes on (the
+ *  call does not exit: the caller decides). JF_IO then also reports a failed
+ *  flush. Never allocates more than max_record bytes plus the fields'
+ *  parse; never crashes on any input. Thread safe. */
+JF_API int32_t jf_log_write(int32_t level, int32_t worker, const uint8_t *message, size_t message_length,
+                            const uint8_t *fields, size_t fields_length, jf_error *error);
+
+/** Copies the counters into `out`. Thread safe (each counter read
+ *  atomically, not one snapshot). */
+JF_API void jf_log_get_stats(jf_log_stats *out);
+
+/*==============================================================================
+ * Write-ahead log
+ *
+ * An append-only log of opaque records in a directory. Every record gets a
+ * log sequence number (LSN): 1, 2, 3, ... in append order. A record is
+ * bytes; the journaled jobs of the coworker pool store one fixed-layout
+ * record per finished chunk (input range, output offset, output length,
+ * output CRC32C), which jf_crc32c below computes.
+ *
+ * Files in the directory:
+ *   <first LSN, 20 digits>.wal  segments, in LSN order
+ *   wal.lock                     held with flock(LOCK_EX) while open: a
+ *                                second process gets JF_IO, not a shared log
+ *   *.tmp                        a segment being created (removed on open)
+ *   *.corrupt                    what a salvaging open moved aside
+ * A segment is a 32-byte header (magic "JFWALSEG", version 1, header size,
+ * first LSN, CRC32C of the header) and then frames, little endian:
+ *   crc32c u32 | length u32 | lsn u64 | payload (length bytes)
+ * where crc32c is the CRC32C of the payload continued over bytes 4..16 (length
+ * and lsn): jf_crc32c(jf_crc32c(0, payload, length), frame + 4, 12). A new segment starts when
+ * the next frame would take the current one past `segment_size` (a segment
+ * holds at least one record). The old segment is fdatasync'ed first, so a
+ * durable record is never preceded by one that is not. A segment is
+ * created as `<name>.tmp`, its header written and fsync'ed, renamed into
+ * place, and the directory fsync'ed; so is a segment cut by recovery.
+ *
+ * Durability. jf_wal_append copies the record into an in-memory buffer;
+ * the buffer goes to the file (one write) when it passes `buffer_size`, on
+ * sync, on read and on close. After jf_wal_sync or jf_wal_append_sync
+ * returns JF_OK, that record and every record appended before it, by any
+ * thread, survive a crash of the process or of the machine (fdatasync;
+ * fcntl(F_FULLFSYNC) on macOS, where fsync does not reach the medium).
+ * Records appended without a sync may be lost in a crash, but never
+ * partially: recovery cuts a torn tail whole records at a time.
+ *
+ * Group commit: concurrent jf_wal_append_sync calls share fsyncs. The first
+ * caller that finds no sync in progress becomes the leader: it takes every
+ * record buffered so far, writes them with one write, calls fdatasync once
+ * and wakes the followers whose records that covered; a follower whose
+ * record came later becomes the next leader. The mutex is not held during
+ * write or fdatasync, so appends continue meanwhile and join the next batch.
+ *
+ * Failure: a failed write or fdatasync (ENOSPC, EIO, ...) poisons this open
+ * WAL: the call returns JF_IO naming the OS error, and every later append,
+ * sync or read fails the same way until it is closed and opened again (after
+ * a failed fsync the kernel may have dropped the dirty pages, so no later
+ * fsync could prove them durable). Records synced before the failure are
+ * untouched; reopening runs recovery, which keeps exactly what reached the
+ * file in whole frames.
+ *
+ * Recovery (every open that is the first in this process):
+ *  - a frame that is incomplete or fails its CRC at the end of the last
+ *    segment, with no valid frame after it, is a torn tail: the segment is
+ *    cut there, fsync'ed, reported in jf_wal_open_result (torn_*) and logged
+ *    at warn level;
+ *  - a damaged frame with a valid frame after it, in any segment, a damaged
+ *    segment header or a gap in the LSNs is corruption: the open fails with
+ *    JF_CORRUPT, `error.offset` is the byte offset of the damage in its
+ *    segment, and the message names the segment file and the offset;
+ *  - with JF_WAL_SALVAGE the log keeps only the records before the damage:
+ *    the rest of that segment is copied to `<segment>.corrupt` and cut off,
+ *    later segments are renamed to `<segment>.corrupt` (nothing is deleted),
+ *    and the result reports salvaged_bytes.
+ * A machine crash may persist an unsynced batch out of order and look like
+ * corruption; salvage then keeps every record that was synced (they all
+ * precede the damage).
+ *
+ * Handles are small integers, not pointers: every call looks the handle up
+ * in a table, so a closed or unknown handle gives JF_IO ("closed"), never a
+ * crash, and closing twice is the same error. Opening a directory that is
+ * already open in this process (any thread or Bun Worker) returns a new
+ * handle to the same log (no second recovery; `shared` is 1 in the result):
+ * records from every handle go to one sequence. The log is flushed, synced
+ * and released when its last handle closes.
+ *
+ * Threads: every jf_wal_* function is safe from any number of threads on
+ * the same or different handles, including close racing with calls on
+ * the same handle (a call that already holds the log finishes first).
+ *
+ * Windows: not supported yet; jf_wal_open fails with JF_IO saying so, and
+ * the other jf_wal_* functions fail with JF_IO (closed) as no handle exists.
+ * jf_crc32c works everywhere.
+ *============================================================================*/
+
+/** Flags of jf_wal_options.flags. */
+enum jf_wal_flag {
+    /* Recovery keeps the records before a corrupt one instead of failing
+     * (see above); off by default because it drops records. */
+    JF_WAL_SALVAGE   = 1u << 0,
+    /* Fail with JF_IO when the directory does not exist instead of
+     * creating it (one level; its parent is fsync'ed). */
+    JF_WAL_NO_CREATE = 1u << 1
+};
+
+#define JF_WAL_DEFAULT_SEGMENT (64u << 20)  /* bytes */
+#define JF_WAL_MIN_SEGMENT     4096u
+#define JF_WAL_DEFAULT_RECORD  (16u << 20)  /* largest payload, bytes */
+#define JF_WAL_MAX_RECORD      (1u << 30)
+#define JF_WAL_DEFAULT_BUFFER  (1u << 20)
+#define JF_WAL_HEADER_SIZE     32u          /* segment header */
+#define JF_WAL_FRAME_HEADER    16u          /* crc, length, lsn */
+
+/** Options of jf_wal_open. Layout fixed (32 bytes); all-zero bytes mean the
+ *  defaults. Only the first open of a directory in a process applies them. */
+typedef struct jf_wal_options {
+    uint64_t segment_size; /* bytes; 0 = JF_WAL_DEFAULT_SEGMENT; >= JF_WAL_MIN_SEGMENT */
+    uint32_t flags;        /* jf_wal_flag bits */
+    uint32_t max_record;   /* largest payload; 0 = JF_WAL_DEFAULT_RECORD; <= JF_WAL_MAX_RECORD */
+    uint64_t buffer_size;  /* appends kept in memory before a write; 0 = JF_WAL_DEFAULT_BUFFER */
+    uint64_t reserved;     /* must be 0 */
+} jf_wal_options;
+
+/** What jf_wal_open found. Layout fixed (384 bytes): first_lsn @0,
+ *  next_lsn @8, records @16, segments @24, torn_bytes @32, torn_offset @40,
+ *  salvaged_bytes @48, shared @56, torn_segment @64, error @128. */
+typedef struct jf_wal_open_result {
+    uint64_t first_lsn;      /* oldest record kept (= next_lsn when empty) */
+    uint64_t next_lsn;       /* the LSN the next append gets */
+    uint64_t records;        /* records found by recovery */
+    uint64_t segments;       /* segment files */
+    uint64_t torn_bytes;     /* bytes cut from a torn tail (0: clean) */
+    uint64_t torn_offset;    /* where torn_segment was cut */
+    uint64_t salvaged_bytes; /* JF_WAL_SALVAGE: bytes moved aside */
+    uint32_t shared;         /* 1: already open in this process, no recovery ran */
+    uint32_t reserved;
+    char     torn_segment[64]; /* file name of the segment cut or salvaged, or "" */
+    jf_error error;          /* on failure; JF_CORRUPT: offset in the named segment */
+} jf_wal_open_result;
+
+/** Counters of one open log (shared by all its handles). Layout fixed
+ *  (80 bytes). */
+typedef struct jf_wal_stats {
+    uint64_t first_lsn;   /* oldest record kept */
+    uint64_t next_lsn;    /* the LSN the next append gets */
+    uint64_t written_lsn; /* last LSN handed to the kernel */
+    uint64_t synced_lsn;  /* last LSN known durable */
+    uint64_t appends;     /* records appended since open */
+    uint64_t syncs;       /* fdatasync calls on segments since open */
+    uint64_t bytes;       /* bytes written since open */
+    uint64_t segments;    /* segment files */
+    uint64_t handles;     /* open handles on this log in this process */
+    uint64_t reserved;
+} jf_wal_stats;
+
+/** What jf_wal_read returned. Layout fixed (288 bytes): length @0,
+ *  records @8, next_lsn @16, error @32. */
+typedef struct jf_wal_read_result {
+    uint64_t length;   /* bytes in the returned block */
+    uint64_t records;  /* records in it */
+    uint64_t next_lsn; /* where the next read continues (= next_lsn of the log at the end) */
+    uint64_t reserved;
+    jf_error error;
+} jf_wal_read_result;
+
+/** Opens (creating if needed) the log in directory `dir` (UTF-8 path,
+ *  `dir_length` bytes, no NUL inside) and runs recovery (see above).
+ *  options: may be NULL for the defaults. result: required.
+ *
+ *  Returns a handle (never 0), or 0 with `result->error` filled:
+ *  JF_INVALID_OPTION (bad option or path), JF_IO (cannot create, list, lock,
+ *  read or cut; the log is locked by another process; Windows), JF_CORRUPT
+ *  (see recovery), JF_OUT_OF_MEMORY. Thread safe. */
+JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_options *options,
+                            jf_wal_open_result *result);
+
+/** Appends one record (`length` bytes, borrowed; 0 is allowed) and stores
+ *  its LSN in `*lsn` (may be NULL). Not durable until a sync. Errors:
+ *  JF_IO (closed handle, poisoned log, a write of the buffer or a segment
+ *  rotation failed), JF_INPUT_TOO_LARGE (above max_record), JF_OUT_OF_MEMORY.
+ *  `error` may be NULL. Thread safe. */
+JF_API int32_t jf_wal_append(uint32_t wal, const uint8_t *data, size_t length, uint64_t *lsn, jf_error *error);
+
+/** jf_wal_append, then waits until the record is durable (group commit: see
+ *  above). On JF_OK the record survives a crash. On JF_IO after `*lsn` was
+ *  set, the record may or may not be in the log after a reopen.
+ *  Thread safe; blocks for one or two fdatasyncs. */
+JF_API int32_t jf_wal_append_sync(uint32_t wal, const uint8_t *data, size_t length, uint64_t *lsn,
+                                  jf_error *error);
+
+/** Makes every record appended so far durable (returns at once when they
+ *  already are). JF_OK or JF_IO. Thread safe. */
+JF_API int32_t jf_wal_sync(uint32_t wal, jf_error *error);
+
+/** Reads records from LSN `from` on (0 = the oldest kept), as many as fit
+ *  in `max_bytes` (0 = 1 MiB; at least one record is returned whatever its
+ *  size). Reads see every record appended before the call (buffered ones
+ *  are written out first), synced or not.
+ *
+ *  Returns a block of `result->length` bytes, freed with jf_free, holding
+ *  `result->records` records, each:
+ *    lsn u64 | length u32 | crc32c(payload) u32 | payload | zero bytes to a
+ *    multiple of 8
+ *  little endian. `result->next_lsn` is the LSN to continue from; an empty
+ *  block (length 0, still to be freed) means the end of the log.
+ *  Errors (NULL returned): JF_INVALID_OPTION (`from` before the oldest record
+ *  kept, after truncate_before), JF_IO (closed, poisoned, a read failed),
+ *  JF_CORRUPT (a frame damaged since open), JF_OUT_OF_MEMORY. Sequential
+ *  reads continue where the last one stopped (a small per-log cache of
+ *  positions); a read from elsewhere scans its segment from the start.
+ *  Thread safe. */
+JF_API uint8_t *jf_wal_read(uint32_t wal, uint64_t from, uint64_t max_bytes, jf_wal_read_result *result);
+
+/** Checkpoint: deletes the segments whose records all precede `lsn` (never
+ *  the segment being appended to) and fsyncs the directory. Records before
+ *  `lsn` in a kept segment stay readable; jf_wal_stats.first_lsn says what
+ *  is kept. JF_OK or JF_IO. Thread safe; readers of deleted segments get
+ *  JF_INVALID_OPTION as for any LSN before the oldest. */
+JF_API int32_t jf_wal_truncate_before(uint32_t wal, uint64_t lsn, jf_error *error);
+
+/** Counters of the log behind `wal`. JF_OK or JF_IO (closed). Thread safe. */
+JF_API int32_t jf_wal_get_stats(uint32_t wal, jf_wal_stats *out, jf_error *error);
+
+/** Closes a handle. The last handle of a log writes out the buffer,
+ *  fdatasyncs, closes the files and releases the lock; JF_IO if that
+ *  failed (the handle is closed anyway). A closed or unknown handle gives
+ *  JF_IO and changes nothing. Thread safe. */
+JF_API int32_t jf_wal_close(uint32_t wal, jf_error *error);
+
+/** CRC-32C (Castagnoli) of `data`, continuing from `crc` (0 to start:
+ *  jf_crc32c(jf_crc32c(0, a, n), b, m) is the CRC of a then b). Uses the
+ *  CPU's CRC32C instruction when there is one (SSE4.2, ARMv8), else
+ *  slicing-by-8. NULL data or length 0 returns `crc`. Thread safe. */
+JF_API uint32_t jf_crc32c(uint32_t crc, const uint8_t *data, size_t length);
 
 /*==============================================================================
  * Memory
