@@ -30,10 +30,21 @@ static inline void jf_cond_init(jf_cond *c) { InitializeConditionVariable(c); }
 static inline void jf_cond_destroy(jf_cond *c) { (void)c; }
 static inline void jf_cond_wait(jf_cond *c, jf_mutex *m) { SleepConditionVariableSRW(c, m, INFINITE, 0); }
 static inline void jf_cond_broadcast(jf_cond *c) { WakeAllConditionVariable(c); }
+/* Waits at most `ns` nanoseconds (rounded up to milliseconds here). */
+static inline void jf_cond_wait_ns(jf_cond *c, jf_mutex *m, uint64_t ns) {
+    SleepConditionVariableSRW(c, m, (DWORD)((ns + 999999) / 1000000), 0);
+}
 static inline uint64_t jf_thread_id(void) { return (uint64_t)GetCurrentThreadId(); }
+static inline uint64_t jf_monotonic_ns(void) {
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)((double)c.QuadPart * 1e9 / (double)f.QuadPart);
+}
 
 #else
 #  include <pthread.h>
+#  include <time.h>
 #  if defined(__linux__)
 #    include <sys/syscall.h>
 #    include <unistd.h>
@@ -52,6 +63,20 @@ static inline void jf_cond_init(jf_cond *c) { pthread_cond_init(c, NULL); }
 static inline void jf_cond_destroy(jf_cond *c) { pthread_cond_destroy(c); }
 static inline void jf_cond_wait(jf_cond *c, jf_mutex *m) { pthread_cond_wait(c, m); }
 static inline void jf_cond_broadcast(jf_cond *c) { pthread_cond_broadcast(c); }
+/* Waits at most `ns` nanoseconds (spurious wake-ups possible, as always). */
+static inline void jf_cond_wait_ns(jf_cond *c, jf_mutex *m, uint64_t ns) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    uint64_t total = (uint64_t)t.tv_nsec + ns;
+    t.tv_sec += (time_t)(total / 1000000000u);
+    t.tv_nsec = (long)(total % 1000000000u);
+    pthread_cond_timedwait(c, m, &t);
+}
+static inline uint64_t jf_monotonic_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 /* The kernel's id of the calling thread (what `top -H` and /proc show). */
 static inline uint64_t jf_thread_id(void) {

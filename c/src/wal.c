@@ -93,6 +93,7 @@ JF_API int32_t jf_wal_close(uint32_t wal, jf_error *error) {
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -378,6 +379,12 @@ typedef struct wal_core {
     uint64_t appends, syncs, bytes;
     read_pos cache[CACHE_SLOTS];
     unsigned cache_next;
+    /* Group commit: threads inside a sync call, the leader gathering their
+     * records, and how long the last fsync took (the gathering budget). */
+    _Atomic int syncers;
+    bool gathering;
+    jf_cond gather_cv;
+    uint64_t last_sync_ns;
 } wal_core;
 
 static void core_free(wal_core *w) {
@@ -390,6 +397,7 @@ static void core_free(wal_core *w) {
     jf_free(w->segs);
     jf_free(w->path);
     jf_cond_destroy(&w->cv);
+    jf_cond_destroy(&w->gather_cv);
     jf_mutex_destroy(&w->mu);
     jf_free(w);
 }
@@ -466,17 +474,46 @@ static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
  * Group commit
  *----------------------------------------------------------------------------*/
 
+/* Longest a leader waits for other syncing threads to add their records. */
+#define MAX_GATHER_NS 1000000u
+
+/* With w->mu held, before leading a sync: while fewer records are waiting
+ * than threads are inside a sync call, wait (at most as long as the last
+ * fsync took, and 1 ms) for them to append. Without this, threads woken by
+ * one fsync miss the next one, whose leader has already taken the buffer,
+ * and the batches alternate between two halves of the writers. */
+static void gather(wal_core *w) {
+    uint64_t budget = w->last_sync_ns < MAX_GATHER_NS ? w->last_sync_ns : MAX_GATHER_NS;
+    if (!budget) return;
+    uint64_t start = jf_monotonic_ns();
+    w->gathering = true;
+    while (!w->poisoned &&
+           w->next_lsn - 1 - w->synced_lsn < (uint64_t)atomic_load_explicit(&w->syncers, memory_order_relaxed)) {
+        uint64_t spent = jf_monotonic_ns() - start;
+        if (spent >= budget) break;
+        jf_cond_wait_ns(&w->gather_cv, &w->mu, budget - spent);
+    }
+    w->gathering = false;
+}
+
 /* With w->mu held: returns once every record up to `lsn` is written (and
  * synced, with `sync`). The first waiter that finds no I/O in progress
- * leads: it takes the whole buffer, releases the mutex, writes it with one
- * write and syncs once, then wakes everyone; the others wait. */
+ * leads: it gathers (above), takes the whole buffer, releases the mutex,
+ * writes it with one write and syncs once, then wakes everyone; the others
+ * wait. */
 static int32_t wait_for(wal_core *w, uint64_t lsn, bool sync, jf_error *error) {
+    bool gathered = false;
     for (;;) {
         if (w->poisoned) return poisoned_error(w, error);
         if (sync ? w->synced_lsn >= lsn : w->written_lsn >= lsn) return JF_OK;
-        if (w->io_busy) {
+        if (w->io_busy || w->gathering) {
             jf_cond_wait(&w->cv, &w->mu);
             continue;
+        }
+        if (sync && !gathered) {
+            gathered = true;
+            gather(w);
+            continue; /* the mutex was released: look again */
         }
         w->io_busy = true;
         jf_buf out = w->buf;
@@ -487,8 +524,11 @@ static int32_t wait_for(wal_core *w, uint64_t lsn, bool sync, jf_error *error) {
         bool need_sync = sync;
         jf_mutex_unlock(&w->mu);
         int we = out.len ? write_all(fd, out.data, out.len) : 0;
+        uint64_t t0 = jf_monotonic_ns();
         int se = !we && need_sync ? data_sync(fd) : 0;
+        uint64_t took = jf_monotonic_ns() - t0;
         jf_mutex_lock(&w->mu);
+        if (need_sync) w->last_sync_ns = took;
         size_t wrote = out.len;
         out.len = 0;
         out.failed = false;
@@ -577,6 +617,7 @@ static int32_t append_locked(wal_core *w, const uint8_t *data, uint32_t len, uin
     w->buf.len += (size_t)need;
     w->seg_bytes += need;
     w->appends++;
+    if (w->gathering) jf_cond_broadcast(&w->gather_cv);
     if (lsn) *lsn = n;
     return JF_OK;
 }
@@ -1083,6 +1124,7 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
     w->buffer_size = o.buffer_size ? o.buffer_size : JF_WAL_DEFAULT_BUFFER;
     jf_mutex_init(&w->mu);
     jf_cond_init(&w->cv);
+    jf_cond_init(&w->gather_cv);
     w->next = cores;
     cores = w;
     jf_mutex_unlock(&reg_lock);
@@ -1184,6 +1226,7 @@ static int32_t append_common(uint32_t handle, const uint8_t *data, size_t length
     }
     uint32_t pc = jf_crc32c_hw(0, data, length); /* outside the lock */
     uint64_t n = 0;
+    if (sync) atomic_fetch_add_explicit(&w->syncers, 1, memory_order_relaxed);
     jf_mutex_lock(&w->mu);
     int32_t rc = append_locked(w, data, (uint32_t)length, pc, &n, error);
     if (!rc && lsn) *lsn = n;
@@ -1194,6 +1237,7 @@ static int32_t append_common(uint32_t handle, const uint8_t *data, size_t length
         if (!w->io_busy || w->buf.len >= 4 * w->buffer_size) rc = wait_for(w, n, false, error);
     }
     jf_mutex_unlock(&w->mu);
+    if (sync) atomic_fetch_sub_explicit(&w->syncers, 1, memory_order_relaxed);
     release(w);
     return rc;
 }
@@ -1211,9 +1255,11 @@ JF_API int32_t jf_wal_sync(uint32_t handle, jf_error *error) {
     if (error) memset(error, 0, sizeof *error);
     wal_core *w = acquire(handle, error);
     if (!w) return JF_IO;
+    atomic_fetch_add_explicit(&w->syncers, 1, memory_order_relaxed);
     jf_mutex_lock(&w->mu);
     int32_t rc = wait_for(w, w->next_lsn - 1, true, error);
     jf_mutex_unlock(&w->mu);
+    atomic_fetch_sub_explicit(&w->syncers, 1, memory_order_relaxed);
     release(w);
     return rc;
 }
