@@ -82,13 +82,23 @@ function encodeFields(fields: LogFields | undefined): Uint8Array | undefined {
   return text === "{}" ? undefined : encoder.encode(text);
 }
 
+// Messages are encoded into one reused buffer (its own ArrayBuffer, passed anew each call) instead of a new
+// array per record; longer ones get their own.
+const scratch = new Uint8Array(new ArrayBuffer(16384));
+const EMPTY = new Uint8Array(0);
+
+function encodeMessage(message: string): Uint8Array {
+  if (message.length * 3 > scratch.byteLength) return encoder.encode(message);
+  return scratch.subarray(0, encoder.encodeInto(message, scratch).written);
+}
+
 function write(level: number, message: string, fields: LogFields | undefined): JsonFlatError | undefined {
   const n = native();
   if (level < n.logLevel()) {
     // Still counted as filtered, and the check stays in C: the level may change from another worker.
-    return n.logWrite(level, threadId, new Uint8Array(0));
+    return n.logWrite(level, threadId, EMPTY);
   }
-  return n.logWrite(level, threadId, encoder.encode(message), encodeFields(fields));
+  return n.logWrite(level, threadId, encodeMessage(message), encodeFields(fields));
 }
 
 /**

@@ -573,12 +573,16 @@ static size_t build_record(uint8_t *buf, size_t bound, const record_in *in, uint
  * Writing
  *----------------------------------------------------------------------------*/
 
+/* The OS thread id, looked up once per thread (on Linux it is a system call). */
+static _Thread_local uint64_t cached_tid;
+
 static int32_t emit(int32_t level, int32_t worker, const uint8_t *msg, size_t msg_len, const uint8_t *fields,
                     size_t fields_len, jf_error *error) {
     record_in in;
     in.level = level;
     in.worker = worker;
-    in.tid = jf_thread_id();
+    if (!cached_tid) cached_tid = jf_thread_id();
+    in.tid = cached_tid;
     in.msg = msg ? msg : (const uint8_t *)"";
     in.msg_len = msg ? msg_len : 0;
     format_time(in.time);
