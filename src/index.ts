@@ -17,6 +17,8 @@ export {
   type RunOptions,
 } from "./coworker/index";
 export { JsonFlatError, type ErrorCode, type ErrorInfo } from "./errors";
+export { log } from "./log";
+export { crc32c, Wal } from "./wal";
 export { flatten, flattenBytes, flattenEntries } from "./flatten";
 export type { JsonInput } from "./input";
 export { native, type AllocStats, type NativeBytes, type NativeOutput } from "./native";

@@ -45,7 +45,7 @@ describe("formats", () => {
     log.info("hello world", { a: 1, b: "x" });
     log.warn("careful");
     log.debug("details", {});
-    const [a, b, c] = lines();
+    const [a = "", b = "", c = ""] = lines();
     expect(a.slice(0, 24)).toMatch(TIME);
     expect(a.slice(24)).toBe(' INFO  w0 hello world {"a":1,"b":"x"}');
     expect(b.slice(24)).toBe(" WARN  w0 careful");
@@ -55,7 +55,7 @@ describe("formats", () => {
   test("JSON lines: one object per record, fields merged", () => {
     fresh({ format: "json" });
     log.error("disk \"full\"\nagain", { path: "/x", n: [1, 2], big: 2n ** 70n, cause: new TypeError("bad") });
-    const [line] = lines();
+    const [line = ""] = lines();
     const record = JSON.parse(line);
     expect(record).toMatchObject({
       level: "error",
@@ -82,7 +82,7 @@ describe("formats", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     log.info("cyclic", cyclic);
-    const record = JSON.parse(lines()[0]);
+    const record = JSON.parse(lines()[0] ?? "");
     expect(record.msg).toBe("cyclic");
     expect(record.fieldsError).toContain("JSON");
   });
@@ -147,7 +147,7 @@ describe("levels and settings", () => {
     }
   });
 
-  test("a sink that refuses bytes: counted for every level, thrown only by fatal", () => {
+  test.skipIf(process.platform !== "linux")("a sink that refuses bytes: counted for every level, thrown only by fatal", () => {
     fresh();
     log.configure({ file: "/dev/full" });
     const before = log.stats().failed;
@@ -265,7 +265,7 @@ describe("workers", () => {
 });
 
 describe("the library's own records", () => {
-  test("WAL recovery reports a torn tail through the logger; nativeLevel off silences it", () => {
+  test.skipIf(process.platform === "win32")("WAL recovery reports a torn tail through the logger; nativeLevel off silences it", () => {
     for (const nativeLevel of ["info", "off"] as const) {
       fresh({ nativeLevel });
       const dir = join(ROOT, `wal-${nativeLevel}`);

@@ -63,7 +63,8 @@ function fill(wal: Wal, from: number, count: number, sync = false): void {
 function readAll(wal: Wal, from = 0, batchBytes?: number): WalRecord[] {
   const all: WalRecord[] = [];
   for (const r of wal.records(from, { batchBytes })) {
-    if (all.length && r.lsn !== all[all.length - 1].lsn + 1) throw new Error(`LSN ${r.lsn} after ${all.at(-1)?.lsn}`);
+    const last = all.at(-1);
+    if (last && r.lsn !== last.lsn + 1) throw new Error(`LSN ${r.lsn} after ${last.lsn}`);
     if (!parsePayload(decoder.decode(r.data))) throw new Error(`record ${r.lsn} is not a real record`);
     if (r.crc !== crc32c(r.data)) throw new Error(`record ${r.lsn}: CRC ${r.crc} != ${crc32c(r.data)}`);
     all.push({ ...r, data: r.data.slice() });
@@ -81,7 +82,7 @@ function flipBit(file: string, offset: number, bit: number): void {
   const fd = openSync(file, "r+");
   const b = new Uint8Array(1);
   readSync(fd, b, 0, 1, offset);
-  b[0] ^= 1 << bit;
+  b[0] = (b[0] ?? 0) ^ (1 << bit);
   writeSync(fd, b, 0, 1, offset);
   closeSync(fd);
 }
@@ -101,7 +102,10 @@ function expectError(fn: () => unknown, code: string): JsonFlatError {
  * Basics
  *----------------------------------------------------------------------------*/
 
-describe("basics", () => {
+// The write-ahead log is POSIX only for now: on Windows jf_wal_open fails with IO (jsonflat.h).
+const POSIX = process.platform !== "win32";
+
+describe.skipIf(!POSIX)("basics", () => {
   test("crc32c matches the standard check values and chains", () => {
     expect(crc32c("123456789")).toBe(0xe3069283);
     expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
@@ -140,7 +144,7 @@ describe("basics", () => {
     expect(first).toBeGreaterThan(300);
     expect(first).toBeLessThanOrEqual(400);
     expectError(() => again.read(1), "INVALID_OPTION");
-    expect(readAll(again)[0].lsn).toBe(first);
+    expect(readAll(again)[0]?.lsn).toBe(first);
     again.close();
   });
 
@@ -197,7 +201,7 @@ describe("basics", () => {
  * Damage
  *----------------------------------------------------------------------------*/
 
-describe("damage", () => {
+describe.skipIf(!POSIX)("damage", () => {
   /** A closed single-segment log of `n` records; returns the segment path and each record's offset. */
   function makeLog(dir: string, n: number): { seg: string; offsets: number[]; end: number } {
     rmSync(dir, { recursive: true, force: true });
@@ -210,7 +214,7 @@ describe("damage", () => {
       offsets.push(at);
       at += 16 + encoder.encode(makePayload(0, 0, i)).byteLength;
     }
-    const seg = join(dir, segments(dir)[0]);
+    const seg = join(dir, segments(dir)[0] ?? "");
     expect(statSync(seg).size).toBe(at);
     return { seg, offsets, end: at };
   }
@@ -220,7 +224,8 @@ describe("damage", () => {
     const random = rng(1);
     for (let round = 0; round < 25; round++) {
       const { seg, offsets, end } = makeLog(dir, 60);
-      const cut = offsets[57] + Math.floor(random() * (end - offsets[57])); // inside one of the last 3 records
+      const from = offsets[57] ?? 0;
+      const cut = from + Math.floor(random() * (end - from)); // inside one of the last 3 records
       truncateSync(seg, cut);
       const keep = offsets.filter((_, i) => (offsets[i + 1] ?? end) <= cut).length; // records wholly before the cut
       const wal = Wal.open(dir);
@@ -228,7 +233,7 @@ describe("damage", () => {
       expect(wal.recovery.tornBytes).toBe(cut - (offsets[keep] ?? end));
       if (wal.recovery.tornBytes) {
         expect(wal.recovery.tornSegment).toBe(segments(dir)[0]);
-        expect(wal.recovery.tornOffset).toBe(offsets[keep]);
+        expect(wal.recovery.tornOffset).toBe(offsets[keep] ?? end);
       }
       expect(readAll(wal).length).toBe(keep);
       expect(wal.appendAndSync(makePayload(0, 0, keep))).toBe(keep + 1); // the log goes on
@@ -256,16 +261,17 @@ describe("damage", () => {
     for (let round = 0; round < 20; round++) {
       const { seg, offsets, end } = makeLog(dir, 40);
       const victim = 1 + Math.floor(random() * 37); // not the last record
-      const at = offsets[victim] + Math.floor(random() * (offsets[victim + 1] - offsets[victim]));
+      const start = offsets[victim] ?? 0;
+      const at = start + Math.floor(random() * ((offsets[victim + 1] ?? end) - start));
       flipBit(seg, at, Math.floor(random() * 8));
       const e = expectError(() => Wal.open(dir), "CORRUPT");
-      expect(e.offset).toBe(offsets[victim]);
-      expect(e.message).toContain(segments(dir)[0]);
-      expect(e.message).toContain(`at offset ${offsets[victim]}`);
+      expect(e.offset).toBe(start);
+      expect(e.message).toContain(segments(dir)[0] ?? "?");
+      expect(e.message).toContain(`at offset ${start}`);
       expect(statSync(seg).size).toBe(end); // refusing changes nothing
       const wal = Wal.open(dir, { salvage: true });
       expect(wal.recovery.records).toBe(victim);
-      expect(wal.recovery.salvagedBytes).toBe(end - offsets[victim]);
+      expect(wal.recovery.salvagedBytes).toBe(end - start);
       expect(readAll(wal).length).toBe(victim);
       wal.close();
       expect(existsSync(`${seg}.corrupt`)).toBe(true);
@@ -285,7 +291,7 @@ describe("damage", () => {
       fill(wal, 0, 120);
       wal.close();
       const files = segments(dir);
-      const file = join(dir, files[Math.floor(random() * files.length)]);
+      const file = join(dir, files[Math.floor(random() * files.length)] ?? "");
       const size = statSync(file).size;
       const kind = random();
       if (kind < 0.5) flipBit(file, Math.floor(random() * size), Math.floor(random() * 8));
@@ -330,8 +336,9 @@ function readAcks(ackDir: string): Ack[] {
   const acks: Ack[] = [];
   for (const f of readdirSync(ackDir)) {
     for (const line of readFileSync(join(ackDir, f), "utf8").split("\n")) {
-      const p = line.split(" ").map(Number);
-      if (p.length === 5 && p.every(Number.isFinite)) acks.push({ lsn: p[0], crc: p[1], run: p[2], worker: p[3], seq: p[4] });
+      const [lsn, crc, run, worker, seq, ...rest] = line.split(" ").map(Number);
+      if (lsn === undefined || crc === undefined || run === undefined || worker === undefined || seq === undefined) continue;
+      if (rest.length === 0 && [lsn, crc, run, worker, seq].every(Number.isFinite)) acks.push({ lsn, crc, run, worker, seq });
     }
   }
   return acks;
@@ -399,7 +406,7 @@ function simulatePowerLoss(dir: string, acks: Ack[], random: () => number): numb
   return bytes.byteLength - cut;
 }
 
-describe("concurrency and crashes", () => {
+describe.skipIf(!POSIX)("concurrency and crashes", () => {
   test("appendAndSync from 4 Workers: group commit shares fsyncs, every record in its place", async () => {
     const dir = newDir();
     const ackDir = join(ROOT, "acks-group");
@@ -495,8 +502,8 @@ function buildShim(): string | undefined {
   const src = join(REPO, "c/test/faults/faultshim.c");
   if (existsSync(lib) && statSync(lib).mtimeMs >= statSync(src).mtimeMs) return lib;
   const zig = join(REPO, ".tools/zig/ziglang/zig");
-  for (const cc of [["cc"], ["gcc"], ["clang"], [zig, "cc"]]) {
-    const r = spawnSync(cc[0], [...cc.slice(1), "-shared", "-fPIC", "-O1", "-o", lib, src, "-ldl"], { encoding: "utf8" });
+  for (const [cc, ...pre] of [["cc"], ["gcc"], ["clang"], [zig, "cc"]] as [string, ...string[]][]) {
+    const r = spawnSync(cc, [...pre, "-shared", "-fPIC", "-O1", "-o", lib, src, "-ldl"], { encoding: "utf8" });
     if (r.status === 0) return lib;
   }
   return undefined;
@@ -526,7 +533,7 @@ describe.skipIf(!SHIM)("injected I/O failures", () => {
     const wal = Wal.open(dir, { segmentSize });
     const records = readAll(wal);
     const byLsn = new Map(records.map((r) => [r.lsn, r]));
-    for (const [lsn, crc] of acks) expect(byLsn.get(lsn)?.crc).toBe(crc);
+    for (const [lsn = 0, crc] of acks) expect(byLsn.get(lsn)?.crc).toBe(crc as number);
     const recovery = wal.recovery;
     wal.close();
     return { recovery, records: records.length };
