@@ -76,11 +76,17 @@ static void write_file(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
     close(fd);
 }
 
+static void remove_dir(void) {
+    clear_dir();
+    rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     snprintf(dir, sizeof dir, "%s/jf-fuzz-wal-%d", base, (int)getpid());
     mkdir(dir, 0755);
+    atexit(remove_dir);
     snprintf(seg, sizeof seg, "%s/00000000000000000001.wal", dir);
     jf_log_config c;
     jf_log_get_config(&c);
