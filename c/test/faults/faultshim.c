@@ -18,6 +18,9 @@
  *                         the caller's retry then fails
  *   JF_FAULT_ARM_FILE     faults are active only while this file exists, so a
  *                         running process can be broken at a chosen moment
+ *   JF_FAULT_SYNC_DELAY_US  every matching fsync/fdatasync that goes through
+ *                         first sleeps this long: a slow disk without a write
+ *                         cache, for the group-commit benchmark
  * Each injected failure is reported on stderr as "faultshim: ...".
  *
  * Linux only (it reads /proc); not part of the library and not linked into
@@ -32,6 +35,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef ssize_t (*write_fn)(int, const void *, size_t);
@@ -79,6 +83,15 @@ static int decide(int fd, const char *kind_env, const char *after_env, _Atomic l
     if (count >= 0 && atomic_load(&injected) >= count) return 0;
     atomic_fetch_add(&injected, 1);
     return e;
+}
+
+/* JF_FAULT_SYNC_DELAY_US: a slow disk. */
+static void sync_delay(int fd) {
+    long us = env_long("JF_FAULT_SYNC_DELAY_US", 0);
+    if (us <= 0 || !targeted(fd)) return;
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
 }
 
 static void report(const char *call, int fd, int e) {
@@ -137,6 +150,7 @@ int fsync(int fd) {
         errno = e;
         return -1;
     }
+    sync_delay(fd);
     return real(fd);
 }
 
@@ -149,5 +163,6 @@ int fdatasync(int fd) {
         errno = e;
         return -1;
     }
+    sync_delay(fd);
     return real(fd);
 }
