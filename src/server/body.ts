@@ -4,6 +4,11 @@
  */
 import { JsonFlatError } from "../errors";
 
+/** A body that could not be read (the client broke off): the client's failure, reported as `IO`. */
+function unreadable(error: unknown): JsonFlatError {
+  return new JsonFlatError("IO", `the request body could not be read: ${(error as Error)?.message ?? String(error)}`);
+}
+
 function tooLarge(limit: number): JsonFlatError {
   return new JsonFlatError("INPUT_TOO_LARGE", `the request body is over the limit of ${limit} bytes`);
 }
@@ -32,7 +37,13 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   const declared = declaredLength(req);
   if (declared !== undefined && declared > limit) throw tooLarge(limit);
   // A declared length is enforced by the server, so the body cannot outgrow it: read it in one go.
-  if (declared !== undefined || !req.body) return req.bytes();
+  if (declared !== undefined || !req.body) {
+    try {
+      return await req.bytes();
+    } catch (error) {
+      throw unreadable(error);
+    }
+  }
   const pieces: Uint8Array[] = [];
   let total = 0;
   for await (const piece of limitedBody(req, limit)) {
@@ -67,7 +78,7 @@ export async function* limitedBody(req: Request, limit: number): AsyncGenerator<
       try {
         next = await reader.read();
       } catch (error) {
-        throw new JsonFlatError("IO", `the request body could not be read: ${(error as Error).message}`);
+        throw unreadable(error);
       }
       if (next.done) return;
       total += next.value.byteLength;
