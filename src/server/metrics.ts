@@ -1,7 +1,8 @@
 /**
  * @module server/metrics — request counters in the Prometheus text format: requests by route and status,
- * body bytes in and out, and a latency histogram.
+ * body bytes in and out, a latency histogram, and the process's memory (RSS, JS heap, live native bytes).
  */
+import { native } from "../native";
 
 /** Upper bounds of the latency histogram, in seconds. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -77,6 +78,14 @@ export class Metrics {
       lines.push(`jsonflat_http_request_duration_seconds_sum{route="${route}"} ${this.sums.get(route)}`);
       lines.push(`jsonflat_http_request_duration_seconds_count{route="${route}"} ${cumulative}`);
     }
+    const memory = process.memoryUsage();
+    const allocated = native().allocStats();
+    family("jsonflat_process_resident_bytes", "gauge", "Resident set size of the server process.");
+    lines.push(`jsonflat_process_resident_bytes ${memory.rss}`);
+    family("jsonflat_process_js_heap_bytes", "gauge", "JavaScript heap in use.");
+    lines.push(`jsonflat_process_js_heap_bytes ${memory.heapUsed}`);
+    family("jsonflat_native_live_bytes", "gauge", "Bytes the native library has allocated and not yet freed (results not yet collected included).");
+    lines.push(`jsonflat_native_live_bytes ${allocated.liveBytes}`);
     return `${lines.join("\n")}\n`;
   }
 }
