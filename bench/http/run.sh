@@ -21,7 +21,7 @@ REPORT=bench/results/tmp/http-$(date +%F).md
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$SCRATCH"
+  [[ -n ${JSONFLAT_BENCH_KEEP:-} ]] || rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
 
@@ -32,6 +32,9 @@ fi
 
 "$BUN" bench/http/bodies.ts "$SCRATCH"
 
+port_free() { # PORT: a server left over from an earlier run would be measured instead of ours
+  if curl -s -o /dev/null "http://127.0.0.1:$1/"; then echo "port $1 is already in use" >&2; exit 1; fi
+}
 wait_for() { # URL
   for _ in $(seq 100); do curl -sf "$1/healthz" -o /dev/null 2>/dev/null && return 0; curl -s "$1" -o /dev/null 2>/dev/null && return 0; sleep 0.1; done
   echo "server at $1 did not start" >&2; return 1
@@ -40,6 +43,8 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 # requests the jsonflat server has answered, /metrics itself left out
 served() { curl -s "http://127.0.0.1:$JF_PORT/metrics" | awk '/^jsonflat_http_requests_total\{/ && !/route="\/metrics"/ { n += $NF } END { print n + 0 }'; }
 
+port_free "$JF_PORT"
+port_free "$BASE_PORT"
 nice -n 10 "$BUN" src/cli.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
 JF_PID=$!
 PIDS+=("$JF_PID")
@@ -47,6 +52,15 @@ nice -n 10 "$BUN" bench/http/baseline.ts "$BASE_PORT" 2>"$SCRATCH/baseline.log" 
 PIDS+=($!)
 wait_for "http://127.0.0.1:$JF_PORT"
 wait_for "http://127.0.0.1:$BASE_PORT"
+
+# Stops the benchmark with the server's last words if it is gone (a crash must not pass unnoticed).
+alive_or_die() {
+  kill -0 "$JF_PID" 2>/dev/null && return 0
+  wait "$JF_PID"; local status=$?
+  echo "the jsonflat server (pid $JF_PID) died with status $status; its log ends:" >&2
+  tail -30 "$SCRATCH/jsonflat.log" >&2
+  exit 1
+}
 
 # run URL BODY -> "req/s p50 p99" from wrk --latency (latencies in ms)
 run() {
@@ -61,6 +75,8 @@ run() {
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$SCRATCH/wrk.txt"
 }
 
+# The report goes to the terminal and the file; no subshell, so the processes started below stay in PIDS.
+exec > >(tee "$REPORT")
 {
   echo "# HTTP load ($(date -u '+%F %H:%M UTC'))"
   echo
@@ -75,6 +91,7 @@ run() {
     [[ $body == large.json ]] && file="$SCRATCH/large.json"
     size=$(stat -c %s "$file")
     read -r jf_rps jf_p50 jf_p99 jf_bad < <(run "http://127.0.0.1:$JF_PORT/flatten" "$file")
+    alive_or_die
     read -r b_rps b_p50 b_p99 b_bad < <(run "http://127.0.0.1:$BASE_PORT/" "$file")
     ratio=$(awk -v a="$jf_rps" -v b="$b_rps" 'BEGIN { printf "%.2fx", a / b }')
     echo "| $body ($size B) | jsonflat | $jf_rps | $jf_p50 | $jf_p99 | $jf_bad | $ratio |"
@@ -83,7 +100,9 @@ run() {
   echo
 
   # Mixed valid and bad requests against a fresh jsonflat server.
+  alive_or_die
   kill "$JF_PID"; wait "$JF_PID" 2>/dev/null || true
+  port_free "$JF_PORT"
   nice -n 10 "$BUN" src/cli.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
   JF_PID=$!
   PIDS+=("$JF_PID")
@@ -126,5 +145,5 @@ run() {
   echo "- peak RSS (sampled every 0.5 s): $(( $(sort -n "$SCRATCH/rss.txt" | tail -1) / 1024 )) MB"
   echo "- server process alive afterwards: $alive (pid $JF_PID, never restarted)"
   grep -c ' ERROR ' "$SCRATCH/jsonflat.log" | awk '{ print "- server log ERROR records: " $1 }' || true
-} | tee "$REPORT"
+}
 echo "saved $REPORT" >&2
