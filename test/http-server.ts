@@ -67,12 +67,20 @@ export async function startProcess(args: string[] = []): Promise<{ url: string; 
 }
 
 /**
+ * What a test sends as a request body.
+ *
+ * @example
+ * const body: RequestBody = new TextEncoder().encode("{}");
+ */
+export type RequestBody = string | Uint8Array | ReadableStream<Uint8Array> | null;
+
+/**
  * A POST with a body and content type; resolves with the status, headers and body text.
  *
  * @example
  * const { status, text } = await post(url, "/flatten?style=pointer", '{"a":1}');
  */
-export async function post(base: string, path: string, body: BodyInit, type = "application/json"): Promise<{ status: number; headers: Headers; text: string }> {
+export async function post(base: string, path: string, body: RequestBody, type = "application/json"): Promise<{ status: number; headers: Headers; text: string }> {
   const response = await fetch(base + path, { method: "POST", body, headers: { "content-type": type } });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }

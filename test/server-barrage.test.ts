@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import type { Impl, Outcome } from "./cases";
-import { post, startProcess } from "./http-server";
+import { post, startProcess, type RequestBody } from "./http-server";
 import { runJsonTestSuite } from "./jsontestsuite";
 
 const TWITTER = new URL("../../shared/data/bench/twitter.json", import.meta.url).pathname;
@@ -22,7 +22,7 @@ afterAll(() => {
 });
 
 /** A request whose answer must be a 4xx or 2xx; returns it. */
-async function send(path: string, body: BodyInit | null, type: string | null = "application/json", init: RequestInit = {}) {
+async function send(path: string, body: RequestBody, type: string | null = "application/json", init: RequestInit = {}) {
   const headers: Record<string, string> = type === null ? {} : { "content-type": type };
   const response = await fetch(child.url + path, { method: "POST", body, headers, ...init });
   const text = await response.text();

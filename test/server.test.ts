@@ -112,7 +112,7 @@ describe("error statuses", () => {
     const postHealth = await post(server.url, "/healthz", "{}");
     expect([postHealth.status, postHealth.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
     const missing = await fetch(`${server.url}/nowhere`);
-    expect([missing.status, (await missing.json()).error.code]).toEqual([404, "NOT_FOUND"]);
+    expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([404, "NOT_FOUND"]);
   });
 });
 

@@ -74,7 +74,7 @@ export async function* limitedBody(req: Request, limit: number): AsyncGenerator<
   const reader = req.body.getReader();
   try {
     for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
+      let next: Awaited<ReturnType<typeof reader.read>>;
       try {
         next = await reader.read();
       } catch (error) {

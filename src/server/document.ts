@@ -4,7 +4,7 @@
  */
 import type { Pool } from "../coworker/pool";
 import { flattenBytes } from "../flatten";
-import type { NativeBytes } from "../native";
+import type { NativeBytes, NativeOutput } from "../native";
 import { searchBytes } from "../search";
 import { unflattenBytes } from "../unflatten";
 import type { Operation, RequestOptions } from "./query";
@@ -68,7 +68,7 @@ function whole(bytes: Uint8Array | NativeBytes): DocumentResult {
  * `{"count":n,"hits":[["path",value],...]}` around the native hit lines: each line's newline becomes the comma
  * between array elements, in place (a newline is never inside a JSON line), so the hits are not copied.
  */
-function hitsObject(lines: NativeBytes): DocumentResult {
+function hitsObject(lines: NativeBytes & NativeOutput): DocumentResult {
   const count = lines.leaves;
   for (let at = lines.indexOf(NEWLINE); at >= 0; at = lines.indexOf(NEWLINE, at + 1)) lines[at] = COMMA;
   const hits = lines.subarray(0, Math.max(0, lines.byteLength - 1));

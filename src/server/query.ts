@@ -27,6 +27,11 @@ export interface RequestOptions extends FlattenOptions {
 
 type Kind = "string" | "count" | "boolean" | "json";
 
+/** `JSON.rawJSON` (Bun has it; the TypeScript library types do not yet). */
+interface RawJson {
+  rawJSON(text: string): unknown;
+}
+
 /** Parameter → [library option name, kind]. CLI spellings map to the same option. */
 const PARAMS: Record<string, [keyof RequestOptions | keyof SearchQuery, Kind]> = {
   style: ["style", "string"],
@@ -81,7 +86,7 @@ function convert(name: string, kind: Kind, text: string): unknown {
       try {
         const value = JSON.parse(text);
         // Keep the exact text of numbers (12345678901234567890 must not round).
-        return typeof value === "number" ? JSON.rawJSON(text.trim()) : value;
+        return typeof value === "number" ? (JSON as unknown as RawJson).rawJSON(text.trim()) : value;
       } catch {
         return invalid(`${name} must be JSON (a string needs quotes: "text"), got ${text}`);
       }

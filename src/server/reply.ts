@@ -56,7 +56,7 @@ export function errorInfo(error: unknown): ErrorInfo | { code: "INTERNAL"; messa
  * @example
  * return errorResponse(new JsonFlatError("INVALID_OPTION", "style must be …"));
  */
-export function errorResponse(error: unknown, headers?: HeadersInit): Response {
+export function errorResponse(error: unknown, headers?: Record<string, string>): Response {
   return Response.json({ error: errorInfo(error) }, { status: statusOf(error), headers });
 }
 

@@ -97,6 +97,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
   }
-  const url = new URL(`http://${server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}/`);
+  const hostname = server.hostname ?? options.host ?? "127.0.0.1";
+  const url = new URL(`http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}/`);
   return { url, handler, stop, stopped };
 }

@@ -37,7 +37,7 @@ export function streamOperation(operation: Operation, body: AsyncIterable<Uint8A
 
 const encoder = new TextEncoder();
 
-async function* schemaLine(body: AsyncIterable<Uint8Array>, options: StreamOptions): Chunks {
+async function* schemaLine(body: AsyncIterable<Uint8Array>, options: StreamOptions): AsyncGenerator<Uint8Array, void> {
   const { format: _format, mode: _mode, ...rest } = options;
   yield encoder.encode(`${JSON.stringify(await schemaStream(body, rest))}\n`);
 }
@@ -100,7 +100,7 @@ function relocate(error: JsonFlatError, line: number, offset: number): JsonFlatE
 }
 
 /** Unflattens each line; output lines are gathered into chunks of about `chunkBytes`. */
-async function* unflattenLines(body: AsyncIterable<Uint8Array>, options: RequestOptions, stream: StreamOptions): Chunks {
+async function* unflattenLines(body: AsyncIterable<Uint8Array>, options: RequestOptions, stream: StreamOptions): AsyncGenerator<Uint8Array, void> {
   const o = unflattenOptions(options);
   const onError = stream.onError ?? "fail";
   if (!["fail", "skip", "emit"].includes(onError)) throw new JsonFlatError("INVALID_OPTION", `onError must be fail, skip or emit, got ${onError}`);
