@@ -181,6 +181,29 @@ describe("NDJSON", () => {
       await big.stop();
     }
   });
+  test("a client that stops reading stops the server reading its body (memory stays bounded)", async () => {
+    const big = startInProcess({ maxBodyBytes: 1 << 30, chunkBytes: 1 << 20 });
+    try {
+      const line = `${JSON.stringify({ pad: "x".repeat(1000), list: Array.from({ length: 50 }, (_, i) => i) })}\n`;
+      const block = line.repeat(1000);
+      const blocks = 200; // about 260 MB of body, more output
+      const socket = await open(big.url);
+      socket.pause(); // never read the response
+      socket.write(`POST /flatten HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-ndjson\r\ncontent-length: ${block.length * blocks}\r\n\r\n`);
+      let sent = 0;
+      let stalled = false;
+      for (let i = 0; i < blocks && !stalled; i++) {
+        if (!socket.write(block)) stalled = !(await Promise.race([new Promise((r) => socket.once("drain", () => r(true))), Bun.sleep(1500).then(() => false)]));
+        sent += block.length;
+      }
+      socket.destroy();
+      // Socket buffers and one chunk in flight hold a few MB; the server must not have swallowed the body.
+      expect(stalled).toBe(true);
+      expect(sent).toBeLessThan(64 << 20);
+    } finally {
+      await big.stop();
+    }
+  });
 });
 
 test("64 concurrent requests of every kind all get their own right answer", async () => {
