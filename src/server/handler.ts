@@ -5,7 +5,7 @@
 import type { Pool } from "../coworker/pool";
 import { JsonFlatError } from "../errors";
 import { log } from "../log";
-import { limitedBody, readBody } from "./body";
+import { declaredLength, limitedBody, readBody } from "./body";
 import { runDocument, type Offload } from "./document";
 import { Metrics } from "./metrics";
 import { pageResponse } from "./page";
@@ -165,7 +165,10 @@ export function createHandler(options: HandlerOptions = {}): Handler {
 
   async function streamed(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, counted: { bytesIn: number }, finish: Finish) {
     const body = counting(limitedBody(req, maxBody), counted);
-    const chunks = streamOperation(operation, body, requestOptions, chunkBytes);
+    // A body smaller than a chunk is one chunk: size the line buffer to it rather than to a whole chunk.
+    const declared = declaredLength(req);
+    const chunk = declared === undefined ? chunkBytes : Math.min(chunkBytes, Math.max(declared, 4096));
+    const chunks = streamOperation(operation, body, requestOptions, chunk);
     // The first chunk decides the status: an error before any output is a proper 4xx response.
     const first = await chunks.next();
     const contentType = operation === "schema" ? JSON_TYPE : NDJSON_TYPE;
