@@ -177,8 +177,9 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       return step.done ? undefined : step.value;
     };
     const lastWords = (error: unknown) => {
-      if (!(error instanceof JsonFlatError)) throw error;
-      return errorRecord(error);
+      if (error instanceof JsonFlatError) return errorRecord(error);
+      log.error("unexpected error in an NDJSON response", { error });
+      return encoder.encode(`${JSON.stringify({ error: errorInfo(error) })}\n`);
     };
     const stop = async () => {
       await chunks.return(undefined);

@@ -51,16 +51,6 @@ export function errorInfo(error: unknown): ErrorInfo | { code: "INTERNAL"; messa
 }
 
 /**
- * A JSON error response `{"error": {code, message, offset, line, column}}`.
- *
- * @example
- * return errorResponse(new JsonFlatError("INVALID_OPTION", "style must be …"));
- */
-export function errorResponse(error: unknown, headers?: Record<string, string>): Response {
-  return Response.json({ error: errorInfo(error) }, { status: statusOf(error), headers });
-}
-
-/**
  * A response whose body is `parts` written in order: native result bytes go to the socket without a copy
  * (what the socket cannot take at once is buffered by the server) and are freed as soon as they are written,
  * with the `owners` of any views among them.
@@ -113,10 +103,12 @@ export function bytesResponse(
 /**
  * A streamed response: each chunk `next()` gives is written as it comes, and the next is asked for only when the
  * socket has taken it (a slow client slows the producer; memory stays bounded). `next()` returns undefined at
- * the end; when it throws, `onError` gives the bytes to write last (an error record).
+ * the end; when it throws, `onError` gives the bytes to write last (an error record). `stop` ends the producer
+ * when the client goes away.
  *
  * @example
- * return streamResponse(first, () => chunks.next().then(r => r.done ? undefined : r.value), errorLine, NDJSON_TYPE, finish);
+ * const next = () => chunks.next().then((r) => (r.done ? undefined : r.value));
+ * return streamResponse(first, next, errorRecord, () => chunks.return(undefined), NDJSON_TYPE, finish);
  */
 export function streamResponse(
   first: Uint8Array | undefined,
@@ -147,9 +139,10 @@ export function streamResponse(
         const record = onError(error);
         sent += record.byteLength;
         controller.write(record);
+      } finally {
+        controller.close();
+        end();
       }
-      controller.close();
-      end();
     },
     async cancel() {
       await stop();
