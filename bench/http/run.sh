@@ -14,6 +14,8 @@ TOTAL=${2:-100000}
 BUN=node_modules/.bin/bun
 JF_PORT=${JF_PORT:-18480}
 BASE_PORT=${BASE_PORT:-18481}
+CEIL_PORT=${CEIL_PORT:-18482}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 SCRATCH=$(mktemp -d /dev/shm/jsonflat-http-bench.XXXXXX)
 mkdir -p bench/results/tmp
@@ -45,13 +47,17 @@ served() { curl -s "http://127.0.0.1:$JF_PORT/metrics" | awk '/^jsonflat_http_re
 
 port_free "$JF_PORT"
 port_free "$BASE_PORT"
+port_free "$CEIL_PORT"
 nice -n 10 "$BUN" src/cli.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
 JF_PID=$!
 PIDS+=("$JF_PID")
 nice -n 10 "$BUN" bench/http/baseline.ts "$BASE_PORT" 2>"$SCRATCH/baseline.log" &
 PIDS+=($!)
+nice -n 10 "$BUN" bench/http/baseline.ts "$CEIL_PORT" ceiling 2>"$SCRATCH/ceiling.log" &
+PIDS+=($!)
 wait_for "http://127.0.0.1:$JF_PORT"
 wait_for "http://127.0.0.1:$BASE_PORT"
+wait_for "http://127.0.0.1:$CEIL_PORT"
 
 # Stops the benchmark with the server's last words if it is gone (a crash must not pass unnoticed).
 alive_or_die() {
@@ -75,27 +81,39 @@ run() {
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$SCRATCH/wrk.txt"
 }
 
+# median FILE: the run (line) with the median requests/s
+median() { sort -n "$1" | awk '{ rows[NR] = $0 } END { print rows[int((NR + 1) / 2)] }'; }
+
 # The report goes to the terminal and the file; no subshell, so the processes started below stay in PIDS.
 exec > >(tee "$REPORT")
 {
   echo "# HTTP load ($(date -u '+%F %H:%M UTC'))"
   echo
-  echo "Loopback, wrk 1 thread × $CONNECTIONS connections × ${SECONDS_PER_RUN} s per row, servers and wrk under \`nice -n 10\`."
+  echo "Loopback, wrk 1 thread × $CONNECTIONS connections × ${SECONDS_PER_RUN} s per run, servers and wrk under \`nice -n 10\`."
   echo "$(nproc) cores shared with other jobs (load before: $(cut -d' ' -f1-3 /proc/loadavg)): numbers are lower bounds."
   echo "Bun $($BUN --version). jsonflat: \`jsonflat serve --no-access-log\` (one thread, no coworkers)."
   echo
-  echo "| body | server | requests/s | p50 ms | p99 ms | non-2xx | jsonflat ÷ baseline |"
+  echo "Each row is the median of $ROUNDS runs, the three servers taking turns (so a burst of load from other jobs"
+  echo "hits them alike). \`Bun, constant answer\` reads the body and answers \`{}\`: the HTTP layer's own ceiling."
+  echo
+  echo "| body | server | requests/s | p50 ms | p99 ms | non-2xx | ÷ Bun + flat |"
   echo "|---|---|---:|---:|---:|---:|---:|"
   for body in small.json large.json; do
     file="$SCRATCH/$body"
-    [[ $body == large.json ]] && file="$SCRATCH/large.json"
     size=$(stat -c %s "$file")
-    read -r jf_rps jf_p50 jf_p99 jf_bad < <(run "http://127.0.0.1:$JF_PORT/flatten" "$file")
-    alive_or_die
-    read -r b_rps b_p50 b_p99 b_bad < <(run "http://127.0.0.1:$BASE_PORT/" "$file")
-    ratio=$(awk -v a="$jf_rps" -v b="$b_rps" 'BEGIN { printf "%.2fx", a / b }')
-    echo "| $body ($size B) | jsonflat | $jf_rps | $jf_p50 | $jf_p99 | $jf_bad | $ratio |"
-    echo "| $body ($size B) | Bun + flat | $b_rps | $b_p50 | $b_p99 | $b_bad | |"
+    : >"$SCRATCH/jf.txt"; : >"$SCRATCH/base.txt"; : >"$SCRATCH/ceil.txt"
+    for _ in $(seq "$ROUNDS"); do
+      run "http://127.0.0.1:$JF_PORT/flatten" "$file" >>"$SCRATCH/jf.txt"
+      alive_or_die
+      run "http://127.0.0.1:$BASE_PORT/" "$file" >>"$SCRATCH/base.txt"
+      run "http://127.0.0.1:$CEIL_PORT/" "$file" >>"$SCRATCH/ceil.txt"
+    done
+    read -r b_rps b_p50 b_p99 b_bad < <(median "$SCRATCH/base.txt")
+    for server in "jsonflat:jf" "Bun + flat:base" "Bun, constant answer:ceil"; do
+      read -r rps p50 p99 bad < <(median "$SCRATCH/${server#*:}.txt")
+      ratio=$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { printf "%.2fx", a / b }')
+      echo "| $body ($size B) | ${server%%:*} | $rps | $p50 | $p99 | $bad | $ratio |"
+    done
   done
   echo
 
