@@ -157,8 +157,8 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   }
 
   function fixedRoute(path: string): (() => Response | Promise<Response>) | undefined {
-    if (path === "/healthz") return () => Response.json({ status: "ok" });
-    if (path === "/metrics") return () => new Response(metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    if (path === "/healthz") return () => sized('{"status":"ok"}', JSON_TYPE);
+    if (path === "/metrics") return () => sized(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
     if (path === "/" && servePage) return pageResponse;
     return undefined;
   }
@@ -201,6 +201,12 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   }
 
   return Object.assign(handle, { metrics });
+}
+
+/** A response with its length declared, so the access log and metrics count its bytes. */
+function sized(text: string, contentType: string): Response {
+  const body = encoder.encode(text);
+  return new Response(body, { headers: { "content-type": contentType, "content-length": String(body.byteLength) } });
 }
 
 async function* counting(body: AsyncIterable<Uint8Array>, counted: { bytesIn: number }): AsyncGenerator<Uint8Array> {
