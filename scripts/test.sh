@@ -79,6 +79,9 @@ fi
 # A short fuzz smoke on every run; the long runs are a documented manual command (scripts/fuzz.sh 1800).
 stage fuzz-smoke bash scripts/fuzz.sh "${JSONFLAT_FUZZ_SECONDS:-30}" || true
 
+# Chromium for the browser test of the HTTP page (apt; the test fails and says why when it is missing).
+stage browser-setup bash scripts/setup-browser.sh || true
+
 # --timeout: the preload's setDefaultTimeout reaches only the first test file Bun loads (Bun 1.4.4).
 stage bun-test "$BUN" test --timeout 60000 "$@" || true
 

@@ -12,6 +12,7 @@ import { createProgressBar } from "./progress";
 import { schema, schemaStream, schemaTable, type Schema } from "./schema";
 import { compileQuery, searchBytes, searchStream, type SearchQuery } from "./search";
 import { unflattenBytes } from "./unflatten";
+import { SERVE_HELP } from "./server/help";
 
 const VERSION = "0.1.0";
 
@@ -25,7 +26,7 @@ Usage:
   jsonflat unflatten [FILE|-] [options]    rebuild a document from its flattened object
   jsonflat search    [FILE|-] [options]    leaves by --path glob, --key and --value (grep-like exit status)
   jsonflat schema    [FILE|-] [options]    type counts, documents and short key per grouped path (--table to align)
-  jsonflat serve     …                     not yet: the HTTP server (coming with the HTTP front end)
+  jsonflat serve     [options]             the HTTP server and explorer page (see Serve options)
 
 FILE is a path, or - (the default) for standard input. Output goes to standard output or -o FILE.
 
@@ -54,7 +55,7 @@ Search options (hits print as JSON lines: ["path",value], or [line,"path",value]
       --count              print only the number of hits
 Schema options:
       --table              an aligned text table instead of JSON
-Other:
+${SERVE_HELP}Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal
                            and the input is over 64 MB); NO_COLOR and FORCE_COLOR are respected
@@ -74,6 +75,7 @@ Examples:
   jsonflat unflatten --style flat -d _ flat.json
   jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
   jsonflat search --key screen_name twitter.json
+  jsonflat serve --port 8080 --max-body 16M --workers 2
   jsonflat search --ndjson --column 5 --path 'subjects[*]' --value '"Fiction"' --count ol_dump_works.txt
 `;
 
@@ -427,6 +429,7 @@ function printSummary(summary: Summary, ms: number): void {
  * process.exitCode = await main(["flatten", "data.json"]);
  */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "serve") return serve(argv.slice(1));
   let values: Values;
   let positionals: string[];
   try {
@@ -446,9 +449,6 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command) throw new UsageError("missing command: flatten or unflatten");
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
-    if (command === "serve") {
-      throw new UsageError(`'${command}' is not available yet in this version (see --help)`);
-    }
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes"] as const).filter((k) => values[k] !== undefined);
     if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
@@ -479,6 +479,20 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     return report(error, file);
+  }
+}
+
+/** `jsonflat serve`: its own flags (parsed in the server module, loaded only here); runs until SIGTERM or SIGINT. */
+async function serve(argv: string[]): Promise<number> {
+  const { serveCommand, ServeUsageError } = await import("./server/command");
+  try {
+    return await serveCommand(argv);
+  } catch (error) {
+    if (error instanceof ServeUsageError) return report(new UsageError(error.message), "-");
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (error instanceof JsonFlatError || !code) return report(error, "-");
+    process.stderr.write(`jsonflat: serve: ${code} ${(error as Error).message}\n`);
+    return EXIT.badInput;
   }
 }
 

@@ -1,0 +1,228 @@
+/**
+ * @module server/handler — `createHandler(options)`: the jsonflat HTTP front end as one fetch-style function
+ * for `Bun.serve` (as `fetch`, or per route in `routes`) or any `Request → Response` host.
+ */
+import type { Pool } from "../coworker/pool";
+import { JsonFlatError } from "../errors";
+import { log } from "../log";
+import { declaredLength, limitedBody, readBody } from "./body";
+import { runDocument, type Offload } from "./document";
+import { Metrics } from "./metrics";
+import { pageResponse } from "./page";
+import { parseQuery, type Operation } from "./query";
+import { bytesResponse, errorInfo, JSON_TYPE, NDJSON_TYPE, statusOf, streamResponse, type Finish } from "./reply";
+import { errorRecord, streamOperation } from "./stream";
+
+/**
+ * Options of `createHandler`.
+ *
+ * @example
+ * const handler = createHandler({ maxBodyBytes: 16 << 20, pool: new Pool({ size: 2 }), offloadBytes: 1 << 20 });
+ */
+export interface HandlerOptions {
+  /** Largest request body in bytes (JSON or NDJSON, declared or streamed); larger ones get 413. Default 64 MiB. */
+  maxBodyBytes?: number;
+  /** NDJSON input bytes per native call; an output chunk is written as each is done. Default 1 MiB. */
+  chunkBytes?: number;
+  /** Coworkers for large JSON bodies (flatten, unflatten); default none (every call in this thread). */
+  pool?: Pool;
+  /** Bodies from this size go to `pool`; default 1 MiB. */
+  offloadBytes?: number;
+  /** Serve the explorer page at `GET /`; default true. */
+  page?: boolean;
+  /** Called once per request when its response is completely written (the access log). */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+/**
+ * What `onRequest` receives for each request.
+ *
+ * @example
+ * onRequest: (r) => log.info("request", { ...r })
+ */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  bytesIn: number;
+  bytesOut: number;
+  ms: number;
+}
+
+/**
+ * The handler: a fetch-style function with the server's counters attached.
+ *
+ * @example
+ * const handler: Handler = createHandler();
+ * handler.metrics.count(5) // 5xx responses so far
+ */
+export type Handler = ((req: Request) => Promise<Response>) & { metrics: Metrics };
+
+const OPERATIONS: Record<string, Operation> = {
+  "/flatten": "flatten",
+  "/unflatten": "unflatten",
+  "/search": "search",
+  "/schema": "schema",
+};
+const JSON_TYPES = new Set(["application/json", "text/json"]);
+const NDJSON_TYPES = new Set([NDJSON_TYPE, "application/ndjson", "application/jsonl", "application/x-jsonlines"]);
+const ACCEPTED = `${JSON_TYPE}, ${NDJSON_TYPE}`;
+const encoder = new TextEncoder();
+
+/** How a request body is read: one document, or NDJSON lines. */
+type BodyKind = "json" | "ndjson";
+
+function bodyKind(req: Request): BodyKind {
+  const header = req.headers.get("content-type");
+  if (header === null) return "json";
+  const [type = "", ...params] = header.split(";").map((s) => s.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `only UTF-8 bodies are accepted, got charset ${charset}`, { "accept-post": ACCEPTED });
+  }
+  if (JSON_TYPES.has(type)) return "json";
+  if (NDJSON_TYPES.has(type)) return "ndjson";
+  throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `send ${JSON_TYPE} or ${NDJSON_TYPE}, not ${type || "an empty type"}`, { "accept-post": ACCEPTED });
+}
+
+/** A protocol-level refusal (404, 405, 415): not a jsonflat input error, so it has its own code. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Creates the handler. Routes: `POST /flatten`, `/unflatten`, `/search`, `/schema` (options as query parameters,
+ * `application/json` or `application/x-ndjson` bodies); `GET /healthz`, `GET /metrics`, `GET /` (the page).
+ * Bad input is a 4xx with `{"error":{code,message,offset,line,column}}`, never a 5xx.
+ *
+ * @example
+ * Bun.serve({ port: 8080, fetch: createHandler({ maxBodyBytes: 16 << 20 }) });
+ * // curl -H 'content-type: application/json' -d '{"a":{"b":1}}' 'localhost:8080/flatten?style=pointer'
+ */
+export function createHandler(options: HandlerOptions = {}): Handler {
+  const maxBody = positive("maxBodyBytes", options.maxBodyBytes, 64 << 20);
+  const chunkBytes = positive("chunkBytes", options.chunkBytes, 1 << 20);
+  const offload: Offload | undefined = options.pool ? { pool: options.pool, minBytes: positive("offloadBytes", options.offloadBytes, 1 << 20) } : undefined;
+  const metrics = new Metrics();
+  const servePage = options.page !== false;
+
+  async function handle(req: Request): Promise<Response> {
+    const started = performance.now();
+    const url = new URL(req.url);
+    const route = routeLabel(url.pathname, servePage);
+    const counted = { bytesIn: 0 };
+    metrics.start();
+    let finished = false;
+    const finish: Finish = (status, bytesOut) => {
+      if (finished) return;
+      finished = true;
+      const seconds = (performance.now() - started) / 1000;
+      metrics.observe(route, status, counted.bytesIn, bytesOut, seconds);
+      options.onRequest?.({ method: req.method, path: url.pathname, status, bytesIn: counted.bytesIn, bytesOut, ms: seconds * 1000 });
+    };
+    try {
+      return await dispatch(req, url, counted, finish);
+    } catch (error) {
+      return failure(error, finish);
+    }
+  }
+
+  async function dispatch(req: Request, url: URL, counted: { bytesIn: number }, finish: Finish): Promise<Response> {
+    const operation = OPERATIONS[url.pathname];
+    if (operation) {
+      if (req.method !== "POST") throw new HttpError(405, "METHOD_NOT_ALLOWED", `use POST for ${url.pathname}`, { allow: "POST" });
+      const kind = bodyKind(req);
+      const requestOptions = parseQuery(url.searchParams, operation, kind === "ndjson");
+      if (kind === "json") {
+        const body = await readBody(req, maxBody);
+        counted.bytesIn = body.byteLength;
+        const result = await runDocument(operation, body, requestOptions, offload);
+        return bytesResponse(result.parts, JSON_TYPE, finish, result.headers, result.owners);
+      }
+      return streamed(operation, req, requestOptions, counted, finish);
+    }
+    const fixed = fixedRoute(url.pathname);
+    if (!fixed) throw new HttpError(404, "NOT_FOUND", `no route ${url.pathname}; POST /flatten, /unflatten, /search or /schema`);
+    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "METHOD_NOT_ALLOWED", `use GET for ${url.pathname}`, { allow: "GET, HEAD" });
+    const response = await fixed();
+    finish(200, Number(response.headers.get("content-length") ?? 0));
+    return response;
+  }
+
+  function fixedRoute(path: string): (() => Response | Promise<Response>) | undefined {
+    if (path === "/healthz") return () => sized('{"status":"ok"}', JSON_TYPE);
+    if (path === "/metrics") return () => sized(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+    if (path === "/" && servePage) return pageResponse;
+    return undefined;
+  }
+
+  async function streamed(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, counted: { bytesIn: number }, finish: Finish) {
+    const body = counting(limitedBody(req, maxBody), counted);
+    // A body smaller than a chunk is one chunk: size the line buffer to it rather than to a whole chunk.
+    const declared = declaredLength(req);
+    const chunk = declared === undefined ? chunkBytes : Math.min(chunkBytes, Math.max(declared, 4096));
+    const chunks = streamOperation(operation, body, requestOptions, chunk);
+    // The first chunk decides the status: an error before any output is a proper 4xx response.
+    const first = await chunks.next();
+    const contentType = operation === "schema" ? JSON_TYPE : NDJSON_TYPE;
+    const next = async () => {
+      const step = await chunks.next();
+      return step.done ? undefined : step.value;
+    };
+    const lastWords = (error: unknown) => {
+      if (error instanceof JsonFlatError) return errorRecord(error);
+      log.error("unexpected error in an NDJSON response", { error });
+      return encoder.encode(`${JSON.stringify({ error: errorInfo(error) })}\n`);
+    };
+    const stop = async () => {
+      await chunks.return(undefined);
+    };
+    return streamResponse(first.done ? undefined : first.value, next, lastWords, stop, contentType, finish);
+  }
+
+  function failure(error: unknown, finish: Finish): Response {
+    if (error instanceof HttpError) {
+      const body = encoder.encode(JSON.stringify({ error: { code: error.code, message: error.message } }));
+      finish(error.status, body.byteLength);
+      return new Response(body, { status: error.status, headers: { "content-type": JSON_TYPE, ...error.headers } });
+    }
+    const status = statusOf(error);
+    if (status === 500) log.error("unexpected error in the HTTP handler", { error });
+    const body = encoder.encode(JSON.stringify({ error: errorInfo(error) }));
+    finish(status, body.byteLength);
+    return new Response(body, { status, headers: { "content-type": JSON_TYPE } });
+  }
+
+  return Object.assign(handle, { metrics });
+}
+
+/** A response with its length declared, so the access log and metrics count its bytes. */
+function sized(text: string, contentType: string): Response {
+  const body = encoder.encode(text);
+  return new Response(body, { headers: { "content-type": contentType, "content-length": String(body.byteLength) } });
+}
+
+async function* counting(body: AsyncIterable<Uint8Array>, counted: { bytesIn: number }): AsyncGenerator<Uint8Array> {
+  for await (const piece of body) {
+    counted.bytesIn += piece.byteLength;
+    yield piece;
+  }
+}
+
+function routeLabel(path: string, page: boolean): string {
+  if (path in OPERATIONS || path === "/healthz" || path === "/metrics" || (path === "/" && page)) return path;
+  return "other";
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new JsonFlatError("INVALID_OPTION", `${name} must be a whole number ≥ 1, got ${value}`);
+  return value;
+}
