@@ -314,6 +314,77 @@ JF_API uint8_t *jf_search_lines(const uint8_t *input, size_t length, const jf_qu
                                 const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
 
 /*==============================================================================
+ * Path index (SPEC section 6, for repeated lookups on one document)
+ *============================================================================*/
+
+/** A parsed document with its lookup tables: immutable once built. */
+typedef struct jf_index jf_index;
+
+/** Sizes of an index. Layout fixed (40 bytes). */
+typedef struct jf_index_stats {
+    uint64_t nodes;  /* values with a path: containers and leaves */
+    uint64_t leaves;
+    uint64_t keys;   /* distinct short keys of leaves */
+    uint64_t values; /* distinct leaf values (by search's equality) */
+    uint64_t bytes;  /* memory of the tables and paths, without the parsed document */
+} jf_index_stats;
+
+/** Parses one document and indexes every value in it: its full path (in
+ *  options->style, as jf_flatten spells it) -> the value, for containers as
+ *  well as leaves; each leaf's short key -> its leaves; each leaf value ->
+ *  the leaves equal to it (search's equality: `"1"` is not `1`, `1` equals
+ *  `1.0`). When two values share a path (a duplicate member name; flat
+ *  style's ambiguity) the later one answers jf_index_get, as JSON.parse keeps
+ *  the last duplicate; jf_index_by_key and jf_index_by_value list all.
+ *
+ *  input/length: the document, borrowed (the index keeps its own copy).
+ *  options:      style, delimiter, max_nesting, JF_FLAG_REPLACE_INVALID_UTF8,
+ *                JF_FLAG_BIGINT_AS_STRING and JF_FLAG_BIGINT_MARK (for the
+ *                lookups' output) are read; may be NULL.
+ *  result:       required; `leaves` and `length` (the number of nodes) are
+ *                set on success.
+ *
+ *  Returns the index, freed with jf_index_free, or NULL with `result->error`
+ *  filled as for jf_flatten (JF_INVALID_JSON with its position,
+ *  JF_NESTING_TOO_DEEP, JF_INVALID_OPTION, JF_OUT_OF_MEMORY). Memory is
+ *  about the parsed document plus the flattened paths plus 80 bytes per
+ *  node. Thread safe. */
+JF_API jf_index *jf_index_build(const uint8_t *input, size_t length, const jf_options *options,
+                                jf_result *result);
+
+/** Frees an index; NULL is ignored. Not while another thread still uses it. */
+JF_API void jf_index_free(jf_index *index);
+
+/** The value at `path` (UTF-8, `length` bytes, in the index's style; "" is
+ *  the root), as compact canonical JSON in a block freed with jf_free.
+ *  `result->leaves` is 1 when the path exists, 0 (with a zero-length block)
+ *  when it does not; `result->unsafe_integers` counts integers written as
+ *  strings under JF_FLAG_BIGINT_AS_STRING. Errors (NULL returned):
+ *  JF_INVALID_OPTION (NULL index or path), JF_OUT_OF_MEMORY.
+ *  Thread safe: any number of threads may look up one index at once. */
+JF_API uint8_t *jf_index_get(const jf_index *index, const uint8_t *path, size_t length, jf_result *result);
+
+/** The leaves whose short key is `key` (raw UTF-8 bytes, not escaped), in
+ *  document order, as `[["path",value],...]` (with JF_FLAG_BIGINT_MARK a big
+ *  integer's entry gets a third element 1); at most `limit` of them (0: all).
+ *  `result->leaves` counts them. Same errors and thread safety as
+ *  jf_index_get. */
+JF_API uint8_t *jf_index_by_key(const jf_index *index, const uint8_t *key, size_t length, uint64_t limit,
+                                jf_result *result);
+
+/** The leaves equal to the JSON value `value` (its text, `length` bytes),
+ *  in document order, written as jf_index_by_key writes them. A non-empty
+ *  object or array matches nothing (only leaves are indexed by value).
+ *  Errors: JF_INVALID_JSON (the value does not parse), as jf_index_get
+ *  otherwise. Thread safe. */
+JF_API uint8_t *jf_index_by_value(const jf_index *index, const uint8_t *value, size_t length, uint64_t limit,
+                                  jf_result *result);
+
+/** Copies the index's sizes into `out` (all zero for a NULL index).
+ *  Thread safe. */
+JF_API void jf_index_get_stats(const jf_index *index, jf_index_stats *out);
+
+/*==============================================================================
  * Logger
  *
  * One process-wide logger: every thread, and every Bun Worker (they all load

@@ -190,6 +190,11 @@ bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t dept
                       yyjson_val *value);
 /* The query's limit on hits; 0 = none. */
 uint64_t jf_query_limit(const jf_query *q);
+/* Search's value equality (SPEC section 6): same JSON type, strings byte for
+ * byte, numbers by exact decimal value, containers only when both empty. */
+bool jf_values_equal(yyjson_val *want, yyjson_val *got);
+/* A hash consistent with jf_values_equal (1, 1.0 and 10e-1 hash alike). */
+uint64_t jf_value_hash(yyjson_val *val);
 
 /*==============================================================================
  * One document at a time (flatten.c), reused across the lines of a stream.
