@@ -282,7 +282,7 @@ JF_API void jf_index_free(jf_index *index) {
  *----------------------------------------------------------------------------*/
 
 /* Writes one value; false when the writer failed (out of memory). */
-static bool write_value(const jf_index *ix, jf_value_writer *w, const ix_entry *e, bool *was_bigint) {
+static bool write_value(jf_value_writer *w, const ix_entry *e, bool *was_bigint) {
     *was_bigint = false;
     return jf_write_value(w, e->val, e->depth, was_bigint);
 }
@@ -301,7 +301,7 @@ static uint8_t *write_chain(const jf_index *ix, size_t first, bool by_key, uint6
         jf_buf_put(&out, ix->paths.data + e->path_off, e->path_len);
         jf_buf_lit(&out, "\",");
         bool was_bigint;
-        if (!write_value(ix, &w, e, &was_bigint)) out.failed = true;
+        if (!write_value(&w, e, &was_bigint)) out.failed = true;
         if (was_bigint && (ix->cfg.flags & JF_FLAG_BIGINT_MARK)) jf_buf_lit(&out, ",1");
         jf_buf_byte(&out, ']');
         i = by_key ? e->next_key : e->next_value;
@@ -342,7 +342,7 @@ JF_API uint8_t *jf_index_get(const jf_index *index, const uint8_t *path, size_t 
     jf_value_writer w = { &out, index->cfg.flags, index->cfg.max_nesting, 0, NULL };
     if (b && b->first) {
         bool was_bigint;
-        if (!write_value(index, &w, &index->entries[b->first - 1], &was_bigint)) out.failed = true;
+        if (!write_value(&w, &index->entries[b->first - 1], &was_bigint)) out.failed = true;
         result->leaves = 1;
     }
     jf_value_writer_release(&w);
