@@ -108,6 +108,13 @@ export interface Native extends DurableNative {
   /** Leaves by short key or by value, as `[["path",value],...]` text. */
   indexFind(index: Pointer, by: "key" | "value", what: Uint8Array, limit: number): { text: string; unsafeIntegers: number };
   indexStats(index: Pointer): IndexStats;
+  /** Compiles a shape plan (JSON bytes, see jf_shape_compile); freed with `freeShape`. */
+  compileShape(plan: Uint8Array): Pointer;
+  freeShape(shape: Pointer): void;
+  /** One document: the decoded object's JSON text, or (`mismatch`) the problems' JSON text. */
+  decode(shape: Pointer, input: Uint8Array, options: ResolvedOptions): { text: string; mismatch: boolean };
+  /** An NDJSON chunk: `{"values":[...],"errors":[...]}` as bytes, with the line counters. */
+  decodeLines(shape: Pointer, input: Uint8Array, options: ResolvedOptions, lines: LinesCall): NativeBytes & LinesOutput;
 }
 
 /** Sizes of a path index (jf_index_stats). */
@@ -184,6 +191,13 @@ const SYMBOLS = {
   jf_index_by_key: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
   jf_index_by_value: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
   jf_index_get_stats: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.void },
+  jf_shape_compile: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_shape_free: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_decode: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_decode_lines: {
+    args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    returns: FFIType.ptr,
+  },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
@@ -483,6 +497,26 @@ function bind(path: string, symbols: Symbols): Native {
       const out = new BigUint64Array(5);
       symbols.jf_index_get_stats(index, out);
       return { nodes: Number(out[0]), leaves: Number(out[1]), keys: Number(out[2]), values: Number(out[3]), bytes: Number(out[4]) };
+    },
+    compileShape: (plan) => {
+      const handle = symbols.jf_shape_compile(plan.byteLength ? plan : EMPTY, plan.byteLength, result);
+      if (!handle) throw readError(result, view, 0);
+      return handle;
+    },
+    freeShape: (shape) => symbols.jf_shape_free(shape),
+    decode: (shape, input, o) => {
+      encode(o, NO_FLAGS);
+      const p = symbols.jf_decode(shape, input.byteLength ? input : EMPTY, input.byteLength, options, result);
+      if (!p) throw readError(result, view);
+      const mismatch = view.getInt32(ERROR_AT, true) !== 0;
+      return { text: asText(p, u64(view, 0), { leaves: 0, unsafeIntegers: 0 }).text, mismatch };
+    },
+    decodeLines: (shape, input, o, lines) => {
+      encode(o, NO_FLAGS);
+      encodeLines(lines);
+      return linesOutput(
+        symbols.jf_decode_lines(shape, input.byteLength ? input : EMPTY, input.byteLength, options, linesOptions, linesResult),
+      );
     },
     allocStats: () => {
       symbols.jf_get_alloc_stats(stats);

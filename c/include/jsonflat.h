@@ -62,7 +62,8 @@ typedef enum jf_code {
     JF_ABORTED          = 8,  /* reserved for cancellable entry points */
     JF_TIMEOUT          = 9,  /* reserved for cancellable entry points */
     JF_OUT_OF_MEMORY    = 10, /* the allocator refused a request */
-    JF_CORRUPT          = 11  /* a damaged record in a write-ahead log (jf_wal_open, jf_wal_read) */
+    JF_CORRUPT          = 11, /* a damaged record in a write-ahead log (jf_wal_open, jf_wal_read) */
+    JF_SHAPE_MISMATCH   = 12  /* jf_decode: paths missing or of the wrong type for the shape */
 } jf_code;
 
 /** Size of jf_error.message including its NUL terminator. */
@@ -383,6 +384,70 @@ JF_API uint8_t *jf_index_by_value(const jf_index *index, const uint8_t *value, s
 /** Copies the index's sizes into `out` (all zero for a NULL index).
  *  Thread safe. */
 JF_API void jf_index_get_stats(const jf_index *index, jf_index_stats *out);
+
+/*==============================================================================
+ * Typed binding (SPEC section 7)
+ *============================================================================*/
+
+/** A compiled shape: immutable, so one may serve any number of threads. */
+typedef struct jf_shape jf_shape;
+
+/** Compiles a shape plan, given as JSON, once for any number of documents:
+ *    {"fields":[FIELD,...]}
+ *    FIELD = {"name":NAME, "path":[SEGMENT,...], "type":TYPE,
+ *             "array":BOOL, "required":BOOL, "default":JSON, "fields":[FIELD,...]}
+ *  NAME is the member name in the decoded object. A SEGMENT is a member name
+ *  (string), an array index (whole number) or null for `[]` (every element);
+ *  the path is relative to the enclosing shape's object. TYPE is one of
+ *  string, number, integer (integer text within +-(2^53-1)), bigint (integer
+ *  text of any length, written as a JSON string of its digits), boolean,
+ *  null, or shape (an object decoded by the nested "fields"). An "array"
+ *  field has at least one null segment and collects every value reached, in
+ *  document order; other fields have none. Absent "array"/"required" mean
+ *  false; "default" is written when the value is absent (or null, for a
+ *  field whose type is not null and that is not required).
+ *
+ *  Returns NULL with `error` (may be NULL) filled on a bad plan:
+ *  JF_INVALID_JSON, JF_INVALID_OPTION (what is wrong, and in which field),
+ *  JF_OUT_OF_MEMORY. Shapes nest at most 64 deep; a path has at most 256
+ *  segments. Free with jf_shape_free. Thread safe. */
+JF_API jf_shape *jf_shape_compile(const uint8_t *plan, size_t length, jf_error *error);
+
+/** Frees a shape; NULL is ignored. Not while another thread still uses it. */
+JF_API void jf_shape_free(jf_shape *shape);
+
+/** Decodes one document with a shape, visiting only the declared paths.
+ *
+ *  Returns a block (freed with jf_free) holding, when the document fits:
+ *  the decoded object as compact JSON, its members in field order (absent
+ *  optional fields left out), code JF_OK. When it does not fit: code
+ *  JF_SHAPE_MISMATCH, `result->leaves` problems, and the block holds every
+ *  one of them as [{"path":P,"expected":T,"actual":A},...] where P is the
+ *  js-style path in the document, T the declared type ("object" for a shape,
+ *  "array" where [] met something else) and A what was there ("missing",
+ *  "string", "integer", "number", "boolean", "null", "object", "array", or
+ *  the reason an integer does not fit). A duplicate member name: the last
+ *  one counts, as in JSON.parse. The root must be an object.
+ *  On bad input returns NULL: JF_INVALID_JSON with its position,
+ *  JF_INVALID_OPTION (NULL shape or input), JF_OUT_OF_MEMORY.
+ *  options: JF_FLAG_REPLACE_INVALID_UTF8 is read; may be NULL. Thread safe. */
+JF_API uint8_t *jf_decode(const jf_shape *shape, const uint8_t *input, size_t length, const jf_options *options,
+                          jf_result *result);
+
+/** jf_decode over every line of an NDJSON chunk (lines as jf_flatten_lines
+ *  reads them, `column` included), in one call. The block holds
+ *    {"values":[OBJECT,...],"errors":[{"line":N,"code":C,"message":M,
+ *     "offset":O,"column":K(,"problems":[...])},...]}
+ *  values in line order for the lines that fit; a bad line (invalid JSON or
+ *  a shape mismatch, which carries its problems) gives an error record
+ *  instead, with its NDJSON line number and file offset. With
+ *  JF_ON_ERROR_FAIL the call stops after the first bad line (still
+ *  returning the block); SKIP and EMIT go on. `result->error` is the first
+ *  bad line's error, `documents` counts values, `errors` bad lines, `lines`
+ *  the lines consumed. NULL only for JF_INVALID_OPTION and
+ *  JF_OUT_OF_MEMORY. Thread safe. */
+JF_API uint8_t *jf_decode_lines(const jf_shape *shape, const uint8_t *input, size_t length,
+                                const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
 
 /*==============================================================================
  * Logger
