@@ -441,6 +441,11 @@ static void decode_field(decoder *d, const field *f, yyjson_val *base, bool *any
         if (missing) {
             d->out->len = mark;
             *any = had_any;
+            d->depth = mark_depth; /* a problem names the whole path before the first [] */
+            const segment *segs = d->s->segs + f->seg_first;
+            for (size_t i = 0; i < f->seg_count && segs[i].kind != SEG_EACH; i++)
+                push_step(d, segs[i].kind == SEG_KEY ? d->s->text.data + segs[i].key_off : NULL, segs[i].key_len,
+                          segs[i].index);
             absent(d, f, NULL, any);
         } else {
             jf_buf_byte(d->out, ']');
