@@ -60,6 +60,18 @@ static uint64_t hash_bytes(const uint8_t *s, size_t n) {
     return h ^ (h >> 32);
 }
 
+/* The slot of a hash: a full avalanche first (murmur3's finalizer), so that
+ * hashes differing only in high bits (paths differing in their last digit)
+ * do not pile up in neighbouring slots of a power-of-two table. */
+static inline size_t slot_of(uint64_t h, size_t cap) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (size_t)h & (cap - 1);
+}
+
 typedef enum { MATCH_PATH, MATCH_KEY, MATCH_VALUE } match_kind;
 
 /* What a lookup compares a bucket's first entry against. */
@@ -83,7 +95,7 @@ static bool bucket_matches(const jf_index *ix, const ix_bucket *b, const probe *
 
 static ix_bucket *table_find(const jf_index *ix, const ix_table *t, uint64_t hash, const probe *p) {
     if (!t->cap) return NULL;
-    for (size_t i = hash & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+    for (size_t i = slot_of(hash, t->cap);; i = (i + 1) & (t->cap - 1)) {
         ix_bucket *b = &t->slots[i];
         if (!b->first) return b;
         if (b->hash == hash && bucket_matches(ix, b, p)) return b;
@@ -97,7 +109,7 @@ static bool table_grow(ix_table *t) {
     memset(slots, 0, cap * sizeof(*slots));
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i].first) continue;
-        size_t j = t->slots[i].hash & (cap - 1);
+        size_t j = slot_of(t->slots[i].hash, cap);
         while (slots[j].first) j = (j + 1) & (cap - 1);
         slots[j] = t->slots[i];
     }
@@ -207,8 +219,9 @@ static bool build(jf_index *ix, jf_error *err, const uint8_t *input, size_t leng
             jf_path_key(&path, key);
             child++;
         } else {
-            int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)fr->index++);
-            jf_path_index_digits(&path, digits, (size_t)n);
+            size_t n = 0;
+            for (uint64_t v = fr->index++; n == 0 || v; v /= 10) digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+            jf_path_index_digits(&path, digits + sizeof digits - n, n);
         }
         fr->next = unsafe_yyjson_get_next(child);
         uint32_t child_depth = (uint32_t)depth + 1;
@@ -245,6 +258,25 @@ static bool build(jf_index *ix, jf_error *err, const uint8_t *input, size_t leng
     return ok;
 }
 
+/* Sizes the entries and the path and value tables for `values` nodes (an
+ * upper bound: yyjson counts member names too), so the build never rehashes
+ * or moves the entries. */
+static bool presize(jf_index *ix, size_t values) {
+    ix->entries = jf_malloc((values ? values : 1) * sizeof(*ix->entries));
+    if (!ix->entries) return false;
+    ix->cap = values ? values : 1;
+    size_t slots = 64;
+    while (slots * 3 < values * 4) slots *= 2;
+    ix_table *tables[2] = { &ix->by_path, &ix->by_value };
+    for (int i = 0; i < 2; i++) {
+        tables[i]->slots = jf_malloc(slots * sizeof(ix_bucket));
+        if (!tables[i]->slots) return false;
+        memset(tables[i]->slots, 0, slots * sizeof(ix_bucket));
+        tables[i]->cap = slots;
+    }
+    return true;
+}
+
 JF_API jf_index *jf_index_build(const uint8_t *input, size_t length, const jf_options *options, jf_result *result) {
     jf_config cfg;
     if (!result || !jf_begin_call(input, length, options, result, &cfg)) return NULL;
@@ -257,6 +289,11 @@ JF_API jf_index *jf_index_build(const uint8_t *input, size_t length, const jf_op
     ix->cfg = cfg;
     jf_buf_init(&ix->paths, length + 64);
     ix->doc = jf_parse(input ? input : (const uint8_t *)"", length, &cfg, &result->error);
+    if (ix->doc && !presize(ix, yyjson_doc_get_val_count(ix->doc))) {
+        jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while indexing %zu bytes", length);
+        jf_index_free(ix);
+        return NULL;
+    }
     if (!ix->doc || !build(ix, &result->error, input, length)) {
         jf_index_free(ix);
         return NULL;
