@@ -85,7 +85,7 @@ static bool reserve_fields(jf_shape *s, size_t n, size_t *first) {
 }
 
 static int type_of_name(const char *name) {
-    for (int t = 0; t < T_COUNT; t++)
+    for (int t = 0; t < T_SHAPE; t++) /* type_names[T_SHAPE] is "object", which plans spell "shape" */
         if (strcmp(name, type_names[t]) == 0) return t;
     return strcmp(name, "shape") == 0 ? T_SHAPE : -1;
 }
