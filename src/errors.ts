@@ -15,6 +15,7 @@ export type ErrorCode =
   | "TIMEOUT"
   | "OUT_OF_MEMORY"
   | "CORRUPT"
+  | "SHAPE_MISMATCH"
   | "WORKER_CRASHED";
 
 /** Codes in the order of the C enum `jf_code` (index = numeric code). */
@@ -31,6 +32,7 @@ export const ERROR_CODES: readonly (ErrorCode | "OK")[] = [
   "TIMEOUT",
   "OUT_OF_MEMORY",
   "CORRUPT",
+  "SHAPE_MISMATCH",
 ];
 
 /** The plain-data form of an error, as sent over HTTP or between workers. */

@@ -27,3 +27,7 @@ export { compileQuery, Query, search, searchAll, searchBytes, searchStream, type
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./schema";
 export { unflatten, unflattenBytes } from "./unflatten";
 export { alignRange, flattenLines, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamProgress } from "./ndjson";
+export { index, PathIndex, type IndexOptions, type LookupOptions } from "./path-index";
+export type { IndexStats } from "./native";
+export { bind, Binding, ShapeMismatchError, type BindOptions, type DecodeLinesOptions, type StandardResult, type StandardSchemaV1 } from "./bind";
+export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./shape";

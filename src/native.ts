@@ -100,6 +100,34 @@ export interface Native extends DurableNative {
   searchLines(input: Uint8Array, query: Pointer, options: ResolvedOptions, lines: LinesCall): NativeBytes & LinesOutput;
   /** Process-wide live allocation counters of the library. */
   allocStats(): AllocStats;
+  /** Parses and indexes one document (jf_index_build); the handle is freed with `indexFree`. */
+  indexBuild(input: Uint8Array, options: ResolvedOptions, flags?: NativeCallFlags): { handle: Pointer; leaves: number; nodes: number };
+  indexFree(index: Pointer): void;
+  /** The value at a path as JSON text, or undefined when the path is not in the index. */
+  indexGet(index: Pointer, path: Uint8Array): { text: string | undefined; unsafeIntegers: number };
+  /** Leaves by short key or by value, as `[["path",value],...]` text. */
+  indexFind(index: Pointer, by: "key" | "value", what: Uint8Array, limit: number): { text: string; unsafeIntegers: number };
+  indexStats(index: Pointer): IndexStats;
+  /** Compiles a shape plan (JSON bytes, see jf_shape_compile); freed with `freeShape`. */
+  compileShape(plan: Uint8Array): Pointer;
+  freeShape(shape: Pointer): void;
+  /** One document: the decoded object's JSON text, or (`mismatch`) the problems' JSON text. */
+  decode(shape: Pointer, input: Uint8Array, options: ResolvedOptions): { text: string; mismatch: boolean };
+  /** An NDJSON chunk: `{"values":[...],"errors":[...]}` as bytes, with the line counters. */
+  decodeLines(shape: Pointer, input: Uint8Array, options: ResolvedOptions, lines: LinesCall): NativeBytes & LinesOutput;
+}
+
+/** Sizes of a path index (jf_index_stats). */
+export interface IndexStats {
+  /** Values with a path: containers and leaves. */
+  nodes: number;
+  leaves: number;
+  /** Distinct short keys of leaves. */
+  keys: number;
+  /** Distinct leaf values. */
+  values: number;
+  /** Native memory of the tables and paths, without the parsed document. */
+  bytes: number;
 }
 
 /*------------------------------------------------------------------------------
@@ -155,6 +183,19 @@ const SYMBOLS = {
   jf_search: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_search_lines: {
     args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    returns: FFIType.ptr,
+  },
+  jf_index_build: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_free: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_index_get: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_by_key: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_by_value: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_get_stats: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.void },
+  jf_shape_compile: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_shape_free: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_decode: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_decode_lines: {
+    args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.ptr,
   },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
@@ -430,6 +471,53 @@ function bind(path: string, symbols: Symbols): Native {
       return asBytes(p, u64(view, 0), { leaves: u64(view, 8), unsafeIntegers: u64(view, 16) });
     },
     searchLines,
+    indexBuild: (input, o, flags = NO_FLAGS) => {
+      encode(o, flags);
+      const handle = symbols.jf_index_build(input.byteLength ? input : EMPTY, input.byteLength, options, result);
+      if (!handle) throw readError(result, view);
+      return { handle, leaves: u64(view, 8), nodes: u64(view, 0) };
+    },
+    indexFree: (index) => symbols.jf_index_free(index),
+    indexGet: (index, path) => {
+      const p = symbols.jf_index_get(index, path.byteLength ? path : EMPTY, path.byteLength, result);
+      if (!p) throw readError(result, view);
+      if (u64(view, 8) === 0) {
+        symbols.jf_free(p);
+        return { text: undefined, unsafeIntegers: 0 };
+      }
+      return asText(p, u64(view, 0), { leaves: 1, unsafeIntegers: u64(view, 16) });
+    },
+    indexFind: (index, by, what, limit) => {
+      const fn = by === "key" ? symbols.jf_index_by_key : symbols.jf_index_by_value;
+      const p = fn(index, what.byteLength ? what : EMPTY, what.byteLength, limit, result);
+      if (!p) throw readError(result, view);
+      return asText(p, u64(view, 0), { leaves: u64(view, 8), unsafeIntegers: u64(view, 16) });
+    },
+    indexStats: (index) => {
+      const out = new BigUint64Array(5);
+      symbols.jf_index_get_stats(index, out);
+      return { nodes: Number(out[0]), leaves: Number(out[1]), keys: Number(out[2]), values: Number(out[3]), bytes: Number(out[4]) };
+    },
+    compileShape: (plan) => {
+      const handle = symbols.jf_shape_compile(plan.byteLength ? plan : EMPTY, plan.byteLength, result);
+      if (!handle) throw readError(result, view, 0);
+      return handle;
+    },
+    freeShape: (shape) => symbols.jf_shape_free(shape),
+    decode: (shape, input, o) => {
+      encode(o, NO_FLAGS);
+      const p = symbols.jf_decode(shape, input.byteLength ? input : EMPTY, input.byteLength, options, result);
+      if (!p) throw readError(result, view);
+      const mismatch = view.getInt32(ERROR_AT, true) !== 0;
+      return { text: asText(p, u64(view, 0), { leaves: 0, unsafeIntegers: 0 }).text, mismatch };
+    },
+    decodeLines: (shape, input, o, lines) => {
+      encode(o, NO_FLAGS);
+      encodeLines(lines);
+      return linesOutput(
+        symbols.jf_decode_lines(shape, input.byteLength ? input : EMPTY, input.byteLength, options, linesOptions, linesResult),
+      );
+    },
     allocStats: () => {
       symbols.jf_get_alloc_stats(stats);
       return { liveBlocks: Number(stats[0]), liveBytes: Number(stats[1]), totalBlocks: Number(stats[2]) };

@@ -58,7 +58,8 @@ export interface ByteRange {
 const DEFAULT_CHUNK = 8 << 20;
 const NEWLINE = 0x0a;
 
-function lineOptions(o: NdjsonOptions) {
+/** NDJSON options checked and defaulted, as the native calls take them. */
+export function lineOptions(o: NdjsonOptions) {
   const column = o.column ?? 0;
   if (!Number.isInteger(column) || column < 0) throw new JsonFlatError("INVALID_OPTION", `column must be a whole number ≥ 0, got ${column}`);
   const onError = o.onError ?? "fail";

@@ -62,7 +62,8 @@ typedef enum jf_code {
     JF_ABORTED          = 8,  /* reserved for cancellable entry points */
     JF_TIMEOUT          = 9,  /* reserved for cancellable entry points */
     JF_OUT_OF_MEMORY    = 10, /* the allocator refused a request */
-    JF_CORRUPT          = 11  /* a damaged record in a write-ahead log (jf_wal_open, jf_wal_read) */
+    JF_CORRUPT          = 11, /* a damaged record in a write-ahead log (jf_wal_open, jf_wal_read) */
+    JF_SHAPE_MISMATCH   = 12  /* jf_decode: paths missing or of the wrong type for the shape */
 } jf_code;
 
 /** Size of jf_error.message including its NUL terminator. */
@@ -311,6 +312,141 @@ JF_API uint8_t *jf_search(const uint8_t *input, size_t length, const jf_query *q
  *  handled as jf_flatten_lines handles them. The limit counts hits across the
  *  chunk. Thread safe. */
 JF_API uint8_t *jf_search_lines(const uint8_t *input, size_t length, const jf_query *query,
+                                const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
+
+/*==============================================================================
+ * Path index (SPEC section 6, for repeated lookups on one document)
+ *============================================================================*/
+
+/** A parsed document with its lookup tables: immutable once built. */
+typedef struct jf_index jf_index;
+
+/** Sizes of an index. Layout fixed (40 bytes). */
+typedef struct jf_index_stats {
+    uint64_t nodes;  /* values with a path: containers and leaves */
+    uint64_t leaves;
+    uint64_t keys;   /* distinct short keys of leaves */
+    uint64_t values; /* distinct leaf values (by search's equality) */
+    uint64_t bytes;  /* memory of the tables and paths, without the parsed document */
+} jf_index_stats;
+
+/** Parses one document and indexes every value in it: its full path (in
+ *  options->style, as jf_flatten spells it) -> the value, for containers as
+ *  well as leaves; each leaf's short key -> its leaves; each leaf value ->
+ *  the leaves equal to it (search's equality: `"1"` is not `1`, `1` equals
+ *  `1.0`). When two values share a path (a duplicate member name; flat
+ *  style's ambiguity) the later one answers jf_index_get, as JSON.parse keeps
+ *  the last duplicate; jf_index_by_key and jf_index_by_value list all.
+ *
+ *  input/length: the document, borrowed (the index keeps its own copy).
+ *  options:      style, delimiter, max_nesting, JF_FLAG_REPLACE_INVALID_UTF8,
+ *                JF_FLAG_BIGINT_AS_STRING and JF_FLAG_BIGINT_MARK (for the
+ *                lookups' output) are read; may be NULL.
+ *  result:       required; `leaves` and `length` (the number of nodes) are
+ *                set on success.
+ *
+ *  Returns the index, freed with jf_index_free, or NULL with `result->error`
+ *  filled as for jf_flatten (JF_INVALID_JSON with its position,
+ *  JF_NESTING_TOO_DEEP, JF_INVALID_OPTION, JF_OUT_OF_MEMORY). Memory is
+ *  about the parsed document plus the flattened paths plus 80 bytes per
+ *  node. Thread safe. */
+JF_API jf_index *jf_index_build(const uint8_t *input, size_t length, const jf_options *options,
+                                jf_result *result);
+
+/** Frees an index; NULL is ignored. Not while another thread still uses it. */
+JF_API void jf_index_free(jf_index *index);
+
+/** The value at `path` (UTF-8, `length` bytes, in the index's style; "" is
+ *  the root), as compact canonical JSON in a block freed with jf_free.
+ *  `result->leaves` is 1 when the path exists, 0 (with a zero-length block)
+ *  when it does not; `result->unsafe_integers` counts integers written as
+ *  strings under JF_FLAG_BIGINT_AS_STRING. Errors (NULL returned):
+ *  JF_INVALID_OPTION (NULL index or path), JF_OUT_OF_MEMORY.
+ *  Thread safe: any number of threads may look up one index at once. */
+JF_API uint8_t *jf_index_get(const jf_index *index, const uint8_t *path, size_t length, jf_result *result);
+
+/** The leaves whose short key is `key` (raw UTF-8 bytes, not escaped), in
+ *  document order, as `[["path",value],...]` (with JF_FLAG_BIGINT_MARK a big
+ *  integer's entry gets a third element 1); at most `limit` of them (0: all).
+ *  `result->leaves` counts them. Same errors and thread safety as
+ *  jf_index_get. */
+JF_API uint8_t *jf_index_by_key(const jf_index *index, const uint8_t *key, size_t length, uint64_t limit,
+                                jf_result *result);
+
+/** The leaves equal to the JSON value `value` (its text, `length` bytes),
+ *  in document order, written as jf_index_by_key writes them. A non-empty
+ *  object or array matches nothing (only leaves are indexed by value).
+ *  Errors: JF_INVALID_JSON (the value does not parse), as jf_index_get
+ *  otherwise. Thread safe. */
+JF_API uint8_t *jf_index_by_value(const jf_index *index, const uint8_t *value, size_t length, uint64_t limit,
+                                  jf_result *result);
+
+/** Copies the index's sizes into `out` (all zero for a NULL index).
+ *  Thread safe. */
+JF_API void jf_index_get_stats(const jf_index *index, jf_index_stats *out);
+
+/*==============================================================================
+ * Typed binding (SPEC section 7)
+ *============================================================================*/
+
+/** A compiled shape: immutable, so one may serve any number of threads. */
+typedef struct jf_shape jf_shape;
+
+/** Compiles a shape plan, given as JSON, once for any number of documents:
+ *    {"fields":[FIELD,...]}
+ *    FIELD = {"name":NAME, "path":[SEGMENT,...], "type":TYPE,
+ *             "array":BOOL, "required":BOOL, "default":JSON, "fields":[FIELD,...]}
+ *  NAME is the member name in the decoded object. A SEGMENT is a member name
+ *  (string), an array index (whole number) or null for `[]` (every element);
+ *  the path is relative to the enclosing shape's object. TYPE is one of
+ *  string, number, integer (integer text within +-(2^53-1)), bigint (integer
+ *  text of any length, written as a JSON string of its digits), boolean,
+ *  null, or shape (an object decoded by the nested "fields"). An "array"
+ *  field has at least one null segment and collects every value reached, in
+ *  document order; other fields have none. Absent "array"/"required" mean
+ *  false; "default" is written when the value is absent (or null, for a
+ *  field whose type is not null and that is not required).
+ *
+ *  Returns NULL with `error` (may be NULL) filled on a bad plan:
+ *  JF_INVALID_JSON, JF_INVALID_OPTION (what is wrong, and in which field),
+ *  JF_OUT_OF_MEMORY. Shapes nest at most 64 deep; a path has at most 256
+ *  segments. Free with jf_shape_free. Thread safe. */
+JF_API jf_shape *jf_shape_compile(const uint8_t *plan, size_t length, jf_error *error);
+
+/** Frees a shape; NULL is ignored. Not while another thread still uses it. */
+JF_API void jf_shape_free(jf_shape *shape);
+
+/** Decodes one document with a shape, visiting only the declared paths.
+ *
+ *  Returns a block (freed with jf_free) holding, when the document fits:
+ *  the decoded object as compact JSON, its members in field order (absent
+ *  optional fields left out), code JF_OK. When it does not fit: code
+ *  JF_SHAPE_MISMATCH, `result->leaves` problems, and the block holds every
+ *  one of them as [{"path":P,"expected":T,"actual":A},...] where P is the
+ *  js-style path in the document, T the declared type ("object" for a shape,
+ *  "array" where [] met something else) and A what was there ("missing",
+ *  "string", "integer", "number", "boolean", "null", "object", "array", or
+ *  the reason an integer does not fit). A duplicate member name: the last
+ *  one counts, as in JSON.parse. The root must be an object.
+ *  On bad input returns NULL: JF_INVALID_JSON with its position,
+ *  JF_INVALID_OPTION (NULL shape or input), JF_OUT_OF_MEMORY.
+ *  options: JF_FLAG_REPLACE_INVALID_UTF8 is read; may be NULL. Thread safe. */
+JF_API uint8_t *jf_decode(const jf_shape *shape, const uint8_t *input, size_t length, const jf_options *options,
+                          jf_result *result);
+
+/** jf_decode over every line of an NDJSON chunk (lines as jf_flatten_lines
+ *  reads them, `column` included), in one call. The block holds
+ *    {"values":[OBJECT,...],"errors":[{"line":N,"code":C,"message":M,
+ *     "offset":O,"column":K(,"problems":[...])},...]}
+ *  values in line order for the lines that fit; a bad line (invalid JSON or
+ *  a shape mismatch, which carries its problems) gives an error record
+ *  instead, with its NDJSON line number and file offset. With
+ *  JF_ON_ERROR_FAIL the call stops after the first bad line (still
+ *  returning the block); SKIP and EMIT go on. `result->error` is the first
+ *  bad line's error, `documents` counts values, `errors` bad lines, `lines`
+ *  the lines consumed. NULL only for JF_INVALID_OPTION and
+ *  JF_OUT_OF_MEMORY. Thread safe. */
+JF_API uint8_t *jf_decode_lines(const jf_shape *shape, const uint8_t *input, size_t length,
                                 const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
 
 /*==============================================================================

@@ -190,6 +190,11 @@ bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t dept
                       yyjson_val *value);
 /* The query's limit on hits; 0 = none. */
 uint64_t jf_query_limit(const jf_query *q);
+/* Search's value equality (SPEC section 6): same JSON type, strings byte for
+ * byte, numbers by exact decimal value, containers only when both empty. */
+bool jf_values_equal(yyjson_val *want, yyjson_val *got);
+/* A hash consistent with jf_values_equal (1, 1.0 and 10e-1 hash alike). */
+uint64_t jf_value_hash(yyjson_val *val);
 
 /*==============================================================================
  * One document at a time (flatten.c), reused across the lines of a stream.
@@ -220,6 +225,22 @@ bool jf_flattener_is_schema(const jf_flattener *fl);
  * validated config; `result` already zeroed. */
 uint8_t *jf_lines_run(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
                       jf_lines_result *result);
+/* One line of a chunk, without its \n (and \r). */
+typedef struct jf_line_span {
+    const uint8_t *start;
+    size_t         len;
+    size_t         offset; /* of `start` in the chunk */
+} jf_line_span;
+/* Whether a line holds only spaces, tabs and CR (it is then skipped). */
+bool jf_line_is_blank(const uint8_t *s, size_t n);
+/* The `column`th tab-separated field of a line (1-based); false if absent. */
+bool jf_line_column(const jf_line_span *line, uint32_t column, const uint8_t **field, size_t *len);
+/* Moves an error found in `doc` (a part of `line`) to its place in the
+ * file: NDJSON line number, file offset, column in the line. */
+void jf_line_place_error(jf_error *err, const jf_line_span *line, const uint8_t *doc, uint64_t line_no,
+                         uint64_t base_offset);
+/* Checks on_error and reserved; false with JF_INVALID_OPTION. */
+bool jf_lines_options_valid(const jf_lines_options *o, jf_error *err);
 /* Schema mode: writes the schema of every document so far (SPEC section 4). */
 void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);

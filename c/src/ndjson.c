@@ -6,20 +6,14 @@
 
 #include <stdio.h>
 
-typedef struct line_span {
-    const uint8_t *start; /* the line, without its \n (and \r) */
-    size_t         len;
-    size_t         offset; /* of `start` in the chunk */
-} line_span;
-
-static bool is_blank(const uint8_t *s, size_t n) {
+bool jf_line_is_blank(const uint8_t *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
     return true;
 }
 
 /* The `column`th tab-separated field of a line (1-based). */
-static bool select_column(const line_span *line, uint32_t column, const uint8_t **field, size_t *len) {
+bool jf_line_column(const jf_line_span *line, uint32_t column, const uint8_t **field, size_t *len) {
     const uint8_t *s = line->start, *end = line->start + line->len;
     for (uint32_t c = 1; c < column; c++) {
         const uint8_t *tab = memchr(s, '\t', (size_t)(end - s));
@@ -34,7 +28,7 @@ static bool select_column(const line_span *line, uint32_t column, const uint8_t 
 
 /* Moves an error found in one document (position relative to `doc`) to its
  * place in the file: NDJSON line number, file offset, column in the line. */
-static void place_error(jf_error *err, const line_span *line, const uint8_t *doc, uint64_t line_no,
+void jf_line_place_error(jf_error *err, const jf_line_span *line, const uint8_t *doc, uint64_t line_no,
                         uint64_t base_offset) {
     size_t in_line = (size_t)(doc - line->start) + (size_t)err->offset;
     if (in_line > line->len) in_line = line->len;
@@ -69,7 +63,7 @@ static void emit_error(jf_buf *out, const jf_error *err, uint64_t line_no) {
     jf_buf_lit(out, "}\n");
 }
 
-static bool lines_options_valid(const jf_lines_options *o, jf_error *err) {
+bool jf_lines_options_valid(const jf_lines_options *o, jf_error *err) {
     if (o->on_error > JF_ON_ERROR_EMIT || o->reserved) {
         jf_set_error(err, JF_INVALID_OPTION, NULL, 0, 0, "invalid option: on_error must be 0, 1 or 2 and reserved 0");
         return false;
@@ -78,14 +72,14 @@ static bool lines_options_valid(const jf_lines_options *o, jf_error *err) {
 }
 
 /* Flattens one line; false only when the whole call must stop. */
-static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_options *o, uint64_t line_no,
+static bool one_line(jf_flattener *fl, const jf_line_span *line, const jf_lines_options *o, uint64_t line_no,
                      bool bare, jf_buf *out, jf_lines_result *result) {
     const uint8_t *doc = line->start;
     size_t doc_len = line->len;
     jf_error err;
     memset(&err, 0, sizeof(err));
     bool ok;
-    if (o->column && !select_column(line, o->column, &doc, &doc_len)) {
+    if (o->column && !jf_line_column(line, o->column, &doc, &doc_len)) {
         jf_set_error(&err, JF_INVALID_JSON, NULL, 0, 0, "the line has fewer than %u tab-separated fields", o->column);
         doc = line->start + line->len;
         err.offset = 0;
@@ -102,7 +96,7 @@ static bool one_line(jf_flattener *fl, const line_span *line, const jf_lines_opt
         result->error = err;
         return false;
     }
-    place_error(&err, line, doc, line_no, o->base_offset);
+    jf_line_place_error(&err, line, doc, line_no, o->base_offset);
     if (o->on_error == JF_ON_ERROR_FAIL) {
         result->error = err;
         return false;
@@ -116,7 +110,7 @@ uint8_t *jf_lines_run(const uint8_t *input, size_t length, const jf_config *cfg,
                       jf_lines_result *result) {
     static const jf_lines_options default_lines;
     const jf_lines_options *o = lines ? lines : &default_lines;
-    if (!lines_options_valid(o, &result->error)) return NULL;
+    if (!jf_lines_options_valid(o, &result->error)) return NULL;
     if (!input && length) {
         jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "input is NULL");
         return NULL;
@@ -132,10 +126,10 @@ uint8_t *jf_lines_run(const uint8_t *input, size_t length, const jf_config *cfg,
     while (ok && at < length && !(search && jf_flattener_stopped(fl))) {
         const uint8_t *nl = memchr(input + at, '\n', length - at);
         size_t end = nl ? (size_t)(nl - input) : length;
-        line_span line = { input + at, end - at, at };
+        jf_line_span line = { input + at, end - at, at };
         if (line.len && line.start[line.len - 1] == '\r') line.len--;
         if (search) jf_flattener_set_line(fl, line_no);
-        if (!is_blank(line.start, line.len)) ok = one_line(fl, &line, o, line_no, schema || search, &out, result);
+        if (!jf_line_is_blank(line.start, line.len)) ok = one_line(fl, &line, o, line_no, schema || search, &out, result);
         result->lines++;
         line_no++;
         at = nl ? end + 1 : length;

@@ -272,7 +272,7 @@ static bool numbers_equal(const char *a, size_t alen, const char *b, size_t blen
     return true;
 }
 
-static bool values_equal(yyjson_val *want, yyjson_val *got) {
+bool jf_values_equal(yyjson_val *want, yyjson_val *got) {
     uint8_t wt = unsafe_yyjson_get_type(want), gt = unsafe_yyjson_get_type(got);
     if (wt != gt) return false;
     switch (wt) {
@@ -291,6 +291,33 @@ static bool values_equal(yyjson_val *want, yyjson_val *got) {
     }
 }
 
+/* FNV-1a step over one byte. */
+static inline uint64_t mix_byte(uint64_t h, uint8_t c) { return (h ^ c) * 0x100000001b3ull; }
+
+uint64_t jf_value_hash(yyjson_val *val) {
+    uint8_t type = unsafe_yyjson_get_type(val);
+    uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)type * 0x9e3779b97f4a7c15ull);
+    switch (type) {
+    case YYJSON_TYPE_STR: {
+        const uint8_t *s = (const uint8_t *)unsafe_yyjson_get_str(val);
+        for (size_t i = 0, n = unsafe_yyjson_get_len(val); i < n; i++) h = mix_byte(h, s[i]);
+        break;
+    }
+    case YYJSON_TYPE_RAW: { /* the value, not the spelling: equal numbers hash alike */
+        decimal d;
+        read_decimal(unsafe_yyjson_get_raw(val), unsafe_yyjson_get_len(val), &d);
+        for (size_t k = d.first; k < d.last; k++) h = mix_byte(h, (uint8_t)digit_of(&d, k));
+        if (d.first < d.last) h = (h ^ (uint64_t)d.exponent) * 0x100000001b3ull ^ (d.negative ? 0x5bd1e995u : 0);
+        break;
+    }
+    case YYJSON_TYPE_BOOL: h = mix_byte(h, unsafe_yyjson_get_bool(val) ? 1 : 0); break;
+    case YYJSON_TYPE_ARR:
+    case YYJSON_TYPE_OBJ: h = mix_byte(h, unsafe_yyjson_get_len(val) == 0 ? 0 : 1); break;
+    default: break;
+    }
+    return h ^ (h >> 32);
+}
+
 bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t depth, yyjson_val *short_key,
                       yyjson_val *value) {
     if (q->has_key) {
@@ -298,7 +325,7 @@ bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t dept
             memcmp(unsafe_yyjson_get_str(short_key), q->names.data + q->key_off, q->key_len) != 0)
             return false;
     }
-    if (q->value && !values_equal(q->value, value)) return false;
+    if (q->value && !jf_values_equal(q->value, value)) return false;
     return !q->has_path || glob_matches(q, segs, depth);
 }
 
