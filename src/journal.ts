@@ -562,13 +562,29 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
 }
 
 /**
- * What a journal says about its job, without running it: the header, committed pieces, and whether it
- * finished. For tools and tests.
+ * A committed piece as `readJournal` reports it.
  *
  * @example
- * const s = readJournal("job.wal"); console.log(s.pieces, s.outputBytes, s.complete);
+ * const last = readJournal("job.wal").chunks.at(-1); // { input: [0, 4096], output: [0, 5120], crc, line: 1, lines: 40 }
  */
-export function readJournal(dir: string): { job?: Omit<HeaderRecord, "t" | "format">; pieces: number; inputEnd?: number; outputBytes: number; complete: boolean } {
+export interface JournalChunk {
+  input: [number, number];
+  output: [number, number];
+  crc: number;
+  line: number;
+  lines: number;
+}
+
+/**
+ * What a journal says about its job, without running it (for tools and tests): the job's header (undefined
+ * before the first run recorded it), the committed pieces in output order, and whether it finished. The output
+ * is not checked.
+ *
+ * @example
+ * const { chunks, complete } = readJournal("job.wal");
+ * console.log(chunks.length, chunks.at(-1)?.output, complete);
+ */
+export function readJournal(dir: string): { job?: Record<string, unknown>; chunks: JournalChunk[]; outputBytes: number; complete: boolean } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new JsonFlatError("IO", `no journal at ${dir}`);
   const wal = Wal.open(dir, { create: false });
   try {
@@ -576,9 +592,12 @@ export function readJournal(dir: string): { job?: Omit<HeaderRecord, "t" | "form
     const header = first ? (JSON.parse(decoder.decode(first.data)) as HeaderRecord) : undefined;
     const start: JournalPosition = { input: header?.range[0] ?? 0, line: header?.firstLine ?? 1, output: 0 };
     const { chunks, done } = replay(wal, start);
-    const end = position(chunks, start);
-    const { t: _t, format: _f, ...job } = header ?? ({} as HeaderRecord);
-    return { job: header ? job : undefined, pieces: chunks.length, inputEnd: chunks.length ? end.input : undefined, outputBytes: end.output, complete: done !== undefined };
+    return {
+      job: header ? { ...header } : undefined,
+      chunks: chunks.map((c) => ({ input: c.in, output: c.out, crc: c.crc, line: c.line, lines: c.lines })),
+      outputBytes: position(chunks, start).output,
+      complete: done !== undefined,
+    };
   } finally {
     wal.close();
   }
