@@ -245,6 +245,13 @@ interface Replayed {
   done?: DoneRecord;
 }
 
+const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+const isPair = (p: unknown) => Array.isArray(p) && p.length === 2 && isCount(p[0]) && isCount(p[1]);
+
+function isChunk(r: ChunkRecord): boolean {
+  return isPair(r.in) && isPair(r.out) && isCount(r.crc) && isCount(r.line) && isCount(r.lines) && isCount(r.docs) && isCount(r.errors) && isCount(r.leaves);
+}
+
 function corrupt(dir: string, lsn: number, why: string): JsonFlatError {
   return new JsonFlatError("CORRUPT", `journal ${dir}: record ${lsn} ${why}`);
 }
@@ -262,6 +269,7 @@ function replay(wal: Wal, start: JournalPosition): Replayed {
     } catch {
       throw corrupt(wal.dir, lsn, "is not JSON: not a jsonflat journal");
     }
+    if (!record || typeof record !== "object") throw corrupt(wal.dir, lsn, "is not a record: not a jsonflat journal");
     if (!state.header) {
       if (record.t !== "job" || record.format !== FORMAT) throw corrupt(wal.dir, lsn, "is not a job header: not a jsonflat journal");
       if (record.version !== VERSION) throw corrupt(wal.dir, lsn, `has format version ${record.version}; this jsonflat reads ${VERSION}`);
@@ -273,6 +281,7 @@ function replay(wal: Wal, start: JournalPosition): Replayed {
       continue;
     }
     if (record.t !== "chunk") throw corrupt(wal.dir, lsn, `has an unknown type ${JSON.stringify(record.t)}`);
+    if (!isChunk(record)) throw corrupt(wal.dir, lsn, "is a malformed chunk record");
     while (state.chunks.length && state.chunks.at(-1)!.out[0] >= record.out[0]) state.chunks.pop();
     const last = state.chunks.at(-1);
     const expected = last ? { input: last.in[1], output: last.out[0] + last.out[1] } : start;

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { JsonFlatError } from "../src/errors";
 import { flattenFile, unflattenFile } from "../src/jobs";
 import { readJournal } from "../src/journal";
-import { crc32c } from "../src/wal";
+import { crc32c, Wal } from "../src/wal";
 
 const BUN = process.execPath;
 const REPO = new URL("..", import.meta.url).pathname;
@@ -307,14 +307,28 @@ describe("resuming checks the job and the output", () => {
     expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
   });
 
-  test("two runs on one journal at once: the second is refused", async () => {
+  test("a write-ahead log that is not a job's journal is refused with CORRUPT", async () => {
     const job = newJob();
-    const first = flattenFile(INPUT, job.output, { ...options, chunkBytes: 4096, journal: job.journal });
-    await Bun.sleep(0);
-    const second = Bun.spawnSync([BUN, CLI, "flatten", ...FLAGS, INPUT, "-o", job.output, "--journal", job.journal]);
-    await first;
-    if (second.exitCode !== 0) expect(second.stderr.toString()).toMatch(/IO .*locked by another process/);
-    expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
+    const wal = Wal.open(job.journal);
+    wal.appendAndSync('{"op":"put","key":7}');
+    wal.close();
+    const error = await flattenFile(INPUT, job.output, { ...options, journal: job.journal }).catch((e) => e);
+    expect(error).toMatchObject({ code: "CORRUPT" });
+    expect((error as JsonFlatError).message).toMatch(/record 1 is not a job header/);
+    expect(existsSync(job.output)).toBe(false);
+  });
+
+  test("two runs on one journal at once: the second is refused (IO, the log's lock), the output left alone", () => {
+    const job = newJob();
+    const held = Wal.open(job.journal); // as a first run would hold it
+    try {
+      const second = Bun.spawnSync([BUN, CLI, "flatten", ...FLAGS, INPUT, "-o", job.output, "--journal", job.journal]);
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr.toString()).toMatch(/IO .*locked by another process/);
+    } finally {
+      held.close();
+    }
+    expect(existsSync(job.output)).toBe(false);
   });
 
   test("usage errors: --journal needs -o FILE, a FILE input, and NDJSON", async () => {
