@@ -494,6 +494,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`'${command}' is not available yet in this version (see --help)`);
     }
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
     const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
     if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);

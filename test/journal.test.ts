@@ -337,6 +337,7 @@ describe("resuming checks the job and the output", () => {
     expect(usage(["flatten", ...FLAGS, "-", "-o", join(ROOT, "u.ndjson"), "--journal", join(ROOT, "u.wal")]).exitCode).toBe(2);
     expect(usage(["flatten", INPUT, "-o", join(ROOT, "u.ndjson"), "--journal", join(ROOT, "u.wal")]).exitCode).toBe(2);
     expect(usage(["unflatten", FLAT, "-o", join(ROOT, "u.ndjson"), "--journal", join(ROOT, "u.wal")]).exitCode).toBe(2);
+    expect(usage(["search", ...FLAGS, "--key", "title", INPUT, "-o", join(ROOT, "u.ndjson"), "--journal", join(ROOT, "u.wal")]).exitCode).toBe(2);
     expect(existsSync(join(ROOT, "u.wal"))).toBe(false);
   });
 
