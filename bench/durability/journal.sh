@@ -22,7 +22,7 @@ OUT_DIR=${OUT_DIR:-bench/results/tmp}
 TMPFS_DIR=${TMPFS_DIR:-$([ -d /dev/shm ] && echo /dev/shm/jsonflat-journal-bench || true)}
 mkdir -p "$OUT_DIR"
 INPUT="$OUT_DIR/journal-bench-ol-$SIZE.txt"
-trap 'rm -rf "$INPUT" "$OUT_DIR"/journal-bench-out* ${TMPFS_DIR:+"$TMPFS_DIR"}' EXIT
+trap 'rm -rf "$INPUT" "$OUT_DIR"/journal-bench-* ${TMPFS_DIR:+"$TMPFS_DIR"}' EXIT
 
 echo "== generating $SIZE of Open Library lines" >&2
 $BUN bench/gen/openlibrary.ts --bytes "$SIZE" --seed 42 --out "$INPUT" >&2
@@ -60,7 +60,7 @@ run_cases() {
       done
     done
   done
-  rm -rf "$dir"/journal-bench-out*
+  rm -rf "$dir"/journal-bench-out* "$dir"/journal-bench-time.txt
 }
 
 run_cases disk "$OUT_DIR"
