@@ -476,12 +476,12 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
           `journal ${job.journal} belongs to another job: ${differs}. Delete ${job.journal} (or choose another journal) to start over`,
         );
       }
-    } else {
+    }
+    fd = openOutput(job.output);
+    if (!replayed.header) {
       const header: HeaderRecord = { t: "job", format: FORMAT, version: VERSION, ...identity, notes: job.notes, created: new Date().toISOString() };
       wal.appendAndSync(JSON.stringify(header));
     }
-
-    fd = openOutput(job.output);
     const { kept } = lastIntact(fd, replayed.chunks);
     const chunks = replayed.chunks.slice(0, kept);
     const from = position(chunks, start);

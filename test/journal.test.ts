@@ -307,6 +307,15 @@ describe("resuming checks the job and the output", () => {
     expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
   });
 
+  test("an output that cannot be opened: IO, and the journal records no job (another output may follow)", async () => {
+    const job = newJob();
+    const error = await flattenFile(INPUT, join(ROOT, "missing-dir", "out.ndjson"), { ...options, journal: job.journal }).catch((e) => e);
+    expect(error).toMatchObject({ code: "IO" });
+    expect(readJournal(job.journal).job).toBeUndefined();
+    await flattenFile(INPUT, job.output, { ...options, journal: job.journal });
+    expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
+  });
+
   test("a write-ahead log that is not a job's journal is refused with CORRUPT", async () => {
     const job = newJob();
     const wal = Wal.open(job.journal);
