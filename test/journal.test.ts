@@ -188,6 +188,8 @@ function report(name: string, r: LoopResult): void {
 }
 
 const LOOP_TIMEOUT = ITERATIONS * 3 * 2000 + 60_000;
+// Explicit: the preload's default timeout does not reach every file under Bun 1.4.4, and these spawn processes.
+const TEST_TIMEOUT = 60_000;
 
 describe("kill -9 and resume", () => {
   test("CLI, one thread, small chunks", async () => {
@@ -240,7 +242,7 @@ describe("resuming checks the job and the output", () => {
     expect(resumed).toMatchObject({ from: { output: job.committedBytes }, cutBytes: 10, complete: false });
     expect(s.alreadyComplete).toBe(false);
     expect(s.documents).toBeGreaterThan(4000); // totals include the chunks kept from the first run
-  });
+  }, TEST_TIMEOUT);
 
   test("a flipped byte in the last committed chunk: found by its CRC, the chunk is done again", async () => {
     const job = newJob();
@@ -252,7 +254,7 @@ describe("resuming checks the job and the output", () => {
     expect(resumed?.redone).toBeGreaterThanOrEqual(1);
     expect(s.alreadyComplete).toBe(false);
     expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
-  });
+  }, TEST_TIMEOUT);
 
   test("a finished job is not run again; the CLI says so", async () => {
     const job = newJob();
@@ -267,7 +269,7 @@ describe("resuming checks the job and the output", () => {
     const again = await flattenFile(INPUT, job.output, { column: 5, onError: "emit", journal: job.journal });
     expect(again.alreadyComplete).toBe(false);
     expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
-  });
+  }, TEST_TIMEOUT);
 
   test("another input, another output or other options: refused with JOURNAL_MISMATCH, output untouched", async () => {
     const job = await halfDone();
@@ -305,7 +307,7 @@ describe("resuming checks the job and the output", () => {
     expect(cli.stderr.toString()).toMatch(/^jsonflat: .*input\.txt: JOURNAL_MISMATCH journal .* belongs to another job: options: was .*Delete/);
     spawnSyncOk([CLI, "flatten", ...FLAGS, "--workers", "2", "--chunk-bytes", "300000", INPUT, "-o", job.output, "--journal", job.journal]);
     expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
-  });
+  }, TEST_TIMEOUT);
 
   test("an output that cannot be opened: IO, and the journal records no job (another output may follow)", async () => {
     const job = newJob();
@@ -314,7 +316,7 @@ describe("resuming checks the job and the output", () => {
     expect(readJournal(job.journal).job).toBeUndefined();
     await flattenFile(INPUT, job.output, { ...options, journal: job.journal });
     expect(sameBytes(readFileSync(job.output), reference)).toBe(true);
-  });
+  }, TEST_TIMEOUT);
 
   test("a write-ahead log that is not a job's journal is refused with CORRUPT", async () => {
     const job = newJob();
@@ -325,7 +327,7 @@ describe("resuming checks the job and the output", () => {
     expect(error).toMatchObject({ code: "CORRUPT" });
     expect((error as JsonFlatError).message).toMatch(/record 1 is not a job header/);
     expect(existsSync(job.output)).toBe(false);
-  });
+  }, TEST_TIMEOUT);
 
   test("two runs on one journal at once: the second is refused (IO, the log's lock), the output left alone", () => {
     const job = newJob();
@@ -338,7 +340,7 @@ describe("resuming checks the job and the output", () => {
       held.close();
     }
     expect(existsSync(job.output)).toBe(false);
-  });
+  }, TEST_TIMEOUT);
 
   test("usage errors: --journal needs -o FILE, a FILE input, and NDJSON", async () => {
     const usage = (args: string[]) => Bun.spawnSync([BUN, CLI, ...args], { stdin: new TextEncoder().encode("{}\n") });
@@ -348,7 +350,7 @@ describe("resuming checks the job and the output", () => {
     expect(usage(["unflatten", FLAT, "-o", join(ROOT, "u.ndjson"), "--journal", join(ROOT, "u.wal")]).exitCode).toBe(2);
     expect(usage(["search", ...FLAGS, "--key", "title", INPUT, "-o", join(ROOT, "u.ndjson"), "--journal", join(ROOT, "u.wal")]).exitCode).toBe(2);
     expect(existsSync(join(ROOT, "u.wal"))).toBe(false);
-  });
+  }, TEST_TIMEOUT);
 
   test("unflatten --ndjson streams: a bad line stops it (as flatten --ndjson: its chunk is not written) with its line and file offset", async () => {
     const bad = join(ROOT, "bad-flat.ndjson");
@@ -361,5 +363,5 @@ describe("resuming checks the job and the output", () => {
     const error = await unflattenFile(bad, job.output, { journal: job.journal }).catch((e) => e);
     expect(error).toMatchObject({ code: "PATH_CONFLICT", line: 4 });
     expect((error as JsonFlatError).offset).toBeGreaterThanOrEqual(12);
-  });
+  }, TEST_TIMEOUT);
 });
