@@ -8,11 +8,13 @@ import { flattenBytes } from "./flatten";
 import { native } from "./native";
 import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "./ndjson";
 import type { FlattenOptions, UnflattenOptions } from "./options";
+import type { FileJobOptions, FileJobSummary } from "./jobs";
 import { createProgressBar } from "./progress";
 import { schema, schemaStream, schemaTable, type Schema } from "./schema";
 import { compileQuery, searchBytes, searchStream, type SearchQuery } from "./search";
 import { unflattenBytes } from "./unflatten";
 import { SERVE_HELP } from "./server/help";
+import { unflattenStream } from "./unflatten-lines";
 
 const VERSION = "0.1.0";
 
@@ -47,6 +49,10 @@ NDJSON options:
       --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call (default 8388608)
+      --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
+                           chunk in the write-ahead log DIR once its output is durable; the same command
+                           after a crash resumes from the last intact chunk (output byte-identical to one
+                           run), and after success does nothing; another input or other options: refused
 Search options (hits print as JSON lines: ["path",value], or [line,"path",value] with --ndjson):
       --path GLOB          js-style path; * any member, [*] any index, ** any depth (a.**.id, items[*].price)
       --key NAME           the last member name of the path
@@ -72,6 +78,7 @@ Examples:
   curl -s https://example.org/api | jsonflat flatten -
   jsonflat flatten --ndjson --column 5 --on-error skip ol_dump_editions.txt -o editions.ndjson
   jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
+  jsonflat flatten --ndjson --workers 2 big.ndjson -o flat.ndjson --journal flat.wal   # again after a crash
   jsonflat unflatten --style flat -d _ flat.json
   jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
   jsonflat search --key screen_name twitter.json
@@ -95,6 +102,7 @@ const OPTIONS = {
   range: { type: "string" },
   workers: { type: "string" },
   "chunk-bytes": { type: "string" },
+  journal: { type: "string" },
   summary: { type: "boolean" },
   table: { type: "boolean" },
   path: { type: "string" },
@@ -169,6 +177,16 @@ function openOutput(path: string | undefined): Output {
   };
 }
 
+/** With --journal the job opens, cuts back and syncs -o FILE itself: nothing may truncate it before. */
+function journalOwnsOutput(): Output {
+  return {
+    async write() {
+      throw new Error("a journaled job writes its output itself");
+    },
+    async end() {},
+  };
+}
+
 async function readAll(file: string): Promise<Uint8Array> {
   return file === "-" ? new Uint8Array(await Bun.stdin.arrayBuffer()) : await Bun.file(file).bytes();
 }
@@ -223,6 +241,11 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
     range: aligned,
     onProgress: bar ? (p: StreamProgress) => bar.update(p.bytesRead) : undefined,
   };
+  if (v.journal !== undefined) {
+    const { flattenFile } = await import("./jobs");
+    const { onProgress: _, ...rest } = options;
+    return journaled(file, v, bar, (job) => flattenFile(file, v.output!, { ...rest, workers, ...job }));
+  }
   const source = file === "-" ? Bun.stdin.stream() : file;
   const summary: Summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
   const chunks = workers > 1 ? await parallelChunks(file, workers, options) : flattenStream(source, options);
@@ -240,6 +263,43 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
     bar?.done();
   }
   return summary;
+}
+
+/** Checks what --journal needs; the job then writes -o FILE itself (`out` stays unused and empty). */
+function journalUsage(file: string, v: Values): void {
+  if (!v.output || v.output === "-") throw new UsageError("--journal needs -o FILE: the output is cut back and resumed on a re-run");
+  if (file === "-") throw new UsageError("--journal needs a FILE, not standard input");
+}
+
+/** Runs a journaled job, telling on standard error when it resumes or has nothing left to do. */
+async function journaled(
+  file: string,
+  v: Values,
+  bar: ReturnType<typeof createProgressBar> | undefined,
+  run: (job: FileJobOptions) => Promise<FileJobSummary>,
+): Promise<Summary> {
+  journalUsage(file, v);
+  const journal = v.journal!;
+  const say = (text: string) => process.stderr.write(`jsonflat: ${journal}: ${text}\n`);
+  let result: FileJobSummary;
+  try {
+    result = await run({
+      journal,
+      onProgress: bar ? (done) => bar.update(done) : undefined,
+      onResume: (r) => {
+        if (r.complete) return;
+        const fixed = [r.redone ? `${r.redone} chunk(s) missing or damaged in ${v.output}, done again` : "", r.cutBytes ? `${r.cutBytes} byte(s) cut from its end` : ""].filter(Boolean);
+        say(`resuming at byte ${r.from.input} of ${file} (line ${r.from.line}), ${r.kept} chunk(s) kept${fixed.length ? `, ${fixed.join(", ")}` : ""}`);
+      },
+    });
+  } finally {
+    bar?.done();
+  }
+  if (result.alreadyComplete) {
+    const cut = result.resumed?.cutBytes ? `; ${result.resumed.cutBytes} byte(s) found past its end were cut` : "";
+    say(`the job is already complete (${v.output}: ${result.outputBytes} bytes, last chunk checked)${cut}; nothing to do`);
+  }
+  return { bytesIn: result.inputBytesThisRun, documents: result.documents, leaves: result.leaves, errors: result.errors };
 }
 
 /** The coworker pool's ordered chunks, loaded only when --workers asks for it. */
@@ -346,42 +406,26 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
     maxNesting: whole("max-nesting", v["max-nesting"], 1),
     replaceInvalidUtf8: v["replace-invalid-utf8"],
   };
-  const input = await readAll(file);
-  const docs = v.ndjson ? splitLines(input) : [{ bytes: input, line: 0 }];
-  for (const { bytes, line } of docs) {
-    let result;
-    try {
-      result = unflattenBytes(bytes, options);
-    } catch (error) {
-      if (error instanceof JsonFlatError && line) throw relocate(error, line);
-      throw error;
+  if (v.journal !== undefined) {
+    if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
+    const { unflattenFile } = await import("./jobs");
+    const chunkBytes = whole("chunk-bytes", v["chunk-bytes"], 1);
+    return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, chunkBytes, ...job }));
+  }
+  if (v.ndjson) {
+    const stream = unflattenStream(file === "-" ? Bun.stdin.stream() : file, { ...options, chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1) });
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) return { bytesIn: next.value.bytesRead, documents: next.value.documents, leaves: next.value.leaves, errors: 0 };
+      await out.write(next.value);
     }
-    await out.write(result);
-    await out.write(new Uint8Array([0x0a]));
-    result.dispose();
   }
-  return { bytesIn: input.byteLength, documents: docs.length, leaves: 0, errors: 0 };
-}
-
-function splitLines(input: Uint8Array): { bytes: Uint8Array; line: number }[] {
-  const lines: { bytes: Uint8Array; line: number }[] = [];
-  let start = 0;
-  for (let line = 1; start < input.length; line++) {
-    const nl = input.indexOf(0x0a, start);
-    const end = nl < 0 ? input.length : nl;
-    const bytes = input.subarray(start, end > start && input[end - 1] === 0x0d ? end - 1 : end);
-    if (bytes.some((b) => b !== 0x20 && b !== 0x09)) lines.push({ bytes, line });
-    start = end + 1;
-  }
-  return lines;
-}
-
-function relocate(error: JsonFlatError, line: number): JsonFlatError {
-  return new JsonFlatError(error.code, error.message.replace(/ at line \d+/, ` at line ${line}`), {
-    offset: error.offset,
-    line,
-    column: error.column,
-  });
+  const input = await readAll(file);
+  const result = unflattenBytes(input, options);
+  await out.write(result);
+  await out.write(new Uint8Array([0x0a]));
+  result.dispose();
+  return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
 }
 
 /*------------------------------------------------------------------------------
@@ -450,11 +494,12 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new UsageError("missing command: flatten or unflatten");
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
-    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes"] as const).filter((k) => values[k] !== undefined);
+    if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
+    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
     if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
-    const out = openOutput(values.output);
+    const out = values.journal === undefined ? openOutput(values.output) : journalOwnsOutput();
     const start = performance.now();
     if (command === "search") {
       try {

@@ -2,7 +2,8 @@
  * @module errors — the one error type every jsonflat front end throws or returns.
  */
 
-/** Every error code of SPEC section 9, plus OUT_OF_MEMORY from the allocator and WORKER_CRASHED from the pool. */
+/** Every error code of SPEC section 9, plus OUT_OF_MEMORY from the allocator, WORKER_CRASHED from the pool and
+ * JOURNAL_MISMATCH from a journaled job run again with another input or other options. */
 export type ErrorCode =
   | "INVALID_JSON"
   | "NESTING_TOO_DEEP"
@@ -16,7 +17,8 @@ export type ErrorCode =
   | "OUT_OF_MEMORY"
   | "CORRUPT"
   | "SHAPE_MISMATCH"
-  | "WORKER_CRASHED";
+  | "WORKER_CRASHED"
+  | "JOURNAL_MISMATCH";
 
 /** Codes in the order of the C enum `jf_code` (index = numeric code). */
 export const ERROR_CODES: readonly (ErrorCode | "OK")[] = [

@@ -26,8 +26,12 @@ export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptio
 export { compileQuery, Query, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./search";
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./schema";
 export { unflatten, unflattenBytes } from "./unflatten";
-export { alignRange, flattenLines, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamProgress } from "./ndjson";
+export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./ndjson";
 export { index, PathIndex, type IndexOptions, type LookupOptions } from "./path-index";
 export type { IndexStats } from "./native";
 export { bind, Binding, ShapeMismatchError, type BindOptions, type DecodeLinesOptions, type StandardResult, type StandardSchemaV1 } from "./bind";
 export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./shape";
+export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./journal";
+export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./jobs";
+export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./unflatten-lines";
+export { flattenRangesParallel, type RangeOutput } from "./coworker/index";

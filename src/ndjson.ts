@@ -198,9 +198,84 @@ async function* readStream(source: ReadableStream<Uint8Array> | AsyncIterable<Ui
 export type ChunkRunner = (wholeLines: Uint8Array, lines: LinesCall) => NativeBytes & LinesOutput;
 
 /**
+ * One native call's output with the input lines it covered: what a journal records per chunk.
+ *
+ * @example
+ * for await (const { out, input, firstLine } of flattenPieces("x.ndjson")) console.log(input, firstLine, out.lines);
+ */
+export interface StreamPiece {
+  /** The call's output and counters (freed when the next piece is requested). */
+  out: NativeBytes & LinesOutput;
+  /** Where its lines lie: file offsets for a file, offsets from the first byte for a stream. */
+  input: ByteRange;
+  /** Number of its first line. */
+  firstLine: number;
+}
+
+/**
  * The streaming loop every NDJSON front end shares: reads a file (or a byte range of it) or a stream into one
  * reused buffer, hands whole lines to `run` chunk by chunk with the right line numbers and file offsets, and
- * yields what it returns in order. Each yielded chunk is freed when the next is requested.
+ * yields every call's output with the input it covered, in order (empty outputs too). Each piece is freed when
+ * the next is requested.
+ *
+ * @example
+ * for await (const p of streamPieces("x.ndjson", {}, (lines, at) => native().flattenLines(lines, o, at))) use(p.out);
+ */
+export async function* streamPieces(
+  source: Source,
+  options: StreamOptions & { range?: ByteRange },
+  run: ChunkRunner,
+): AsyncGenerator<StreamPiece, StreamProgress> {
+  const lo = lineOptions(options);
+  const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new JsonFlatError("INVALID_OPTION", `chunkBytes must be ≥ 1, got ${chunk}`);
+  const lines = new LineBuffer(chunk * 2);
+  const progress: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
+  let firstLine = lo.firstLine;
+  let position = typeof source === "string" ? (options.range?.start ?? 0) : 0;
+  const reads = typeof source === "string" ? readFile(source, options.range, chunk, lines) : readStream(source, lines);
+
+  function* flush(final: boolean): Generator<StreamPiece> {
+    if (!final && lines.length < chunk) return;
+    const whole = lines.wholeLines(final);
+    if (whole.length === 0) return;
+    const out = run(whole, { ...lo, firstLine, baseOffset: lo.baseOffset + position });
+    const piece: StreamPiece = { out, input: { start: position, end: position + whole.length }, firstLine };
+    firstLine += out.lines;
+    position += whole.length;
+    progress.lines += out.lines;
+    progress.documents += out.documents;
+    progress.errors += out.errors;
+    progress.leaves += out.leaves;
+    lines.consume(whole.length);
+    yield piece;
+  }
+
+  for await (const bytesRead of reads) {
+    if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
+    progress.bytesRead = bytesRead;
+    for (const piece of flush(false)) {
+      options.onProgress?.({ ...progress });
+      try {
+        yield piece;
+      } finally {
+        piece.out.dispose();
+      }
+    }
+  }
+  for (const piece of flush(true)) {
+    options.onProgress?.({ ...progress });
+    try {
+      yield piece;
+    } finally {
+      piece.out.dispose();
+    }
+  }
+  return progress;
+}
+
+/**
+ * `streamPieces` as bytes only: yields each non-empty output in order, freed when the next is requested.
  *
  * @example
  * for await (const out of streamChunks("x.ndjson", {}, (lines, at) => native().flattenLines(lines, o, at))) use(out);
@@ -210,45 +285,36 @@ export async function* streamChunks(
   options: StreamOptions & { range?: ByteRange },
   run: ChunkRunner,
 ): AsyncGenerator<Uint8Array, StreamProgress> {
-  const lo = lineOptions(options);
-  const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
-  if (!Number.isInteger(chunk) || chunk < 1) throw new JsonFlatError("INVALID_OPTION", `chunkBytes must be ≥ 1, got ${chunk}`);
-  const lines = new LineBuffer(chunk * 2);
-  const progress: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
-  let firstLine = lo.firstLine;
-  let offset = lo.baseOffset + (typeof source === "string" ? (options.range?.start ?? 0) : 0);
-  const reads = typeof source === "string" ? readFile(source, options.range, chunk, lines) : readStream(source, lines);
-
-  function* flush(final: boolean): Generator<NativeBytes & LinesOutput> {
-    if (!final && lines.length < chunk) return;
-    const whole = lines.wholeLines(final);
-    if (whole.length === 0) return;
-    const out = run(whole, { ...lo, firstLine, baseOffset: offset });
-    firstLine += out.lines;
-    offset += whole.length;
-    progress.lines += out.lines;
-    progress.documents += out.documents;
-    progress.errors += out.errors;
-    progress.leaves += out.leaves;
-    lines.consume(whole.length);
-    yield out;
-  }
-
-  for await (const bytesRead of reads) {
-    if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
-    progress.bytesRead = bytesRead;
-    for (const out of flush(false)) {
-      options.onProgress?.({ ...progress });
-      if (out.length) yield out;
-      out.dispose();
+  const pieces = streamPieces(source, options, run);
+  try {
+    for (;;) {
+      const next = await pieces.next();
+      if (next.done) return next.value;
+      if (next.value.out.length) yield next.value.out;
     }
+  } finally {
+    await pieces.return(undefined as never);
   }
-  for (const out of flush(true)) {
-    options.onProgress?.({ ...progress });
-    if (out.length) yield out;
-    out.dispose();
-  }
-  return progress;
+}
+
+function flattenRunner(options: NdjsonOptions): ChunkRunner {
+  const o = resolveOptions(options);
+  const flags = { format: resolveFormat(options.format), bigintAsString: o.bigint === "string" };
+  return (whole, lines) => native().flattenLines(whole, o, lines, flags);
+}
+
+/**
+ * `flattenStream` with the input each output covers (see `StreamPiece`): the single-thread producer of a
+ * journaled job.
+ *
+ * @example
+ * for await (const { out, input } of flattenPieces("big.ndjson", { chunkBytes: 1 << 20 })) write(out, input.end);
+ */
+export function flattenPieces(
+  source: Source,
+  options: StreamOptions & { range?: ByteRange } = {},
+): AsyncGenerator<StreamPiece, StreamProgress> {
+  return streamPieces(source, options, flattenRunner(options));
 }
 
 /**
@@ -265,9 +331,7 @@ export function flattenStream(
   source: Source,
   options: StreamOptions & { range?: ByteRange } = {},
 ): AsyncGenerator<Uint8Array, StreamProgress> {
-  const o = resolveOptions(options);
-  const flags = { format: resolveFormat(options.format), bigintAsString: o.bigint === "string" };
-  return streamChunks(source, options, (whole, lines) => native().flattenLines(whole, o, lines, flags));
+  return streamChunks(source, options, flattenRunner(options));
 }
 
 /**

@@ -146,7 +146,7 @@ describe.skipIf(!POSIX)("basics", () => {
     expectError(() => again.read(1), "INVALID_OPTION");
     expect(readAll(again)[0]?.lsn).toBe(first);
     again.close();
-  });
+  }, 60_000); // explicit: whole-suite runs do not get the preload's default (Bun 1.4.4); fsyncs are slow under load
 
   test("bad arguments are clear errors", () => {
     expectError(() => Wal.open(newDir(), { segmentSize: 100 }), "INVALID_OPTION");
@@ -240,7 +240,7 @@ describe.skipIf(!POSIX)("damage", () => {
       wal.close();
     }
     expect(readFileSync(LOG_FILE, "utf8")).toContain("cut a torn tail");
-  });
+  }, 60_000); // explicit: whole-suite runs do not get the preload's default (Bun 1.4.4); fsyncs are slow under load
 
   test("garbage after the last record is a torn tail", () => {
     const dir = newDir();
@@ -317,7 +317,7 @@ describe.skipIf(!POSIX)("damage", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(refused + cut).toBeGreaterThan(10);
-  });
+  }, 60_000); // explicit: whole-suite runs do not get the preload's default (Bun 1.4.4); fsyncs are slow under load
 });
 
 /*------------------------------------------------------------------------------

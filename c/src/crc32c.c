@@ -6,7 +6,8 @@
  * tables built once by a load-time constructor. Hardware: the SSE4.2 `crc32`
  * instruction on x86-64 and the ARMv8 CRC32C instructions on AArch64, chosen
  * at load time from CPUID / the auxiliary vector (always present on Apple
- * Silicon). Both give identical results; tests compare them.
+ * Silicon), three streams at once on buffers of 12 KiB and more. Both give
+ * identical results; tests compare them.
  *============================================================================*/
 #include "crc32c.h"
 
@@ -34,6 +35,46 @@
 static uint32_t table[8][256];
 static int have_hw;
 
+/*------------------------------------------------------------------------------
+ * Joining CRCs
+ *
+ * A crc32 instruction has a latency of three cycles and a throughput of one
+ * per cycle, so one chain of them uses a third of the unit. Large buffers are
+ * cut into three blocks whose registers are computed side by side from 0 (the
+ * first from the incoming register) and joined: CRC is linear, so the register
+ * after A||B is reg(A)·x^(8|B|) ⊕ reg(B) modulo P, in the reflected domain
+ * where bit 31 is the coefficient of x^0.
+ *----------------------------------------------------------------------------*/
+
+#define BLOCK 4096
+#define ONE 0x80000000u /* the polynomial 1 */
+
+static uint32_t shift_block, shift_2block; /* x^(8·BLOCK) and x^(16·BLOCK) mod P */
+
+/* a·b mod P. */
+static uint32_t gf_mul(uint32_t a, uint32_t b) {
+    uint32_t product = 0;
+    for (int i = 0; i < 32; i++) {
+        if (a & (ONE >> i)) product ^= b;   /* a has the term x^i: add b·x^i */
+        b = (b >> 1) ^ (POLY & (0u - (b & 1u))); /* b·x^(i+1) */
+    }
+    return product;
+}
+
+/* x^(8·bytes) mod P: what n zero bytes multiply a register by. */
+static uint32_t x_pow_bytes(uint64_t bytes) {
+    uint32_t result = ONE, power = ONE >> 1; /* 1 and x */
+    for (uint64_t e = bytes * 8; e; e >>= 1) {
+        if (e & 1) result = gf_mul(result, power);
+        power = gf_mul(power, power);
+    }
+    return result;
+}
+
+static inline uint32_t join3(uint32_t a, uint32_t b, uint32_t c) {
+    return gf_mul(a, shift_2block) ^ gf_mul(b, shift_block) ^ c;
+}
+
 __attribute__((constructor)) static void jf_crc32c_init(void) {
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
@@ -42,6 +83,8 @@ __attribute__((constructor)) static void jf_crc32c_init(void) {
     }
     for (uint32_t n = 0; n < 256; n++)
         for (int k = 1; k < 8; k++) table[k][n] = (table[k - 1][n] >> 8) ^ table[0][table[k - 1][n] & 0xFF];
+    shift_block = x_pow_bytes(BLOCK);
+    shift_2block = x_pow_bytes(2 * BLOCK);
 #if defined(JF_CRC_X86)
     unsigned a, b, c, d;
     have_hw = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2);
@@ -92,6 +135,19 @@ JF_TARGET_SSE42 static uint32_t crc_x86(uint32_t crc, const uint8_t *p, size_t l
         c = _mm_crc32_u8((uint32_t)c, *p++);
         len--;
     }
+    for (; len >= 3 * BLOCK; p += 3 * BLOCK, len -= 3 * BLOCK) {
+        uint64_t a = c, b = 0, d = 0;
+        for (size_t i = 0; i < BLOCK; i += 8) {
+            uint64_t va, vb, vd;
+            memcpy(&va, p + i, 8);
+            memcpy(&vb, p + BLOCK + i, 8);
+            memcpy(&vd, p + 2 * BLOCK + i, 8);
+            a = _mm_crc32_u64(a, va);
+            b = _mm_crc32_u64(b, vb);
+            d = _mm_crc32_u64(d, vd);
+        }
+        c = join3((uint32_t)a, (uint32_t)b, (uint32_t)d);
+    }
     while (len >= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
@@ -115,6 +171,19 @@ JF_TARGET_CRC static uint32_t crc_arm(uint32_t crc, const uint8_t *p, size_t len
     while (len && ((uintptr_t)p & 7)) {
         c = __crc32cb(c, *p++);
         len--;
+    }
+    for (; len >= 3 * BLOCK; p += 3 * BLOCK, len -= 3 * BLOCK) {
+        uint32_t a = c, b = 0, d = 0;
+        for (size_t i = 0; i < BLOCK; i += 8) {
+            uint64_t va, vb, vd;
+            memcpy(&va, p + i, 8);
+            memcpy(&vb, p + BLOCK + i, 8);
+            memcpy(&vd, p + 2 * BLOCK + i, 8);
+            a = __crc32cd(a, va);
+            b = __crc32cd(b, vb);
+            d = __crc32cd(d, vd);
+        }
+        c = join3(a, b, d);
     }
     while (len >= 8) {
         uint64_t v;

@@ -202,6 +202,26 @@ static void test_crc32c(void) {
     CHECK_MSG(bad == 0, "%zu CRC mismatches (hardware: %d)", bad, jf_crc32c_has_hw());
     CHECK_INT_EQ(jf_crc32c_hw(0, big, 5000), jf_crc32c_sw(0, big, 5000));
     free(big);
+
+    /* Three streams joined (12 KiB and more) equal one pass, at any length and
+     * alignment around the block multiples, and chained. */
+    size_t n = 100000;
+    big = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        big[i] = (uint8_t)(seed >> 16);
+    }
+    bad = 0;
+    size_t lens[] = {12287, 12288, 12289, 12295, 24576, 24583, 36863, 50000, 99990};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+        for (size_t start = 0; start < 9; start++) {
+            uint32_t a = jf_crc32c_sw(0, big + start, lens[k]);
+            if (jf_crc32c_hw(0, big + start, lens[k]) != a) bad++;
+            size_t cut = lens[k] / 2 + 1;
+            if (jf_crc32c(jf_crc32c(0, big + start, cut), big + start + cut, lens[k] - cut) != a) bad++;
+        }
+    CHECK_MSG(bad == 0, "%zu CRC mismatches over three streams (hardware: %d)", bad, jf_crc32c_has_hw());
+    free(big);
 }
 
 /*------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
  * const { bytes } = await pool.run("flatten", { input: '{"a":[1]}' });
  * for await (const chunk of flattenFileParallel("dump.txt", { pool, column: 5 })) process.stdout.write(chunk);
  */
-export { flattenFileParallel, type ParallelOptions, type ParallelProgress, type ParallelSummary } from "./parallel";
+export { flattenFileParallel, flattenRangesParallel, type ParallelOptions, type ParallelProgress, type ParallelSummary, type RangeOutput } from "./parallel";
 export { Pool, type CloseOptions, type PoolOptions, type PoolStats, type RunOptions, type TaskProgress, type TaskTiming } from "./pool";
 export { serve, WorkerCrashError } from "./protocol";
 export { renumberError, renumberOutput, renumberRecord } from "./renumber";

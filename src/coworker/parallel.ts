@@ -89,6 +89,25 @@ interface InFlight {
 }
 
 /**
+ * One range's output, in input order, with its lines renumbered: what a journal records per chunk.
+ *
+ * @example
+ * for await (const r of flattenRangesParallel("dump.txt", { workers: 2 })) console.log(r.input, r.firstLine, r.lines);
+ */
+export interface RangeOutput {
+  /** The output, one piece per native call (valid until the next range is requested unless `retain`). */
+  chunks: Uint8Array[];
+  /** File offsets of the range's lines. */
+  input: ByteRange;
+  /** Number of its first line. */
+  firstLine: number;
+  lines: number;
+  documents: number;
+  errors: number;
+  leaves: number;
+}
+
+/**
  * Flattens an NDJSON file (or a byte range of it) on a worker pool and yields the output in input order,
  * byte for byte what `flattenStream` gives, error records and line numbers included. At most
  * `maxInFlight` ranges are held at once, so memory is bounded by about `maxInFlight × chunkBytes` times
@@ -106,6 +125,26 @@ interface InFlight {
  * await out.end();
  */
 export async function* flattenFileParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<Uint8Array, ParallelSummary> {
+  const ranges = flattenRangesParallel(path, options);
+  try {
+    for (;;) {
+      const next = await ranges.next();
+      if (next.done) return next.value;
+      for (const chunk of next.value.chunks) if (chunk.length) yield chunk;
+    }
+  } finally {
+    await ranges.return(undefined as never);
+  }
+}
+
+/**
+ * `flattenFileParallel` one range at a time, with the input each range covers (see `RangeOutput`): the
+ * pool producer of a journaled job. Ranges that hold no line are not yielded.
+ *
+ * @example
+ * for await (const { chunks, input } of flattenRangesParallel("big.ndjson", { workers: 2 })) write(chunks, input.end);
+ */
+export async function* flattenRangesParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<RangeOutput, ParallelSummary> {
   const { pool: given, workers, chunkBytes, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, ...lines } = options;
   resolveOptions(lines);
   const column = lines.column ?? 0;
@@ -201,12 +240,18 @@ export async function* flattenFileParallel(path: string, options: ParallelOption
       rangesDone++;
       report();
       current = result.chunks.map((chunk) => chunk.bytes);
-      for (const chunk of result.chunks) {
-        const bytes = renumberOutput(chunk.bytes, chunk.errorAt ?? [], delta);
-        if (bytes.length) yield bytes;
-        release(chunk.bytes);
-        if (bytes !== chunk.bytes) release(bytes);
-      }
+      const chunks = result.chunks.map((chunk) => renumberOutput(chunk.bytes, chunk.errorAt ?? [], delta));
+      for (const bytes of chunks) if (!current.includes(bytes)) current.push(bytes);
+      yield {
+        chunks,
+        input: head.range,
+        firstLine: delta + 1,
+        lines: result.lines,
+        documents: result.documents,
+        errors: result.errors,
+        leaves: result.leaves,
+      };
+      for (const bytes of current) release(bytes);
       current = [];
     }
     return summary;
