@@ -85,7 +85,11 @@ pinned_bun="$(node -p 'require("./package.json").devDependencies?.bun ?? ""')"
   die "package.json devDependencies.bun is '$pinned_bun' but scripts/versions.env says BUN_VERSION=$BUN_VERSION; make them equal"
 
 # --- Bun ----------------------------------------------------------------------------------
-if [[ $FORCE == 0 && -x "$BUN" && "$("$BUN" --version 2>/dev/null)" == "$BUN_VERSION" ]]; then
+# The lock file's hash is kept beside the packages, so a dependency added later is installed on the next run.
+LOCK_STAMP="$ROOT/node_modules/.jsonflat-lock.sha256"
+lock_hash() { [[ -f package-lock.json ]] && sha256sum package-lock.json | cut -d' ' -f1 || echo none; }
+if [[ $FORCE == 0 && -x "$BUN" && "$("$BUN" --version 2>/dev/null)" == "$BUN_VERSION" &&
+      "$(cat "$LOCK_STAMP" 2>/dev/null)" == "$(lock_hash)" ]]; then
   say "bun $BUN_VERSION: already installed"
 else
   need npm "install Node.js with npm"
@@ -98,6 +102,7 @@ else
   fi
   have="$("$BUN" --version 2>/dev/null || true)"
   [[ "$have" == "$BUN_VERSION" ]] || die "expected bun $BUN_VERSION in node_modules/.bin, found '${have:-nothing}'"
+  lock_hash > "$LOCK_STAMP"
 fi
 
 # --- Zig ----------------------------------------------------------------------------------
