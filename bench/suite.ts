@@ -8,7 +8,7 @@
  * bun bench/suite.ts --sizes 100M,1G                            # full run without the 4 GB step
  */
 import { cpus, freemem, loadavg, totalmem } from "node:os";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSize } from "./gen/run";
@@ -31,12 +31,14 @@ const { values } = parseArgs({
     runs: { type: "string" },
     budget: { type: "string" },
     scratch: { type: "string" },
+    render: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
   console.log(`usage: bun bench/suite.ts [--quick] [--out DIR] [--machine NAME] [--sizes 100M,1G,4G] [--big 100M]
                           [--peers id,id] [--runs N] [--budget SECONDS] [--scratch DIR]
+       bun bench/suite.ts --render bench/results/<date>-<machine>.json   (rewrite its report and charts)
   --quick     smoke test: twitter, tiny documents, 256 KB big document and NDJSON, 1 run, 3 s budget
   --out       where results go (default bench/results; --quick: bench/results/tmp/quick)
   --sizes     NDJSON sizes for throughput and scaling (default 100M,1G,4G; --quick 256K)
@@ -47,6 +49,20 @@ if (values.help) {
   --budget    a peer predicted to need longer than this per run is skipped at that size,
               and a row stops adding runs past it (default 40; --quick 3)`);
   process.exit(0);
+}
+
+if (values.render) {
+  const file = values.render;
+  writeReport(JSON.parse(readFileSync(file, "utf8")) as BenchResults, file.replace(/\.json$/, ""));
+  process.exit(0);
+}
+
+/** Writes `<base>.md` and `<base>-<chart>.svg` from a run's results. */
+function writeReport(results: BenchResults, base: string): void {
+  const charts = renderCharts(results);
+  for (const [name, svg] of Object.entries(charts)) writeFileSync(`${base}-${name}.svg`, svg);
+  const stem = base.split("/").pop();
+  writeFileSync(`${base}.md`, renderMarkdown(results, Object.keys(charts).map((name) => `${stem}-${name}.svg`)));
 }
 
 const QUICK = values.quick;
@@ -221,9 +237,7 @@ const results: BenchResults = {
 };
 const base = join(OUT, `${date}-${machine}`);
 writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 1)}\n`);
-const charts = renderCharts(results);
-for (const [name, svg] of Object.entries(charts)) writeFileSync(`${base}-${name}.svg`, svg);
-writeFileSync(`${base}.md`, renderMarkdown(results, Object.keys(charts).map((name) => `${date}-${machine}-${name}.svg`)));
+writeReport(results, base);
 for (const w of workloads) if (w.generated) rmSync(w.file, { force: true });
 rmSync(SCRATCH, { recursive: true, force: true });
-log(`wrote ${base}.json, .md and ${Object.keys(charts).length} charts in ${results.meta.seconds.toFixed(0)} s`);
+log(`wrote ${base}.json, .md and the charts in ${results.meta.seconds.toFixed(0)} s`);

@@ -4,9 +4,10 @@
  */
 import { rate, size } from "./format";
 import type { BenchResults, Form, Row } from "./results";
-import { barPanels, lineChart, row, type Series } from "./svg";
+import { barPanels, lineChart, stack, type Series } from "./svg";
 
-const PALETTE = ["#d1495b", "#ef8a17", "#6c757d", "#2e86ab", "#4f6d7a", "#8fb339", "#00798c", "#7b2cbf", "#b5838d", "#3d5a80", "#e07a5f", "#264653", "#a8dadc"];
+/** One distinct colour per peer (a categorical palette), in the order of bench/peers/index.ts. */
+const PALETTE = ["#e15759", "#f28e2b", "#79706e", "#4e79a7", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#17becf", "#8c564b"];
 
 /**
  * Every chart of a run, by file suffix (`throughput`, `in-memory`, `memory`, `scaling`).
@@ -50,7 +51,7 @@ export function renderCharts(results: BenchResults): Record<string, string> {
           }),
         }))
         .filter((s) => s.points.length);
-    charts.scaling = row([
+    charts.scaling = stack([
       lineChart("NDJSON: time against input size", series((r) => r.seconds?.median), "input bytes (log)", "seconds (log, lower is better)"),
       lineChart("NDJSON: peak RSS against input size", series((r) => r.rssMiB?.median), "input bytes (log)", "peak RSS MiB (log)"),
       lineChart("NDJSON: throughput, 1 and 2 workers", series((r) => (r.peer.startsWith("jsonflat") ? r.mbps?.median : undefined)), "input bytes (log)", "input MB/s (log, higher is better)"),

@@ -88,9 +88,9 @@ export function barPanels(title: string, panels: { title: string; bars: Bar[] }[
  * lineChart("Time against size", [{ label: "jsonflat", color: "#d62", points: [{ x: 1e8, y: 0.4 }] }], "input bytes", "seconds")
  */
 export function lineChart(title: string, series: Series[], xAxis: string, yAxis: string): string {
-  const width = 600;
+  const width = 760;
   const height = 380;
-  const m = { left: 60, right: 170, top: 40, bottom: 46 };
+  const m = { left: 60, right: 230, top: 40, bottom: 46 };
   const xs = series.flatMap((s) => s.points.map((p) => p.x)).filter((v) => v > 0);
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((v) => v > 0);
   if (!xs.length || !ys.length) return empty(title);
@@ -117,18 +117,17 @@ export function lineChart(title: string, series: Series[], xAxis: string, yAxis:
   return svg(width, height, parts);
 }
 
-/** Charts side by side in one SVG (each keeps its own size). */
-export function row(charts: string[]): string {
-  let x = 0;
-  let height = 0;
+/** Charts stacked top to bottom in one SVG (each keeps its own size), readable at a page's width. */
+export function stack(charts: string[]): string {
+  let y = 0;
+  let width = 0;
   const inner = charts.map((c) => {
-    const w = Number(/width="(\d+)"/.exec(c)?.[1] ?? 0);
-    height = Math.max(height, Number(/height="(\d+)"/.exec(c)?.[1] ?? 0));
-    const placed = c.replace("<svg ", `<svg x="${x}" `);
-    x += w;
+    width = Math.max(width, Number(/width="(\d+)"/.exec(c)?.[1] ?? 0));
+    const placed = c.replace("<svg ", `<svg y="${y}" `);
+    y += Number(/height="(\d+)"/.exec(c)?.[1] ?? 0);
     return placed;
   });
-  return svg(x, height, inner);
+  return svg(width, y, inner);
 }
 
 function empty(title: string): string {
