@@ -96,7 +96,10 @@ const peerInfo: PeerInfo[] = chosen.map((p) => {
 const ready = chosen.filter((p) => !p.missing());
 
 const loadBefore = loadavg();
+const freeGiBAtStart = Math.round(freemem() / 2 ** 30);
 const started = new Date();
+const machine = values.machine ?? `${process.platform}-${process.arch}-${cpus().length}cpu-${Math.round(totalmem() / 2 ** 30)}g`;
+const base = join(OUT, `${started.toISOString().slice(0, 10)}-${machine}`);
 log(`generating workloads in ${SCRATCH}`);
 const workloads: Workload[] = [...documents(SCRATCH, QUICK), await bigDocument(SCRATCH, parseSize(BIG), BIG)];
 for (const size of SIZES) workloads.push(await openLibrary(SCRATCH, parseSize(size), size));
@@ -155,7 +158,9 @@ async function measureMemory(peer: Peer, w: Workload, job: Job, form: "bytes" | 
   const predicted = w.tiny ? undefined : predictedSeconds(peer, w);
   const runs = predicted ? Math.max(1, Math.min(runsFor(w.bytes), Math.floor(BUDGET / predicted) - 1)) : runsFor(w.bytes);
   const minSeconds = w.bytes < 4 * MB ? MIN_SECONDS : 0;
-  const command = peer.memory?.(job, form, runs + 1, minSeconds);
+  // A warm-up run (JIT, caches, allocator) is added and dropped, unless one pass already takes half the budget.
+  const warmup = predicted === undefined || predicted * 2 < BUDGET;
+  const command = peer.memory?.(job, form, runs + (warmup ? 1 : 0), minSeconds);
   if (!command) return undefined;
   const row: Row = { workload: w.id, peer: peer.id, form, runs: 0 };
   const run = await spawnMeasured(command, job.output, SCRATCH, KILL_SECONDS * (runs + 1));
@@ -166,8 +171,7 @@ async function measureMemory(peer: Peer, w: Workload, job: Job, form: "bytes" | 
   const report = runnerReport(run.stdout);
   row.outBytes = form === "bytes" ? report.outBytes : undefined;
   row.keys = form === "object" ? report.outBytes : undefined;
-  // The first run warms the runtime up (JIT, caches, allocator): dropped when there are others.
-  const times = report.times.length > 1 ? report.times.slice(1) : report.times;
+  const times = warmup && report.times.length > 1 ? report.times.slice(1) : report.times;
   return finish(row, w, times, run.rssKiB !== undefined ? [run.rssKiB / 1024] : []);
 }
 
@@ -206,37 +210,41 @@ for (const w of workloads) {
       log(`${w.id} ${peer.id} ${form}: ${shown}`);
     }
   }
+  snapshot(false); // a run stopped midway keeps what it measured
 }
 
 /*------------------------------------------------------------------------------
  * Results
  *----------------------------------------------------------------------------*/
 
-const machine = values.machine ?? `${process.platform}-${process.arch}-${cpus().length}cpu-${Math.round(totalmem() / 2 ** 30)}g`;
-const date = started.toISOString().slice(0, 10);
-const results: BenchResults = {
-  meta: {
-    date: started.toISOString(),
-    machine,
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    freeGiBAtStart: Math.round(freemem() / 2 ** 30),
-    loadBefore,
-    loadAfter: loadavg(),
-    quick: QUICK,
-    budgetSeconds: BUDGET,
-    sizes: SIZES,
-    big: BIG,
-    seconds: (Date.now() - started.getTime()) / 1000,
-    shared: "The machine was shared with other jobs (other developers' builds and tests) during the run: every figure is a lower bound.",
-  },
-  workloads: workloads.map(({ id, bytes, ndjson, tiny, stresses }) => ({ id, bytes, ndjson, tiny, stresses })),
-  peers: peerInfo,
-  rows,
-};
-const base = join(OUT, `${date}-${machine}`);
-writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 1)}\n`);
+function snapshot(final: boolean): BenchResults {
+  const results: BenchResults = {
+    meta: {
+      date: started.toISOString(),
+      machine,
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      freeGiBAtStart,
+      loadBefore,
+      loadAfter: loadavg(),
+      quick: QUICK,
+      partial: final ? undefined : true,
+      budgetSeconds: BUDGET,
+      sizes: SIZES,
+      big: BIG,
+      seconds: (Date.now() - started.getTime()) / 1000,
+      shared: "The machine was shared with other jobs (other developers' builds and tests) during the run: every figure is a lower bound.",
+    },
+    workloads: workloads.map(({ id, bytes, ndjson, tiny, stresses }) => ({ id, bytes, ndjson, tiny, stresses })),
+    peers: peerInfo,
+    rows,
+  };
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 1)}\n`);
+  return results;
+}
+
+const results = snapshot(true);
 writeReport(results, base);
 for (const w of workloads) if (w.generated) rmSync(w.file, { force: true });
 rmSync(SCRATCH, { recursive: true, force: true });

@@ -56,6 +56,8 @@ export interface BenchResults {
     loadBefore: number[];
     loadAfter: number[];
     quick: boolean;
+    /** Set while the run is still going (the JSON is rewritten after every workload). */
+    partial?: boolean;
     budgetSeconds: number;
     sizes: string[];
     big: string;
