@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 args=()
 setup=1
 for a in "$@"; do
-  if [[ $a == --no-setup ]]; then setup=0; else args+=("$a"); fi
+  if [[ $a == --no-setup ]]; then setup=0; elif [[ $a != -- ]]; then args+=("$a"); fi
 done
 [[ -x node_modules/.bin/bun ]] || { echo "bench/run.sh: Bun is missing; run \`bash scripts/setup.sh\` first" >&2; exit 1; }
 if ((setup)); then bash bench/peers/setup.sh; fi

@@ -2,8 +2,9 @@
  * @module format — numbers as the report and the charts print them.
  */
 
-/** Seconds with a unit that keeps three significant digits: `812 ns`, `4.20 µs`, `37.1 ms`, `12.3 s`. */
+/** Seconds with a unit that keeps three significant digits: `812 ns`, `4.20 µs`, `37.1 ms`, `12.3 s`, `49 min 5 s`. */
 export function duration(seconds: number): string {
+  if (seconds >= 100) return `${Math.round(seconds / 60)} min ${Math.round(seconds % 60)} s`.replace(/ 0 s$/, "");
   const [value, unit] = seconds < 1e-6 ? [seconds * 1e9, "ns"] : seconds < 1e-3 ? [seconds * 1e6, "µs"] : seconds < 1 ? [seconds * 1e3, "ms"] : [seconds, "s"];
   return `${value.toPrecision(3).replace(/\.?0+$/, (m) => (m.startsWith(".") ? "" : m))} ${unit}`;
 }
