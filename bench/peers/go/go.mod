@@ -1,0 +1,3 @@
+module jsonflat.bench/goflat
+
+go 1.22
