@@ -434,7 +434,7 @@ static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t l
     yyjson_alc_pool_init(&alc, fl->pool, fl->pool_size);
     yyjson_read_err yerr;
     yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), length - skip, flags, &alc, &yerr);
-    if (doc) return doc;
+    if (doc) return jf_reject_raw_control(doc, input, length, skip, &fl->cfg, err);
     /* yyjson's estimate is not an upper bound for every malformed input: let
      * the general allocator decide between a real error and a real OOM. */
     if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(input, length, &fl->cfg, err);
