@@ -255,6 +255,10 @@ describe("bytes that are not clean UTF-8 JSON", () => {
   test("NUL bytes: raw ones are INVALID_JSON, escaped ones are kept in keys and values", () => {
     const rawInString = bytes('{"a":"x', [0], 'y"}');
     expect(thrown(() => flatten(rawInString)).code).toBe("INVALID_JSON");
+    // Replacing invalid UTF-8 does not make raw control characters valid (a fuzz finding, test_fuzz_findings.c).
+    const replacing = thrown(() => flatten(rawInString, { replaceInvalidUtf8: true }));
+    expect([replacing.code, replacing.offset]).toEqual(["INVALID_JSON", 7]);
+    expect(thrown(() => unflatten(bytes('{"a":"', [0x01, 0xff], '"}'), { replaceInvalidUtf8: true })).code).toBe("INVALID_JSON");
     expect(thrown(() => flatten(bytes('{"a":1}', [0]))).code).toBe("INVALID_JSON");
     expect(thrown(() => flatten(bytes([0], '{"a":1}'))).code).toBe("INVALID_JSON");
     expect(thrown(() => flatten(bytes('{"a":1', [0], "}"))).code).toBe("INVALID_JSON");
