@@ -79,6 +79,12 @@ fi
 # A short fuzz smoke on every run; the long runs are a documented manual command (scripts/fuzz.sh 1800).
 stage fuzz-smoke bash scripts/fuzz.sh "${JSONFLAT_FUZZ_SECONDS:-30}" || true
 
+# The fuzz corpora replayed through native and the pure-TS reference (a few seconds).
+stage fuzz-diff "$BUN" scripts/fuzz-diff.ts || true
+
 stage bun-test "$BUN" test "$@" || true
+
+# The x64 musl library under Bun's musl build (about 15 s); aarch64 under qemu is a documented command.
+stage musl-x64 bash scripts/verify-target.sh x64-musl test/native.test.ts test/adversarial.test.ts test/api.test.ts || true
 
 summary
