@@ -449,7 +449,10 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     if (!doc) return false;
     bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
     bool bare = schema || fl->cfg.query; /* schema and search write their own shapes */
-    if (schema && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
+    /* Leaf mode finds a too-deep value when it writes it; schema never writes
+     * values and search writes only its hits (and stops at the limit), so
+     * they check the whole document first: the same error as flatten. */
+    if (bare && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
         jf_nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
         yyjson_doc_free(doc);
         jf_set_nesting_error(err, input, length, fl->cfg.max_nesting);
