@@ -17,6 +17,8 @@
 # aarch64-gnu, musl for x64-musl. The Bun package is fetched once with `npm pack` into
 # .tools/bun-<target>/. The library must have been built by `zig build -Dall`; the test run loads it
 # through JSONFLAT_LIB. Prints bun's own summary; exit status is bun's.
+# With JF_EACH_FILE=1 each test file runs in its own bun process (one crash or hang under emulation
+# cannot hide the other files' results) and a per-file table of pass/fail counts ends the output.
 # Environment: JF_NO_APT=1 (never call apt-get).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -82,4 +84,22 @@ esac
 echo "verify-target: ${run[*]} test $* (JSONFLAT_LIB=$LIB)"
 # The tests spawn `process.execPath` for CLI and pack checks; under qemu that path is the aarch64 bun.
 "${run[@]}" --version
-"${run[@]}" test "$@"
+if [ "${JF_EACH_FILE:-0}" = 1 ]; then
+  files=("$@")
+  [ ${#files[@]} -gt 0 ] || mapfile -t files < <(ls test/*.test.ts)
+  summary=()
+  status=0
+  for f in "${files[@]}"; do
+    log=$(mktemp)
+    "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1; rc=$?
+    [ $rc = 0 ] || status=1
+    p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9'); fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9')
+    summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail' "$f" "$rc" "${p:-?}" "${fl:-?}")")
+    grep -a '^(fail)' "$log" | sed 's/^/    /' | head -20
+    rm -f "$log"
+  done
+  printf '%s\n' "${summary[@]}"
+  exit $status
+fi
+# Emulation is 5-20x slower than native: allow 5 minutes a test.
+"${run[@]}" test --timeout 300000 "$@"
