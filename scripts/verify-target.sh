@@ -91,7 +91,7 @@ if [ "${JF_EACH_FILE:-0}" = 1 ]; then
   status=0
   for f in "${files[@]}"; do
     log=$(mktemp)
-    "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1; rc=$?
+    rc=0; "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1 || rc=$?
     [ $rc = 0 ] || status=1
     p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9'); fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9')
     summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail' "$f" "$rc" "${p:-?}" "${fl:-?}")")
