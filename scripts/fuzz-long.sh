@@ -72,6 +72,8 @@ run_one() {
   if grep -qE '^==[0-9]+==ERROR|^SUMMARY: |fuzz check failed|leak: live_blocks|runtime error|Test unit written' "$lg"; then
     result="FOUND: $(grep -m1 -oE 'ERROR: [A-Za-z]+: [a-z-]+|fuzz check failed at [^ ]+|leak: live_blocks|runtime error: .{0,60}' "$lg" | head -1)"
     result+=" ($(grep -oE 'Test unit written to [^ ]+' "$lg" | head -1 | awk '{print $5}'))"
+  elif [ "$rc" = 72 ] && [ "$cpu" -lt "$BUDGET" ]; then
+    result="interrupted before the budget (SIGINT from outside)"
   elif [ "$rc" != 0 ] && [ "$cpu" -lt "$BUDGET" ]; then
     result="exit $rc before the budget"
   fi
