@@ -13,6 +13,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { flatten, flattenBytes, flattenEntries, flattenLines, JsonFlatError, native, search, unflatten, unflattenBytes } from "../src/index";
 
 const MB = 1 << 20;
+/** Each test does seconds of native work on a loaded machine (or under ASan or qemu): its own timeout. */
+const TIMEOUT = 300_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const linux = process.platform === "linux";
@@ -106,7 +108,7 @@ describe("1,000,000-deep nesting", () => {
       // yyjson parses the whole document before the depth is checked: bounded by the input (16 bytes a value).
       expectBoundedBy(peakGrowth, 256 * MB);
     }
-  });
+  }, TIMEOUT);
 
   test("unflatten, search, NDJSON and grouped mode fail the same way", () => {
     expect(thrown(() => flatten(arrays, { mode: "grouped" })).code).toBe("NESTING_TOO_DEEP");
@@ -115,7 +117,7 @@ describe("1,000,000-deep nesting", () => {
     expect(thrown(() => flattenLines(arrays)).code).toBe("NESTING_TOO_DEEP");
     const deepPath = `{"${"a.".repeat(20_000)}a":1}`;
     expect(thrown(() => unflatten(deepPath)).code).toBe("NESTING_TOO_DEEP");
-  });
+  }, TIMEOUT);
 
   test("with maxNesting above the depth it flattens to one leaf whose path has a million indexes", async () => {
     const { value: out, peakGrowth } = await measured(() => {
@@ -134,7 +136,7 @@ describe("1,000,000-deep nesting", () => {
       return shape;
     });
     expect(back.value).toEqual({ length: 2 * depth, head: "[[[" });
-  });
+  }, TIMEOUT);
 });
 
 describe("huge scalars and keys", () => {
@@ -153,7 +155,7 @@ describe("huge scalars and keys", () => {
     });
     expect(value).toBe(true);
     expectBoundedBy(peakGrowth, 5 * size);
-  });
+  }, TIMEOUT);
 
   test("a 1 MB key, as an identifier and as a quoted name, in every style", async () => {
     const name = "k".repeat(MB);
@@ -170,7 +172,7 @@ describe("huge scalars and keys", () => {
     expect(value[3]).toEqual({ [quoted]: 4 });
     expect(unflatten({ [`["${quoted}"].x`]: 2 })).toEqual({ [quoted]: { x: 2 } });
     expectBoundedBy(peakGrowth, 256 * MB);
-  });
+  }, TIMEOUT);
 
   test("10,000-digit numbers come out exactly as written; bigint mode reads them exactly", async () => {
     const big = "9".repeat(10_000);
@@ -191,7 +193,7 @@ describe("huge scalars and keys", () => {
     expect(search(`[${big}, 1${"0".repeat(9_999)}]`, { value: 999_999_999_999_999 }).count).toBe(0);
     expect(search(`[${big}.000, 7]`, { value: 7 }).hits).toEqual([["[1]", 7]]);
     expect(search(input, { path: "tiny" }).count).toBe(1);
-  });
+  }, TIMEOUT);
 });
 
 describe("10,000,000-element array", () => {
@@ -219,7 +221,7 @@ describe("10,000,000-element array", () => {
     });
     expect(grouped.value).toEqual({ leaves: count, length: 8 + 2 * count });
     expectBoundedBy(grouped.peakGrowth, 1024 * MB);
-  });
+  }, TIMEOUT);
 });
 
 describe("bytes that are not clean UTF-8 JSON", () => {
@@ -239,7 +241,7 @@ describe("bytes that are not clean UTF-8 JSON", () => {
       expect(err.message.length).toBeGreaterThan(0);
       expect(flatten(input, { replaceInvalidUtf8: true })).toEqual(replaced);
     }
-  });
+  }, TIMEOUT);
 
   test("a BOM at the start is ignored; anywhere else, or twice, it is an error", () => {
     const bom = [0xef, 0xbb, 0xbf];
@@ -250,7 +252,7 @@ describe("bytes that are not clean UTF-8 JSON", () => {
     expect(thrown(() => flatten(bytes(bom))).code).toBe("INVALID_JSON");
     // Inside a string a BOM is just U+FEFF.
     expect(flatten(bytes('{"', bom, '":"', bom, '"}'))).toEqual({ '["\uFEFF"]': "\uFEFF" });
-  });
+  }, TIMEOUT);
 
   test("NUL bytes: raw ones are INVALID_JSON, escaped ones are kept in keys and values", () => {
     const rawInString = bytes('{"a":"x', [0], 'y"}');
@@ -269,7 +271,7 @@ describe("bytes that are not clean UTF-8 JSON", () => {
     const lines = flattenLines(bytes('{"a":1}\n', [0], "\n[2]\n"), { onError: "skip" });
     expect(decoder.decode(lines)).toBe('{"a":1}\n{"[0]":2}\n');
     expect(lines.errors).toBe(1);
-  });
+  }, TIMEOUT);
 
   test("duplicate keys: entries keep every one in order, objects keep the last (as JSON.parse)", () => {
     const input = '{"a":1,"b":{"c":2},"a":3,"b":{"d":4},"a":{"e":5}}';
@@ -282,5 +284,5 @@ describe("bytes that are not clean UTF-8 JSON", () => {
     const conflict = thrown(() => unflatten('{"a":1,"a.b":2}'));
     expect(conflict.code).toBe("PATH_CONFLICT");
     expect(conflict.message).toContain("a.b");
-  });
+  }, TIMEOUT);
 });
