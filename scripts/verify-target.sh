@@ -93,9 +93,10 @@ if [ "${JF_EACH_FILE:-0}" = 1 ]; then
     log=$(mktemp)
     rc=0; "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1 || rc=$?
     [ $rc = 0 ] || status=1
-    p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9'); fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9')
+    p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9' || true)
+    fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9' || true)
     summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail' "$f" "$rc" "${p:-?}" "${fl:-?}")")
-    grep -a '^(fail)' "$log" | sed 's/^/    /' | head -20
+    grep -a '^(fail)' "$log" | sed 's/^/    /' | head -20 || true
     rm -f "$log"
   done
   printf '%s\n' "${summary[@]}"
