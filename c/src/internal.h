@@ -151,6 +151,10 @@ yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_
  * Returns `doc` otherwise; NULL in, NULL out. */
 yyjson_doc *jf_reject_raw_control(yyjson_doc *doc, const uint8_t *input, size_t len, size_t skip,
                                   const jf_config *cfg, jf_error *err);
+/* The same rule for a failed parse: with that flag, moves `yerr` (a
+ * position in input[skip..]) back to the first raw control character inside
+ * a string before it, so errors come in document order. */
+void jf_prefer_raw_control(const uint8_t *input, size_t skip, const jf_config *cfg, yyjson_read_err *yerr);
 
 /*==============================================================================
  * Values (value.c): the canonical writer for one leaf or a whole subtree.

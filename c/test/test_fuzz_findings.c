@@ -8,7 +8,10 @@
  *    raw tab) through inside strings: yyjson's ALLOW_INVALID_UNICODE accepts
  *    them too. JSON forbids them whatever the UTF-8 policy; the pure-TS
  *    reference said INVALID_JSON (scripts/fuzz-diff.ts over the fuzz_flatten
- *    corpus, 413 of 3,339 inputs differed).
+ *    corpus, 413 of 3,339 inputs differed); and, when yyjson failed later in
+ *    the document for another reason, the later error (or a too-deep
+ *    bracket after the control character) was reported instead of the first
+ *    fault (fuzz-diff.ts again, 6 of 7,113 inputs, after the first fix).
  *  - unflatten ordered a parse error against max_nesting instead of the
  *    limit its input is held to (max_nesting + 1, the wrapper object does
  *    not count): `{"a":[` under max_nesting 1 said NESTING_TOO_DEEP where
@@ -48,6 +51,8 @@ static const fixture fixtures[] = {
       JF_OK, 0, "{\"[\\\"k\\\\u0000\\\"]\":\"\\t\xef\xbf\xbd\"}" },
     { "replace_utf8_whitespace_between_tokens_stays_valid", N("[\n\t\"\xff\"\r\n]"), JF_FLAG_REPLACE_INVALID_UTF8,
       JF_OK, 0, "{\"[0]\":\"\xef\xbf\xbd\"}" },
+    { "replace_utf8_raw_control_before_a_later_syntax_error_is_reported_first", N("[\"\0\", 1 x]"),
+      JF_FLAG_REPLACE_INVALID_UTF8, JF_INVALID_JSON, 2, NULL },
     { "strict_raw_nul_in_value_is_invalid_json", N("\"a\0b\""), 0, JF_INVALID_JSON, 2, NULL },
 };
 
