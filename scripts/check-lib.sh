@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the built libraries for the promises ARCHITECTURE.md makes about them:
-#   - only jf_* is exported (ELF, Mach-O, PE);
+#   - the file format and CPU match the target folder (ELF/Mach-O/PE; x86-64 or aarch64), by `file`;
+#   - the exports are exactly the JF_API functions of c/include/jsonflat.h (ELF, Mach-O, PE);
 #   - ELF: DF_1_NODELETE is set (never unloaded) and there is no static TLS (dlopen-able);
 #   - linux-gnu folders: no glibc symbol newer than 2.17 (loads on old distributions).
 # usage: bash scripts/check-lib.sh [library...]   (default: every library under zig-out/)
@@ -35,14 +36,43 @@ exports() {
   esac
 }
 
+# The functions the header declares (one `JF_API type name(` per line), sorted.
+EXPECTED="$(grep -oE '^JF_API [^(]*\bjf_[a-z0-9_]+\(' c/include/jsonflat.h | grep -oE 'jf_[a-z0-9_]+\($' | tr -d '(' | sort)"
+
+# A pattern (bash regex) for what `file` says of the library $1: format and CPU from its folder name
+# (zig-out/lib: this host), plus a short name for the report.
+expected_format() {
+  local dir arch
+  dir="$(basename "$(dirname "$1")")"
+  arch="${dir%%-*}"
+  [[ $dir == lib ]] && arch="$(uname -m)"
+  case "$1:$arch" in
+    *.so:x86_64) echo "^ELF 64-bit LSB shared object, x86-64|ELF x86-64" ;;
+    *.so:aarch64) echo "^ELF 64-bit LSB shared object, ARM aarch64|ELF aarch64" ;;
+    *.dylib:x86_64) echo "^Mach-O 64-bit x86_64 dynamically linked shared library|Mach-O x86_64" ;;
+    *.dylib:aarch64) echo "^Mach-O 64-bit arm64 dynamically linked shared library|Mach-O arm64" ;;
+    *.dll:x86_64) echo "^PE32\+ executable \(DLL\).* x86-64|PE32+ DLL x86-64" ;;
+  esac
+}
+
 failed=0
 for lib in "${libs[@]}"; do
   problems=()
   notes=()
+  if have file && want="$(expected_format "$lib")" && [[ -n $want ]]; then
+    got="$(file -b "$lib")"
+    if [[ $got =~ ${want%|*} ]]; then notes+=("${want##*|}"); else problems+=("format: $got (want ${want##*|})"); fi
+  else
+    notes+=("format not checked (no \`file\` or unknown target)")
+  fi
   if syms="$(exports "$lib")"; then
     extra="$(grep -v '^jf_' <<<"$syms" || true)"
     [[ -z "$extra" ]] || problems+=("exports non-jf_ symbols: $(tr '\n' ' ' <<<"$extra")")
-    notes+=("$(grep -c '^jf_' <<<"$syms" || true) jf_* exports")
+    missing="$(comm -23 <(echo "$EXPECTED") <(sort <<<"$syms"))"
+    unexpected="$(comm -13 <(echo "$EXPECTED") <(grep '^jf_' <<<"$syms" | sort))"
+    [[ -z "$missing" ]] || problems+=("missing exports: $(tr '\n' ' ' <<<"$missing")")
+    [[ -z "$unexpected" ]] || problems+=("exports not in jsonflat.h: $(tr '\n' ' ' <<<"$unexpected")")
+    notes+=("$(grep -c '^jf_' <<<"$syms" || true) jf_* exports = jsonflat.h")
   else
     notes+=("exports not checked (no tool for this format)")
   fi

@@ -16,7 +16,9 @@
 # memory; the reproducer is left in build/fuzz/artifacts/.
 #
 # Environment: JF_DATA_DIR (default ../shared/data), JF_NO_APT=1, CLANG,
-# JF_FUZZ_CFLAGS (extra compiler flags, for local exploration only).
+# JF_FUZZ_CFLAGS (extra compiler flags, for local exploration only),
+# JF_FUZZ_BUILD_ONLY=1 (build the targets and seeds, run nothing: the long
+# runs of scripts/fuzz-long.sh use that).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -96,7 +98,7 @@ done
 
 # Seeds (rebuilt every run; cheap).
 rm -rf "$OUT/seeds"
-mkdir -p "$OUT/seeds/fuzz_flatten" "$OUT/seeds/fuzz_unflatten" "$OUT/seeds/fuzz_flatten_lines"
+for t in "${TARGETS[@]}"; do mkdir -p "$OUT/seeds/$t"; done
 seed_files=()
 [ -d "$DATA/JSONTestSuite/test_parsing" ] && seed_files+=("$DATA"/JSONTestSuite/test_parsing/*.json)
 [ -d "$DATA/bench" ] && seed_files+=("$DATA"/bench/*.json)
@@ -106,6 +108,8 @@ if [ ${#seed_files[@]} = 0 ]; then
 else
   ASAN_OPTIONS=detect_leaks=0 "$OUT/make_seeds" "$OUT/seeds" "${seed_files[@]}" | sed 's/^/[fuzz] /'
 fi
+
+if [ "${JF_FUZZ_BUILD_ONLY:-0}" = 1 ]; then log "built ${TARGETS[*]}"; exit 0; fi
 
 # Run every target at once, one process each.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}

@@ -79,10 +79,16 @@ fi
 # A short fuzz smoke on every run; the long runs are a documented manual command (scripts/fuzz.sh 1800).
 stage fuzz-smoke bash scripts/fuzz.sh "${JSONFLAT_FUZZ_SECONDS:-30}" || true
 
+# The fuzz corpora replayed through native and the pure-TS reference (a few seconds).
+stage fuzz-diff "$BUN" scripts/fuzz-diff.ts || true
+
 # Chromium for the browser test of the HTTP page (apt; the test fails and says why when it is missing).
 stage browser-setup bash scripts/setup-browser.sh || true
 
 # --timeout: the preload's setDefaultTimeout reaches only the first test file Bun loads (Bun 1.4.4).
 stage bun-test "$BUN" test --timeout 60000 "$@" || true
+
+# The x64 musl library under Bun's musl build (about 15 s); aarch64 under qemu is a documented command.
+stage musl-x64 bash scripts/verify-target.sh x64-musl test/native.test.ts test/adversarial.test.ts test/api.test.ts || true
 
 summary

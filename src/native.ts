@@ -142,10 +142,14 @@ function isMusl(): boolean {
   return !report.header?.glibcVersionRuntime;
 }
 
-/** Name of the per-platform package holding the prebuilt library, e.g. `@jsonflat/linux-x64`. */
+/**
+ * Name of the per-platform package holding the prebuilt library (an optional dependency of `jsonflat`,
+ * written by scripts/pack.ts): `jsonflat-linux-x64-gnu`, `jsonflat-linux-arm64-musl`, `jsonflat-darwin-arm64`,
+ * `jsonflat-win32-x64`.
+ */
 export function platformPackage(): string {
-  const libc = isMusl() ? "-musl" : "";
-  return `@jsonflat/${process.platform}-${process.arch}${libc}`;
+  const libc = process.platform === "linux" ? (isMusl() ? "-musl" : "-gnu") : "";
+  return `jsonflat-${process.platform}-${process.arch}${libc}`;
 }
 
 /**

@@ -518,7 +518,8 @@ describe.skipIf(!SHIM)("injected I/O failures", () => {
     const arm = join(ROOT, `arm-${dirs}`);
     const r = spawnSync(BUN, [join(REPO, "test/fixtures/wal-fault.ts"), dir, arm, String(before), String(segmentSize)], {
       encoding: "utf8",
-      env: { ...process.env, LD_PRELOAD: SHIM!, JF_FAULT_MATCH: dir, JF_FAULT_ARM_FILE: arm, NO_COLOR: "1", ...env },
+      // Keep a preload already in place (scripts/asan-bun.sh puts the ASan runtime there; it must stay first).
+      env: { ...process.env, LD_PRELOAD: [process.env.LD_PRELOAD, SHIM!].filter(Boolean).join(":"), JF_FAULT_MATCH: dir, JF_FAULT_ARM_FILE: arm, NO_COLOR: "1", ...env },
       timeout: 60_000,
     });
     const lines = r.stdout.split("\n");

@@ -5,15 +5,19 @@
  *   byte 0: bit 0 mode, bits 1-2 style (3 = js), bit 3 format, bits 4-7 flags
  *   byte 1: bits 0-3 max_depth (0-7: none, 8-15: 1-8), bits 4-7 max_nesting
  *           (0: default, else 1-15)
- *   byte 2: bits 0-1 delimiter length (0-3), bits 4-7 == 15: one invalid
- *           option (chosen by byte 3) to exercise validation
- *   byte 3: delimiter bytes (2 bits each from ".:/\"")
+ *   byte 2: bits 0-1 delimiter length (0-3), bit 2 schema mode (overrides
+ *           bit 0 of byte 0), bit 3 a long delimiter: 4 + (byte 3 & 31)
+ *           bytes, up to 35 (over JF_MAX_DELIMITER is an invalid option),
+ *           bits 4-7 == 15: one invalid option (chosen by byte 3) to
+ *           exercise validation
+ *   byte 3: delimiter bytes (2 bits each from ".:/\"", cycled)
  *
  * Checks, in addition to ASan/UBSan:
  *  - an error is one of the documented codes with a NUL-terminated message
  *    and an offset inside the input;
  *  - a success is valid JSON (strict yyjson read, UTF-8 validated) of the
- *    right shape (object or entries array);
+ *    right shape (object or entries array); in schema mode every path holds
+ *    {key, count, docs, types} and the counts add up to the leaves;
  *  - a js/pointer leaf-mode result unflattens without crashing; in js style
  *    (without big-integer strings) it unflattens to the document itself, as
  *    yyjson reads it, when the document has no duplicate member names;
@@ -31,9 +35,11 @@ static void options_from(const uint8_t *h, jf_options *o) {
     uint32_t d = h[1] & 0xFu;
     o->max_depth = d < 8 ? 0 : d - 7;
     o->max_nesting = (h[1] >> 4) & 0xFu;
-    o->delimiter_len = h[2] & 3u;
+    if (h[2] & 4u) o->mode = JF_MODE_SCHEMA;
+    o->delimiter_len = (h[2] & 8u) ? 4u + (h[3] & 31u) : h[2] & 3u;
     static const char dchars[4] = { '.', ':', '/', '"' };
-    for (uint32_t i = 0; i < o->delimiter_len; i++) o->delimiter[i] = dchars[(h[3] >> (2 * i)) & 3u];
+    for (uint32_t i = 0; i < o->delimiter_len && i < JF_MAX_DELIMITER; i++)
+        o->delimiter[i] = dchars[(h[3] >> (2 * (i % 4))) & 3u];
     if ((h[2] >> 4) == 0xF) {
         switch (h[3] & 3u) {
         case 0: o->style = 3 + (h[3] >> 2); break;
@@ -42,6 +48,46 @@ static void options_from(const uint8_t *h, jf_options *o) {
         default: o->reserved = 1u + h[3]; break;
         }
     }
+}
+
+/* Count of one schema path's info {"key","count","docs":1,"types"}, after
+ * checking that its per-type counts add up to it. */
+static uint64_t check_schema_entry(yyjson_val *info) {
+    FUZZ_ASSERT(yyjson_is_obj(info), "schema info is not an object");
+    yyjson_val *key = yyjson_obj_get(info, "key"), *count = yyjson_obj_get(info, "count");
+    yyjson_val *docs = yyjson_obj_get(info, "docs"), *types = yyjson_obj_get(info, "types");
+    FUZZ_ASSERT(key && (yyjson_is_str(key) || yyjson_is_null(key)), "schema key");
+    FUZZ_ASSERT(count && yyjson_is_raw(count) && docs && yyjson_is_raw(docs) && yyjson_is_obj(types), "schema fields");
+    uint64_t c = strtoull(yyjson_get_raw(count), NULL, 10), sum = 0;
+    FUZZ_ASSERT(strcmp(yyjson_get_raw(docs), "1") == 0, "docs %s for one document", yyjson_get_raw(docs));
+    yyjson_val *t, *tv;
+    size_t idx, max;
+    yyjson_obj_foreach(types, idx, max, t, tv) {
+        FUZZ_ASSERT(yyjson_is_raw(tv), "type count is not a number");
+        sum += strtoull(yyjson_get_raw(tv), NULL, 10);
+    }
+    FUZZ_ASSERT(c >= 1 && sum == c, "count %llu, types add up to %llu", (unsigned long long)c, (unsigned long long)sum);
+    return c;
+}
+
+/* Schema output: every path's info is well formed and the counts of all
+ * paths add up to the leaves. */
+static void check_schema(yyjson_val *root, uint32_t format, uint64_t leaves) {
+    uint64_t total = 0;
+    size_t idx, max;
+    if (format == JF_FORMAT_OBJECT) {
+        yyjson_val *k, *v;
+        yyjson_obj_foreach(root, idx, max, k, v) total += check_schema_entry(v);
+    } else {
+        yyjson_val *e;
+        yyjson_arr_foreach(root, idx, max, e) {
+            FUZZ_ASSERT(yyjson_is_arr(e) && yyjson_arr_size(e) == 2 && yyjson_is_str(yyjson_arr_get(e, 0)),
+                        "schema entry is not [path, info]");
+            total += check_schema_entry(yyjson_arr_get(e, 1));
+        }
+    }
+    FUZZ_ASSERT(total == leaves, "schema counts add up to %llu, leaves %llu", (unsigned long long)total,
+                (unsigned long long)leaves);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -79,6 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t members = o.format == JF_FORMAT_OBJECT ? yyjson_obj_size(root) : yyjson_arr_size(root);
         FUZZ_ASSERT(members == r.leaves, "%zu members for %llu leaves", members, (unsigned long long)r.leaves);
     }
+    if (o.mode == JF_MODE_SCHEMA) check_schema(root, o.format, r.leaves);
     yyjson_doc_free(od);
 
     /* Leaf mode in js or pointer style: unflatten must cope with the result. */

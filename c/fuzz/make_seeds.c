@@ -4,8 +4,9 @@
  *
  *   make_seeds SEED_DIR FILE...
  *
- * writes SEED_DIR/fuzz_flatten, SEED_DIR/fuzz_unflatten and
- * SEED_DIR/fuzz_flatten_lines (the directories must exist).
+ * writes SEED_DIR/fuzz_flatten, SEED_DIR/fuzz_unflatten,
+ * SEED_DIR/fuzz_flatten_lines and SEED_DIR/fuzz_search (the directories
+ * must exist).
  *
  * FILE ending in .txt is read as Open Library TSV (column 5, the first 20
  * lines); a file larger than 8 KiB is cut into small slices: subtrees whose
@@ -15,6 +16,9 @@
  * when it parses, its js/pointer/flat flattening becomes a fuzz_unflatten
  * seed (2-byte header). fuzz_flatten_lines gets chunks of 8 documents and
  * the first 20 lines of each TSV file (column 5), with a 5-byte header.
+ * fuzz_search gets every document with one of a few queries in turn (the
+ * 4-byte header and query section of fuzz_search.c). Flatten seeds also
+ * cycle through schema mode and a long delimiter.
  *============================================================================*/
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +29,7 @@
 #include "yyjson.h"
 
 static unsigned long seq;
-static char fdir[4096], udir[4096], ldir[4096];
+static char fdir[4096], udir[4096], ldir[4096], sdir[4096];
 
 /* Pending chunk for fuzz_flatten_lines. */
 static char chunk[1 << 16];
@@ -47,6 +51,29 @@ static void flush_chunk(void) {
     chunk_len = chunk_docs = 0;
 }
 
+/* A fuzz_search seed: header, query section, document. Queries are built
+ * by the target from "path\nkey\nvalue" and the field bits of byte 2. */
+static void seed_search(const uint8_t *doc, size_t len) {
+    static const struct { uint8_t h0, h2; const char *section; } queries[] = {
+        { 0, 0, "" },                                            /* {}: every leaf */
+        { 0, 1u << 1, "**.id" },                                 /* path */
+        { 1u << 2, (1u << 2) | (8u << 1) | (3u << 5), "\nid" },  /* key, limit 3, arrays-leaf */
+        { 2, (4u << 1), "\n\n1.0" },                           /* value, pointer style */
+        { 0, (1u << 1) | (2u << 1), "*.**\nname" },             /* path and key */
+        { 0, 1, "{\"path\":\"a[*].b\",\"value\":\"x\"}" },  /* raw query */
+    };
+    static unsigned long turn;
+    size_t q = turn++ % (sizeof queries / sizeof queries[0]);
+    size_t qlen = strlen(queries[q].section);
+    uint8_t h[4 + 64];
+    h[0] = queries[q].h0;
+    h[1] = 0;
+    h[2] = queries[q].h2;
+    h[3] = (uint8_t)qlen;
+    memcpy(h + 4, queries[q].section, qlen);
+    put(sdir, h, 4 + qlen, doc, len);
+}
+
 static void seed_doc(const uint8_t *doc, size_t len) {
     if (len < 2048) {
         if (chunk_len + len + 1 > sizeof chunk) flush_chunk();
@@ -62,9 +89,15 @@ static void seed_doc(const uint8_t *doc, size_t len) {
         { 0x01 | (1u << 1) | (1u << 3) | ((JF_FLAG_BIGINT_AS_STRING | JF_FLAG_BIGINT_MARK) << 4), 0x00, 0x00, 0x00 },
         { (2u << 1) | (JF_FLAG_ARRAYS_LEAF << 4), 0x09, 0x02, 0x05 },
     };
+    static const uint8_t schema_hdrs[][4] = {
+        { 0x00, 0x00, 0x04, 0x00 },              /* schema, object */
+        { (1u << 3), 0x00, 0x04 | 0x08, 0x07 },  /* schema, entries, 11-byte delimiter */
+    };
     size_t pick = (seq % 3);
     put(fdir, hdrs[0], 4, doc, len);
     if (pick) put(fdir, hdrs[pick], 4, doc, len);
+    put(fdir, schema_hdrs[seq % 2], 4, doc, len);
+    seed_search(doc, len);
 
     for (uint32_t style = 0; style < 3; style++) {
         jf_options o;
@@ -123,6 +156,7 @@ int main(int argc, char **argv) {
     snprintf(fdir, sizeof fdir, "%s/fuzz_flatten", argv[1]);
     snprintf(udir, sizeof udir, "%s/fuzz_unflatten", argv[1]);
     snprintf(ldir, sizeof ldir, "%s/fuzz_flatten_lines", argv[1]);
+    snprintf(sdir, sizeof sdir, "%s/fuzz_search", argv[1]);
     for (int i = 2; i < argc; i++) {
         FILE *f = fopen(argv[i], "rb");
         if (!f) { perror(argv[i]); continue; }

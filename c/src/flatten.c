@@ -434,10 +434,11 @@ static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t l
     yyjson_alc_pool_init(&alc, fl->pool, fl->pool_size);
     yyjson_read_err yerr;
     yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), length - skip, flags, &alc, &yerr);
-    if (doc) return doc;
+    if (doc) return jf_reject_raw_control(doc, input, length, skip, &fl->cfg, err);
     /* yyjson's estimate is not an upper bound for every malformed input: let
      * the general allocator decide between a real error and a real OOM. */
     if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(input, length, &fl->cfg, err);
+    jf_prefer_raw_control(input, skip, &fl->cfg, &yerr);
     jf_set_read_error(err, &yerr, input, length, skip, fl->cfg.max_nesting);
     return NULL;
 }
@@ -449,7 +450,10 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     if (!doc) return false;
     bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
     bool bare = schema || fl->cfg.query; /* schema and search write their own shapes */
-    if (schema && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
+    /* Leaf mode finds a too-deep value when it writes it; schema never writes
+     * values and search writes only its hits (and stops at the limit), so
+     * they check the whole document first: the same error as flatten. */
+    if (bare && yyjson_doc_get_val_count(doc) > fl->cfg.max_nesting &&
         jf_nests_deeper(doc, fl->cfg.max_nesting, &fl->ends, &fl->ends_cap)) {
         yyjson_doc_free(doc);
         jf_set_nesting_error(err, input, length, fl->cfg.max_nesting);

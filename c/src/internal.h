@@ -144,6 +144,17 @@ bool jf_begin_call(const uint8_t *input, size_t length, const jf_options *option
 /* Parses `input` (skipping a UTF-8 BOM) with raw numbers; NULL with the
  * error filled on failure. Free the document with yyjson_doc_free. */
 yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err);
+/* yyjson's YYJSON_READ_ALLOW_INVALID_UNICODE (our JF_FLAG_REPLACE_INVALID_UTF8)
+ * also accepts raw control characters inside strings, which JSON forbids
+ * whatever the UTF-8 policy: with that flag, frees `doc` and fails with
+ * INVALID_JSON at the first one (input[skip..len) is what yyjson read).
+ * Returns `doc` otherwise; NULL in, NULL out. */
+yyjson_doc *jf_reject_raw_control(yyjson_doc *doc, const uint8_t *input, size_t len, size_t skip,
+                                  const jf_config *cfg, jf_error *err);
+/* The same rule for a failed parse: with that flag, moves `yerr` (a
+ * position in input[skip..]) back to the first raw control character inside
+ * a string before it, so errors come in document order. */
+void jf_prefer_raw_control(const uint8_t *input, size_t skip, const jf_config *cfg, yyjson_read_err *yerr);
 
 /*==============================================================================
  * Values (value.c): the canonical writer for one leaf or a whole subtree.

@@ -49,6 +49,43 @@ bool jf_begin_call(const uint8_t *input, size_t length, const jf_options *option
     return true;
 }
 
+/* Offset of the first raw control character (below 0x20) inside a string of
+ * a document yyjson accepted, or len if there is none. */
+static size_t find_raw_control(const uint8_t *input, size_t len) {
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = input[i];
+        if (in_string) {
+            if (c < 0x20) return i;
+            if (c == '\\') i++;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        }
+    }
+    return len;
+}
+
+void jf_prefer_raw_control(const uint8_t *input, size_t skip, const jf_config *cfg, yyjson_read_err *yerr) {
+    if (!(cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8) || yerr->code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return;
+    size_t at = find_raw_control(input + skip, yerr->pos);
+    if (at == yerr->pos) return;
+    yerr->code = YYJSON_READ_ERROR_INVALID_STRING;
+    yerr->msg = "unexpected control character in string";
+    yerr->pos = at;
+}
+
+yyjson_doc *jf_reject_raw_control(yyjson_doc *doc, const uint8_t *input, size_t len, size_t skip,
+                                  const jf_config *cfg, jf_error *err) {
+    if (!doc || !(cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8)) return doc;
+    yyjson_read_err yerr = { YYJSON_READ_SUCCESS, NULL, len - skip };
+    jf_prefer_raw_control(input, skip, cfg, &yerr);
+    if (yerr.code == YYJSON_READ_SUCCESS) return doc;
+    yyjson_doc_free(doc);
+    jf_set_read_error(err, &yerr, input, len, skip, cfg->max_nesting);
+    return NULL;
+}
+
 yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err) {
     size_t skip = (len >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF) ? 3 : 0;
     yyjson_read_flag flags = YYJSON_READ_NUMBER_AS_RAW;
@@ -58,6 +95,9 @@ yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_
      * casting away const never lets it write into the caller's bytes. */
     yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), len - skip, flags,
                                        &jf_yyjson_alc, &yerr);
-    if (!doc) jf_set_read_error(err, &yerr, input, len, skip, cfg->max_nesting);
-    return doc;
+    if (!doc) {
+        jf_prefer_raw_control(input, skip, cfg, &yerr);
+        jf_set_read_error(err, &yerr, input, len, skip, cfg->max_nesting);
+    }
+    return jf_reject_raw_control(doc, input, len, skip, cfg, err);
 }

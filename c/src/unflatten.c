@@ -654,7 +654,11 @@ JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
     jf_buf_init(&u.keys, 64); /* never NULL: empty keys point into it */
     jf_buf_init(&u.scratch, 64);
     jf_buf_init(&u.sanitized, 64);
-    u.doc = jf_parse(input, length, &cfg, &result->error);
+    /* A parse error is ordered against the nesting limit the input is held
+     * to (see unflatten_doc): its own wrapper level does not count. */
+    jf_config parse_cfg = cfg;
+    if (parse_cfg.max_nesting != UINT32_MAX) parse_cfg.max_nesting++;
+    u.doc = jf_parse(input, length, &parse_cfg, &result->error);
     jf_buf out;
     jf_buf_init(&out, length + 64);
     bool ok = u.doc && unflatten_doc(&u, &out, &result->unsafe_integers);

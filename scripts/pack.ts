@@ -1,0 +1,129 @@
+#!/usr/bin/env bun
+/**
+ * @module pack — `bun run pack`: the installable packages, as tarballs in `dist/` (esbuild's pattern).
+ *
+ *   bun scripts/pack.ts [--out dir] [--require-all]
+ *
+ * - `jsonflat-<version>.tgz`: the TypeScript sources, README and the `jsonflat` bin, with one optional
+ *   dependency per platform at the same version. A package manager installs only the one whose `os`,
+ *   `cpu` and `libc` fields match the machine; `src/native.ts` finds its library through `platformPackage()`.
+ * - `jsonflat-<platform>-<version>.tgz`: `package.json` and the library, for each platform whose library
+ *   has been built under `zig-out/<target>/` (`zig build -Dall`). The host's own platform falls back to
+ *   the `zig-out/lib/` build, so a plain `zig build` is enough to pack and test on one machine.
+ *   Without `--require-all` a platform whose library is missing is left out with a warning.
+ *
+ * Prints one line per tarball: its path, its size and what it holds.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { platformPackage } from "../src/native";
+
+interface Platform {
+  /** Folder under zig-out/ written by `zig build -Dall`. */
+  target: string;
+  os: string;
+  cpu: string;
+  libc?: "glibc" | "musl";
+  file: string;
+}
+
+/** Every platform Bun ships for (build.zig's dist_targets). */
+export const PLATFORMS: Platform[] = [
+  { target: "x86_64-linux-gnu", os: "linux", cpu: "x64", libc: "glibc", file: "libjsonflat.so" },
+  { target: "aarch64-linux-gnu", os: "linux", cpu: "arm64", libc: "glibc", file: "libjsonflat.so" },
+  { target: "x86_64-linux-musl", os: "linux", cpu: "x64", libc: "musl", file: "libjsonflat.so" },
+  { target: "aarch64-linux-musl", os: "linux", cpu: "arm64", libc: "musl", file: "libjsonflat.so" },
+  { target: "x86_64-macos", os: "darwin", cpu: "x64", file: "libjsonflat.dylib" },
+  { target: "aarch64-macos", os: "darwin", cpu: "arm64", file: "libjsonflat.dylib" },
+  { target: "x86_64-windows-gnu", os: "win32", cpu: "x64", file: "jsonflat.dll" },
+];
+
+/** The package name of a platform; the same rule as `platformPackage()` in src/native.ts. */
+export function packageName(p: Platform): string {
+  const libc = p.os === "linux" ? (p.libc === "musl" ? "-musl" : "-gnu") : "";
+  return `jsonflat-${p.os}-${p.cpu}${libc}`;
+}
+
+const ROOT = resolve(import.meta.dir, "..");
+
+function libraryOf(p: Platform): string | undefined {
+  const built = join(ROOT, "zig-out", p.target, p.file);
+  if (existsSync(built)) return built;
+  const host = join(ROOT, "zig-out", "lib", p.file);
+  return packageName(p) === platformPackage() && existsSync(host) ? host : undefined;
+}
+
+/** `bun pm pack` of a staged folder into `out`; returns the tarball's path. */
+function packFolder(folder: string, out: string): string {
+  const run = Bun.spawnSync([process.execPath, "pm", "pack", "--quiet", "--destination", out], {
+    cwd: folder,
+    stderr: "pipe",
+  });
+  if (run.exitCode !== 0) throw new Error(`bun pm pack in ${folder} failed: ${run.stderr.toString()}`);
+  const lines = run.stdout.toString().trim().split("\n");
+  return resolve(out, lines[lines.length - 1]!.trim());
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { out: { type: "string", default: "dist" }, "require-all": { type: "boolean", default: false } },
+  });
+  const out = resolve(ROOT, values.out!);
+  const stage = join(out, "stage");
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  const version: string = manifest.version;
+  const made: string[] = [];
+
+  const optionalDependencies: Record<string, string> = {};
+  for (const p of PLATFORMS) {
+    const name = packageName(p);
+    const lib = libraryOf(p);
+    if (!lib) {
+      if (values["require-all"]) throw new Error(`${name}: no library at zig-out/${p.target}/${p.file} (zig build -Dall)`);
+      console.warn(`pack: skipping ${name}: no zig-out/${p.target}/${p.file} (run zig build -Dall)`);
+      continue;
+    }
+    optionalDependencies[name] = version;
+    const dir = join(stage, name);
+    mkdirSync(dir, { recursive: true });
+    cpSync(lib, join(dir, p.file));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify(
+        {
+          name,
+          version,
+          description: `The jsonflat native library for ${p.os} ${p.cpu}${p.libc ? ` ${p.libc}` : ""}`,
+          license: manifest.license,
+          os: [p.os],
+          cpu: [p.cpu],
+          ...(p.libc ? { libc: [p.libc] } : {}),
+          files: [p.file],
+          preferUnplugged: true,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    made.push(`${packFolder(dir, out)}  (${p.file} from ${lib.slice(ROOT.length + 1)})`);
+  }
+
+  // The main package: sources and bin; no dev-only fields.
+  const main = join(stage, "jsonflat");
+  mkdirSync(main, { recursive: true });
+  cpSync(join(ROOT, "src"), join(main, "src"), { recursive: true });
+  for (const f of ["README.md", "LICENSE"]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(main, f));
+  const { devDependencies: _dev, scripts: _scripts, ...published } = manifest;
+  writeFileSync(
+    join(main, "package.json"),
+    JSON.stringify({ ...published, files: ["src", "README.md"], optionalDependencies }, null, 2) + "\n",
+  );
+  made.unshift(`${packFolder(main, out)}  (sources, bin jsonflat; ${Object.keys(optionalDependencies).length} platform packages)`);
+  rmSync(stage, { recursive: true, force: true });
+  for (const line of made) console.log(line);
+}
+
+if (import.meta.main) main();

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# scripts/verify-target.sh — runs the Bun test suite with a library built for another Linux target,
+# under that target's own Bun build (from the npm registry, at the pinned BUN_VERSION).
+#
+#   scripts/verify-target.sh TARGET [bun test arguments...]     (default: every test file)
+#
+#   TARGET            Bun package                    runs through                       library
+#   aarch64-gnu       @oven/bun-linux-aarch64        qemu-aarch64 -L /usr/aarch64-linux-gnu   zig-out/aarch64-linux-gnu/
+#   x64-musl          @oven/bun-linux-x64-musl       Debian's musl loader /lib/ld-musl-x86_64.so.1 (natively)
+#
+# Bun's musl build needs libstdc++.so.6 and libgcc_s.so.1 built for musl, which Debian does not ship.
+# x64-musl therefore uses Debian's glibc builds of those two plus scripts/musl-shim/glibc-compat.c, the
+# handful of glibc-only symbols they import (built with zig cc for musl, under the soname
+# ld-linux-x86-64.so.2 they ask for), all in .tools/musl-compat/ on LD_LIBRARY_PATH.
+#
+# Needs (installed with apt-get when missing and allowed): qemu-user and libc6-arm64-cross for
+# aarch64-gnu, musl for x64-musl. The Bun package is fetched once with `npm pack` into
+# .tools/bun-<target>/. The library must have been built by `zig build -Dall`; the test run loads it
+# through JSONFLAT_LIB. Prints bun's own summary; exit status is bun's.
+# With JF_EACH_FILE=1 each test file runs in its own bun process (one crash or hang under emulation
+# cannot hide the other files' results) and a per-file table of pass/fail counts ends the output.
+# Environment: JF_NO_APT=1 (never call apt-get).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=versions.env
+source scripts/versions.env
+
+TARGET=${1:-}
+[ -n "$TARGET" ] || { echo "usage: $0 aarch64-gnu|x64-musl [bun test args...]" >&2; exit 2; }
+shift
+
+apt_need() { # command package...
+  command -v "$1" >/dev/null 2>&1 && return 0
+  [ "${JF_NO_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] || { echo "verify-target: $1 missing (apt-get install ${*:2})" >&2; exit 1; }
+  shift
+  { apt-get install -y -qq "$@" || { apt-get update -qq && apt-get install -y -qq "$@"; }; } >/dev/null
+}
+
+case "$TARGET" in
+  aarch64-gnu)
+    PKG=@oven/bun-linux-aarch64; LIB=zig-out/aarch64-linux-gnu/libjsonflat.so
+    apt_need qemu-aarch64 qemu-user
+    [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || apt_need /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 libc6-arm64-cross
+    ;;
+  x64-musl)
+    PKG=@oven/bun-linux-x64-musl; LIB=zig-out/x86_64-linux-musl/libjsonflat.so
+    [ -e /lib/ld-musl-x86_64.so.1 ] || apt_need /lib/ld-musl-x86_64.so.1 musl
+    ;;
+  *) echo "verify-target: unknown target $TARGET (aarch64-gnu, x64-musl)" >&2; exit 2 ;;
+esac
+[ -f "$LIB" ] || { echo "verify-target: $LIB missing (run: .tools/zig/ziglang/zig build -Dall)" >&2; exit 1; }
+
+DIR=.tools/bun-$TARGET
+if [ ! -x "$DIR/bin/bun" ]; then
+  mkdir -p "$DIR"
+  tarball=$(cd "$DIR" && npm pack --silent "$PKG@$BUN_VERSION" | tail -n1)
+  tar -xzf "$DIR/$tarball" -C "$DIR" --strip-components=1
+  rm -f "$DIR/$tarball"
+  chmod +x "$DIR/bin/bun"
+fi
+BUN=$ROOT/$DIR/bin/bun
+file -b "$BUN" 2>/dev/null | sed 's/^/verify-target: bun binary: /' || true
+file -b "$LIB" 2>/dev/null | sed 's/^/verify-target: library: /' || true
+
+export JSONFLAT_LIB=$ROOT/$LIB
+case "$TARGET" in
+  aarch64-gnu)
+    export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
+    # Child processes (CLI tests, workers' helpers) are aarch64 binaries too: binfmt_misc runs them through
+    # qemu when registered; otherwise they fail, and those tests say so.
+    run=(qemu-aarch64 -L /usr/aarch64-linux-gnu "$BUN")
+    ;;
+  x64-musl)
+    COMPAT=$ROOT/.tools/musl-compat
+    mkdir -p "$COMPAT"
+    cp -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "$COMPAT/"
+    .tools/zig/ziglang/zig cc -target x86_64-linux-musl -shared -fPIC -O2 -Wl,-soname,ld-linux-x86-64.so.2 \
+      scripts/musl-shim/glibc-compat.c -o "$COMPAT/ld-linux-x86-64.so.2"
+    export LD_LIBRARY_PATH=$COMPAT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    run=("$BUN")
+    ;;
+esac
+echo "verify-target: ${run[*]} test $* (JSONFLAT_LIB=$LIB)"
+# The tests spawn `process.execPath` for CLI and pack checks; under qemu that path is the aarch64 bun.
+"${run[@]}" --version
+if [ "${JF_EACH_FILE:-0}" = 1 ]; then
+  files=("$@")
+  [ ${#files[@]} -gt 0 ] || mapfile -t files < <(ls test/*.test.ts)
+  summary=()
+  status=0
+  for f in "${files[@]}"; do
+    log=$(mktemp)
+    rc=0; "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1 || rc=$?
+    [ $rc = 0 ] || status=1
+    p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9' || true)
+    fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9' || true)
+    summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail' "$f" "$rc" "${p:-?}" "${fl:-?}")")
+    grep -a '^(fail)' "$log" | sed 's/^/    /' | head -20 || true
+    rm -f "$log"
+  done
+  printf '%s\n' "${summary[@]}"
+  exit $status
+fi
+# Emulation is 5-20x slower than native: allow 5 minutes a test.
+"${run[@]}" test --timeout 300000 "$@"
