@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flattenFileParallel, Pool, renumberError, renumberOutput, renumberRecord, type ParallelOptions } from "../src/coworker";
 import { alignRange, flattenStream, JsonFlatError, native, type StreamOptions } from "../src/index";
+import { rng as random } from "./fixtures/rng";
 
 const OPENLIBRARY = ["authors-tail-n1000.txt", "editions-head-n1000.txt", "works-head-n1000.txt"].map(
   (name) => new URL(`../../shared/data/openlibrary/${name}`, import.meta.url).pathname,
@@ -20,15 +21,6 @@ let lookalike: string; // a good line whose output looks like an error record (m
 const sync = new Pool({ size: 0 });
 const async = new Pool({ size: 2 });
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(bytes: number): Buffer {
   const next = random(42);

@@ -18,6 +18,7 @@ import { JsonFlatError } from "../src/errors";
 import { flattenFile, unflattenFile } from "../src/jobs";
 import { readJournal } from "../src/journal";
 import { crc32c, Wal } from "../src/wal";
+import { rng } from "./fixtures/rng";
 
 const BUN = process.execPath;
 const REPO = new URL("..", import.meta.url).pathname;
@@ -34,17 +35,6 @@ let reference: Uint8Array;
 let unflatReference: Uint8Array;
 let jobs = 0;
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function spawnSyncOk(args: string[]): string {
   const r = Bun.spawnSync([BUN, ...args], { env: { ...process.env, NO_COLOR: "1" } });

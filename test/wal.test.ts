@@ -18,6 +18,7 @@ import { log } from "../src/log";
 import { native, type NativeLogConfig } from "../src/native";
 import { crc32c, Wal, type WalRecord } from "../src/wal";
 import { makePayload, parsePayload } from "./fixtures/wal-payload";
+import { rng } from "./fixtures/rng";
 
 const ROOT = mkdtempSync(join(tmpdir(), "jf-wal-test-"));
 const LOG_FILE = join(ROOT, "native.log");
@@ -40,17 +41,6 @@ afterAll(() => {
   rmSync(ROOT, { recursive: true, force: true });
 });
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fill(wal: Wal, from: number, count: number, sync = false): void {
   for (let i = from; i < from + count; i++) {
