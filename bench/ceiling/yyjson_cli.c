@@ -25,25 +25,11 @@
 
 #include "yyjson.h"
 #include <mimalloc.h>
+#include "mi_alc.h"
 
 /*------------------------------------------------------------------------------
- * Allocator and buffers
+ * Buffers
  *----------------------------------------------------------------------------*/
-
-static void *mi_alc_malloc(void *ctx, size_t size) {
-    (void)ctx;
-    return mi_malloc(size);
-}
-static void *mi_alc_realloc(void *ctx, void *ptr, size_t old_size, size_t size) {
-    (void)ctx;
-    (void)old_size;
-    return mi_realloc(ptr, size);
-}
-static void mi_alc_free(void *ctx, void *ptr) {
-    (void)ctx;
-    mi_free(ptr);
-}
-static const yyjson_alc mi_alc = { mi_alc_malloc, mi_alc_realloc, mi_alc_free, NULL };
 
 typedef struct { char *data; size_t len, cap; } buffer;
 

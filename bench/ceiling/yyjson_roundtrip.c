@@ -18,21 +18,8 @@
 
 #include "yyjson.h"
 #include <mimalloc.h>
+#include "mi_alc.h"
 
-static void *mi_alc_malloc(void *ctx, size_t size) {
-    (void)ctx;
-    return mi_malloc(size);
-}
-static void *mi_alc_realloc(void *ctx, void *ptr, size_t old_size, size_t size) {
-    (void)ctx;
-    (void)old_size;
-    return mi_realloc(ptr, size);
-}
-static void mi_alc_free(void *ctx, void *ptr) {
-    (void)ctx;
-    mi_free(ptr);
-}
-static const yyjson_alc mi_alc = { mi_alc_malloc, mi_alc_realloc, mi_alc_free, NULL };
 
 static int roundtrip(const uint8_t *input, size_t length, size_t *out_len, const yyjson_alc *alc) {
     yyjson_read_err rerr;
