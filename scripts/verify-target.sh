@@ -67,9 +67,23 @@ export JSONFLAT_LIB=$ROOT/$LIB
 case "$TARGET" in
   aarch64-gnu)
     export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
-    # Child processes (CLI tests, workers' helpers) are aarch64 binaries too: binfmt_misc runs them through
-    # qemu when registered; otherwise they fail, and those tests say so.
-    run=(qemu-aarch64 -L /usr/aarch64-linux-gnu "$BUN")
+    # Child processes (CLI runs, crash tests) are aarch64 Buns too, and without binfmt_misc the kernel
+    # cannot exec them: the tests start children through JSONFLAT_TEST_BUN (test/fixtures/child-bun.ts),
+    # a wrapper named `bun` that runs this Bun under qemu. A preload (the WAL fault shim) is meant for
+    # the guest, so the wrapper hands it to qemu's -E instead of letting the host loader see it.
+    WRAP=$ROOT/$DIR/wrap/bun
+    mkdir -p "$(dirname "$WRAP")"
+    cat >"$WRAP" <<WRAPPER
+#!/bin/sh
+if [ -n "\${LD_PRELOAD:-}" ]; then
+  preload=\$LD_PRELOAD; unset LD_PRELOAD
+  exec qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_PRELOAD="\$preload" "$BUN" "\$@"
+fi
+exec qemu-aarch64 -L /usr/aarch64-linux-gnu "$BUN" "\$@"
+WRAPPER
+    chmod +x "$WRAP"
+    export JSONFLAT_TEST_BUN=$WRAP
+    run=("$WRAP")
     ;;
   x64-musl)
     COMPAT=$ROOT/.tools/musl-compat
@@ -82,7 +96,6 @@ case "$TARGET" in
     ;;
 esac
 echo "verify-target: ${run[*]} test $* (JSONFLAT_LIB=$LIB)"
-# The tests spawn `process.execPath` for CLI and pack checks; under qemu that path is the aarch64 bun.
 "${run[@]}" --version
 if [ "${JF_EACH_FILE:-0}" = 1 ]; then
   files=("$@")

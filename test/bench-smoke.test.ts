@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchResults } from "../bench/harness/results";
 import { PEERS } from "../bench/peers";
+import { BUN } from "./fixtures/child-bun";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -21,7 +22,7 @@ describe("bench/suite.ts --quick", () => {
 
     const out = mkdtempSync(join(tmpdir(), "jsonflat-bench-smoke-"));
     try {
-      const run = Bun.spawn([process.execPath, "bench/suite.ts", "--quick", "--out", out, "--scratch", join(out, "scratch"), "--machine", "smoke"], {
+      const run = Bun.spawn([BUN, "bench/suite.ts", "--quick", "--out", out, "--scratch", join(out, "scratch"), "--machine", "smoke"], {
         cwd: ROOT,
         stdout: "pipe",
         stderr: "pipe",

@@ -4,6 +4,7 @@
  */
 import type { FlattenOptions, UnflattenOptions } from "../src/options";
 import { runCases, type FlattenCallOptions, type Impl, type Outcome } from "./cases";
+import { BUN } from "./fixtures/child-bun";
 
 const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
 const ERROR_LINE = /^jsonflat: .*?(?::(\d+):(\d+))?: ([A-Z_]+) (.*?)(?: \(byte (\d+)\))?\n/;
@@ -24,7 +25,7 @@ function flags(options: FlattenOptions & UnflattenOptions & { format?: string })
 }
 
 function run(command: string, input: Uint8Array, options: FlattenCallOptions | UnflattenOptions): Outcome {
-  const proc = Bun.spawnSync([process.execPath, CLI, command, ...flags(options), "-"], { stdin: input });
+  const proc = Bun.spawnSync([BUN, CLI, command, ...flags(options), "-"], { stdin: input });
   const stdout = proc.stdout.toString();
   if (proc.exitCode === 0) return { ok: true, text: stdout.replace(/\n$/, "") };
   const stderr = proc.stderr.toString();

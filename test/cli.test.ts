@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BUN } from "./fixtures/child-bun";
 
 const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
 const OPENLIBRARY = new URL("../../shared/data/openlibrary/works-head-n1000.txt", import.meta.url).pathname;
@@ -18,7 +19,7 @@ interface Run {
 }
 
 async function run(args: string[], stdin?: string): Promise<Run> {
-  const proc = Bun.spawn([process.execPath, CLI, ...args], {
+  const proc = Bun.spawn([BUN, CLI, ...args], {
     stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
     stdout: "pipe",
     stderr: "pipe",

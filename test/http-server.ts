@@ -4,6 +4,7 @@
  */
 import type { Subprocess } from "bun";
 import { createHandler, type Handler, type HandlerOptions } from "../src/server/index";
+import { BUN } from "./fixtures/child-bun";
 
 /**
  * A server under test.
@@ -40,7 +41,7 @@ export function startInProcess(options: HandlerOptions = {}): TestServer {
  */
 export async function startProcess(args: string[] = []): Promise<{ url: string; proc: Subprocess<"ignore", "ignore", "pipe">; log: () => string }> {
   const cli = new URL("../src/cli.ts", import.meta.url).pathname;
-  const proc = Bun.spawn([process.execPath, cli, "serve", "--port", "0", ...args], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn([BUN, cli, "serve", "--port", "0", ...args], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   let text = "";
   const decoder = new TextDecoder();
   const reader = proc.stderr.getReader();

@@ -19,8 +19,8 @@ import { flattenFile, unflattenFile } from "../src/jobs";
 import { readJournal } from "../src/journal";
 import { crc32c, Wal } from "../src/wal";
 import { rng } from "./fixtures/rng";
+import { BUN } from "./fixtures/child-bun";
 
-const BUN = process.execPath;
 const REPO = new URL("..", import.meta.url).pathname;
 const CLI = join(REPO, "src/cli.ts");
 const LIB_JOB = join(REPO, "test/fixtures/journal-job.ts");

@@ -13,10 +13,10 @@ import { JsonFlatError } from "../src/errors";
 import { log } from "../src/log";
 import { native, type NativeLogConfig } from "../src/native";
 import { Wal } from "../src/wal";
+import { BUN } from "./fixtures/child-bun";
 
 const ROOT = mkdtempSync(join(tmpdir(), "jf-log-test-"));
 const FILE = join(ROOT, "test.log");
-const BUN = process.execPath;
 const REPO = new URL("..", import.meta.url).pathname;
 const WRITER = join(REPO, "test/fixtures/log-writer.ts");
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

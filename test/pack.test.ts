@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { platformPackage } from "../src/native";
+import { BUN, BUN_DIR } from "./fixtures/child-bun";
 
 const ROOT = resolve(import.meta.dir, "..");
-const BUN = process.execPath;
 let work: string;
 let dist: string;
 let app: string;
@@ -22,7 +22,7 @@ function env(): Record<string, string> {
   e.BUN_CONFIG_REGISTRY = "http://127.0.0.1:9/";
   e.NPM_CONFIG_REGISTRY = "http://127.0.0.1:9/";
   e.BUN_INSTALL_CACHE_DIR = join(work, "cache");
-  e.PATH = `${join(ROOT, "node_modules", ".bin")}:${e.PATH ?? ""}`;
+  e.PATH = `${BUN_DIR}:${join(ROOT, "node_modules", ".bin")}:${e.PATH ?? ""}`;
   return e;
 }
 

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { compileQuery, JsonFlatError, native, search, searchAll } from "../src/index";
+import { BUN } from "./fixtures/child-bun";
 
 const doc = {
   a: { id: 1, b: { id: "1", c: [{ id: 1.0 }, { id: 2, x: [true, null] }] } },
@@ -90,7 +91,7 @@ describe("NDJSON", () => {
 describe("CLI", () => {
   const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
   const run = (args: string[], stdin: string) => {
-    const p = Bun.spawnSync([process.execPath, CLI, "search", ...args], { stdin: new TextEncoder().encode(stdin) });
+    const p = Bun.spawnSync([BUN, CLI, "search", ...args], { stdin: new TextEncoder().encode(stdin) });
     return { code: p.exitCode, out: p.stdout.toString() };
   };
   test("grep-like status: 0 found, 1 none, 2 trouble", () => {

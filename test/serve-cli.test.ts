@@ -4,11 +4,12 @@
  */
 import { expect, test } from "bun:test";
 import { startProcess } from "./http-server";
+import { BUN } from "./fixtures/child-bun";
 
 const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
 
 function run(args: string[]) {
-  const proc = Bun.spawnSync([process.execPath, CLI, ...args]);
+  const proc = Bun.spawnSync([BUN, CLI, ...args]);
   return { status: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
 }
 
