@@ -4,19 +4,31 @@
 #
 #   scripts/verify-target.sh TARGET [bun test arguments...]     (default: every test file)
 #
-#   TARGET            Bun package                    runs through                       library
-#   aarch64-gnu       @oven/bun-linux-aarch64        qemu-aarch64 -L /usr/aarch64-linux-gnu   zig-out/aarch64-linux-gnu/
-#   x64-musl          @oven/bun-linux-x64-musl       Debian's musl loader /lib/ld-musl-x86_64.so.1 (natively)
+#   TARGET         Bun package                        runs through                               library
+#   aarch64-gnu    @oven/bun-linux-aarch64            qemu-aarch64 -L /usr/aarch64-linux-gnu     zig-out/aarch64-linux-gnu/
+#   aarch64-musl   @oven/bun-linux-aarch64-musl       qemu-aarch64 -L .tools/aarch64-musl-root   zig-out/aarch64-linux-musl/
+#   x64-musl       @oven/bun-linux-x64-musl           Debian's musl loader, natively             zig-out/x86_64-linux-musl/
 #
-# Bun's musl build needs libstdc++.so.6 and libgcc_s.so.1 built for musl, which Debian does not ship.
-# x64-musl therefore uses Debian's glibc builds of those two plus scripts/musl-shim/glibc-compat.c, the
-# handful of glibc-only symbols they import (built with zig cc for musl, under the soname
-# ld-linux-x86-64.so.2 they ask for), all in .tools/musl-compat/ on LD_LIBRARY_PATH.
+# Bun's musl builds need libstdc++.so.6 and libgcc_s.so.1 built for musl, which Debian does not ship.
+# They run instead with Debian's glibc builds of those two plus scripts/musl-shim/glibc-compat.c, the
+# handful of glibc-only symbols they import, built with zig cc for musl:
+#   x64-musl      under the soname ld-linux-x86-64.so.2 that x86-64 libstdc++ lists as needed, all three
+#                 in .tools/musl-compat/ on LD_LIBRARY_PATH;
+#   aarch64-musl  aarch64 libstdc++ needs no loader by name, so the sysroot's copies of the two get the
+#                 shim added to their needed list (patchelf). The sysroot .tools/aarch64-musl-root/ holds
+#                 Debian's musl:arm64 (apt-get download; needs `dpkg --add-architecture arm64`), whose
+#                 loader searches /lib/aarch64-linux-musl, where the three libraries go.
 #
-# Needs (installed with apt-get when missing and allowed): qemu-user and libc6-arm64-cross for
-# aarch64-gnu, musl for x64-musl. The Bun package is fetched once with `npm pack` into
-# .tools/bun-<target>/. The library must have been built by `zig build -Dall`; the test run loads it
-# through JSONFLAT_LIB. Prints bun's own summary; exit status is bun's.
+# Under qemu, child processes (CLI runs, crash tests) are aarch64 Buns too, and without binfmt_misc the
+# kernel cannot exec them: the tests start children through JSONFLAT_TEST_BUN (test/fixtures/child-bun.ts),
+# here a wrapper named `bun` that runs the target's Bun under qemu. A preload (the WAL fault shim) is
+# meant for the guest, so the wrapper hands it to qemu's -E instead of letting the host loader see it.
+#
+# Needs (installed with apt-get when missing and allowed): qemu-user, plus libc6-arm64-cross for
+# aarch64-gnu; libstdc++6-arm64-cross, libgcc-s1-arm64-cross, patchelf and musl:arm64 for aarch64-musl;
+# musl for x64-musl. The Bun package is fetched once with `npm pack` into .tools/bun-<target>/. The
+# library must have been built by `zig build -Dall`; the test run loads it through JSONFLAT_LIB.
+# Prints bun's own summary; exit status is bun's.
 # With JF_EACH_FILE=1 each test file runs in its own bun process (one crash or hang under emulation
 # cannot hide the other files' results) and a per-file table of pass/fail counts ends the output.
 # Environment: JF_NO_APT=1 (never call apt-get).
@@ -25,31 +37,77 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=versions.env
 source scripts/versions.env
+ZIG=.tools/zig/ziglang/zig
 
 TARGET=${1:-}
-[ -n "$TARGET" ] || { echo "usage: $0 aarch64-gnu|x64-musl [bun test args...]" >&2; exit 2; }
+[ -n "$TARGET" ] || { echo "usage: $0 aarch64-gnu|aarch64-musl|x64-musl [bun test args...]" >&2; exit 2; }
 shift
 
-apt_need() { # command package...
-  command -v "$1" >/dev/null 2>&1 && return 0
-  [ "${JF_NO_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] || { echo "verify-target: $1 missing (apt-get install ${*:2})" >&2; exit 1; }
+may_apt() { [ "${JF_NO_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ]; }
+apt_need() { # file-or-command package...
+  command -v "$1" >/dev/null 2>&1 || [ -e "$1" ] && return 0
+  may_apt || { echo "verify-target: $1 missing (apt-get install ${*:2})" >&2; exit 1; }
   shift
   { apt-get install -y -qq "$@" || { apt-get update -qq && apt-get install -y -qq "$@"; }; } >/dev/null
+}
+
+# Debian's musl:arm64 unpacked into a sysroot for qemu -L, with the C++ runtime beside its libc.
+aarch64_musl_root() { # dir
+  local root=$1 lib=$1/lib/aarch64-linux-musl cross=/usr/aarch64-linux-gnu/lib
+  [ -e "$root/lib/ld-musl-aarch64.so.1" ] || aarch64_musl_unpack "$root"
+  cp -f "$cross/libstdc++.so.6" "$cross/libgcc_s.so.1" "$lib/"
+  "$ZIG" cc -target aarch64-linux-musl -shared -fPIC -O2 -Wl,-soname,libglibc-compat.so \
+    scripts/musl-shim/glibc-compat.c -o "$lib/libglibc-compat.so"
+  patchelf --add-needed libglibc-compat.so "$lib/libstdc++.so.6"
+  patchelf --add-needed libglibc-compat.so "$lib/libgcc_s.so.1"
+}
+
+aarch64_musl_unpack() { # dir
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    may_apt || { echo "verify-target: needs dpkg --add-architecture arm64" >&2; exit 1; }
+    dpkg --add-architecture arm64 && apt-get update -qq >/dev/null
+  fi
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq musl:arm64 2>/dev/null) || { apt-get update -qq >/dev/null && (cd "$tmp" && apt-get download -qq musl:arm64); }
+  mkdir -p "$1"
+  dpkg-deb -x "$tmp"/musl_*_arm64.deb "$1"
+  rm -rf "$tmp"
+  ln -sf ld-musl-aarch64.so.1 "$1/lib/libc.musl-aarch64.so.1"
+}
+
+# A `bun` that runs the target's Bun under qemu with the given sysroot (see the header).
+qemu_wrapper() { # wrapper sysroot bun
+  mkdir -p "$(dirname "$1")"
+  cat >"$1" <<WRAPPER
+#!/bin/sh
+if [ -n "\${LD_PRELOAD:-}" ]; then
+  preload=\$LD_PRELOAD; unset LD_PRELOAD
+  exec qemu-aarch64 -L "$2" -E LD_PRELOAD="\$preload" "$3" "\$@"
+fi
+exec qemu-aarch64 -L "$2" "$3" "\$@"
+WRAPPER
+  chmod +x "$1"
 }
 
 case "$TARGET" in
   aarch64-gnu)
     PKG=@oven/bun-linux-aarch64; LIB=zig-out/aarch64-linux-gnu/libjsonflat.so
     apt_need qemu-aarch64 qemu-user
-    [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || apt_need /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 libc6-arm64-cross
+    apt_need /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 libc6-arm64-cross
+    ;;
+  aarch64-musl)
+    PKG=@oven/bun-linux-aarch64-musl; LIB=zig-out/aarch64-linux-musl/libjsonflat.so
+    apt_need qemu-aarch64 qemu-user
+    apt_need patchelf patchelf
+    apt_need /usr/aarch64-linux-gnu/lib/libstdc++.so.6 libstdc++6-arm64-cross libgcc-s1-arm64-cross
     ;;
   x64-musl)
     PKG=@oven/bun-linux-x64-musl; LIB=zig-out/x86_64-linux-musl/libjsonflat.so
-    [ -e /lib/ld-musl-x86_64.so.1 ] || apt_need /lib/ld-musl-x86_64.so.1 musl
+    apt_need /lib/ld-musl-x86_64.so.1 musl
     ;;
-  *) echo "verify-target: unknown target $TARGET (aarch64-gnu, x64-musl)" >&2; exit 2 ;;
+  *) echo "verify-target: unknown target $TARGET (aarch64-gnu, aarch64-musl, x64-musl)" >&2; exit 2 ;;
 esac
-[ -f "$LIB" ] || { echo "verify-target: $LIB missing (run: .tools/zig/ziglang/zig build -Dall)" >&2; exit 1; }
+[ -f "$LIB" ] || { echo "verify-target: $LIB missing (run: $ZIG build -Dall)" >&2; exit 1; }
 
 DIR=.tools/bun-$TARGET
 if [ ! -x "$DIR/bin/bun" ]; then
@@ -66,35 +124,24 @@ file -b "$LIB" 2>/dev/null | sed 's/^/verify-target: library: /' || true
 export JSONFLAT_LIB=$ROOT/$LIB
 case "$TARGET" in
   aarch64-gnu)
-    export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
-    # Child processes (CLI runs, crash tests) are aarch64 Buns too, and without binfmt_misc the kernel
-    # cannot exec them: the tests start children through JSONFLAT_TEST_BUN (test/fixtures/child-bun.ts),
-    # a wrapper named `bun` that runs this Bun under qemu. A preload (the WAL fault shim) is meant for
-    # the guest, so the wrapper hands it to qemu's -E instead of letting the host loader see it.
-    WRAP=$ROOT/$DIR/wrap/bun
-    mkdir -p "$(dirname "$WRAP")"
-    cat >"$WRAP" <<WRAPPER
-#!/bin/sh
-if [ -n "\${LD_PRELOAD:-}" ]; then
-  preload=\$LD_PRELOAD; unset LD_PRELOAD
-  exec qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_PRELOAD="\$preload" "$BUN" "\$@"
-fi
-exec qemu-aarch64 -L /usr/aarch64-linux-gnu "$BUN" "\$@"
-WRAPPER
-    chmod +x "$WRAP"
-    export JSONFLAT_TEST_BUN=$WRAP
-    run=("$WRAP")
+    qemu_wrapper "$ROOT/$DIR/wrap/bun" /usr/aarch64-linux-gnu "$BUN"
+    export JSONFLAT_TEST_BUN=$ROOT/$DIR/wrap/bun
+    ;;
+  aarch64-musl)
+    aarch64_musl_root "$ROOT/.tools/aarch64-musl-root"
+    qemu_wrapper "$ROOT/$DIR/wrap/bun" "$ROOT/.tools/aarch64-musl-root" "$BUN"
+    export JSONFLAT_TEST_BUN=$ROOT/$DIR/wrap/bun
     ;;
   x64-musl)
     COMPAT=$ROOT/.tools/musl-compat
     mkdir -p "$COMPAT"
     cp -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "$COMPAT/"
-    .tools/zig/ziglang/zig cc -target x86_64-linux-musl -shared -fPIC -O2 -Wl,-soname,ld-linux-x86-64.so.2 \
+    "$ZIG" cc -target x86_64-linux-musl -shared -fPIC -O2 -Wl,-soname,ld-linux-x86-64.so.2 \
       scripts/musl-shim/glibc-compat.c -o "$COMPAT/ld-linux-x86-64.so.2"
     export LD_LIBRARY_PATH=$COMPAT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-    run=("$BUN")
     ;;
 esac
+run=("${JSONFLAT_TEST_BUN:-$BUN}")
 echo "verify-target: ${run[*]} test $* (JSONFLAT_LIB=$LIB)"
 "${run[@]}" --version
 if [ "${JF_EACH_FILE:-0}" = 1 ]; then

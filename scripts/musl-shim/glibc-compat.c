@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include <locale.h>
+#include <sys/auxv.h>
 
 /* glibc >= 2.32: 0 means "the process may be multi-threaded" (always safe). */
 char __libc_single_threaded = 0;
@@ -25,6 +26,11 @@ uint32_t arc4random(void) {
 
 size_t __strftime_l(char *s, size_t max, const char *fmt, const struct tm *tm, locale_t loc) {
     return strftime_l(s, max, fmt, tm, loc);
+}
+
+/* aarch64 libstdc++ reads the CPU's feature bits through glibc's internal name. */
+unsigned long __getauxval(unsigned long type) {
+    return getauxval(type);
 }
 
 /* thread_local destructors: not run at thread exit (a test run only leaks them). */
