@@ -1,12 +1,12 @@
 /*==============================================================================
  * glibc-compat.c — the few glibc-only symbols that Debian's libstdc++.so.6 and
  * libgcc_s.so.1 (built for glibc) import, for musl's loader. Used only by
- * scripts/verify-target.sh x64-musl to run Bun's musl build on Debian, which
- * ships musl (the loader and libc) but no libstdc++ built for it. Test
- * machinery, not part of the library. Built with the soname
- * ld-linux-x86-64.so.2, which libstdc++ lists as needed: so it loads exactly
- * where glibc's loader would, with no LD_PRELOAD (that would disturb the
- * glibc programs the tests start).
+ * scripts/verify-target.sh to run Bun's musl builds on Debian, which ships
+ * musl (the loader and libc) but no libstdc++ built for it. Test machinery,
+ * not part of the library. It loads with no LD_PRELOAD (that would disturb
+ * the glibc programs the tests start): for x64-musl it is built with the
+ * soname ld-linux-x86-64.so.2, which x86-64 libstdc++ lists as needed; for
+ * aarch64-musl the script adds it to the needed list of its copies of the two.
  *============================================================================*/
 #include <stddef.h>
 #include <stdint.h>
