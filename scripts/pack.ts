@@ -2,7 +2,7 @@
 /**
  * @module pack — `bun run pack`: the installable packages, as tarballs in `dist/` (esbuild's pattern).
  *
- *   bun scripts/pack.ts [--out dir] [--require-all]
+ *   bun scripts/pack.ts [--out dir] [--require-all] [--bun path]
  *
  * - `jsonflat-<version>.tgz`: the TypeScript sources, README and the `jsonflat` bin, with one optional
  *   dependency per platform at the same version. A package manager installs only the one whose `os`,
@@ -11,6 +11,8 @@
  *   has been built under `zig-out/<target>/` (`zig build -Dall`). The host's own platform falls back to
  *   the `zig-out/lib/` build, so a plain `zig build` is enough to pack and test on one machine.
  *   Without `--require-all` a platform whose library is missing is left out with a warning.
+ * - `--bun`: the Bun that runs `bun pm pack` (default: the one running this script). Under emulation this
+ *   script's own executable cannot be started directly, so the tests pass the wrapper they use.
  *
  * Prints one line per tarball: its path, its size and what it holds.
  */
@@ -55,8 +57,8 @@ function libraryOf(p: Platform): string | undefined {
 }
 
 /** `bun pm pack` of a staged folder into `out`; returns the tarball's path. */
-function packFolder(folder: string, out: string): string {
-  const run = Bun.spawnSync([process.execPath, "pm", "pack", "--quiet", "--destination", out], {
+function packFolder(bun: string, folder: string, out: string): string {
+  const run = Bun.spawnSync([bun, "pm", "pack", "--quiet", "--destination", out], {
     cwd: folder,
     stderr: "pipe",
   });
@@ -67,8 +69,13 @@ function packFolder(folder: string, out: string): string {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { out: { type: "string", default: "dist" }, "require-all": { type: "boolean", default: false } },
+    options: {
+      out: { type: "string", default: "dist" },
+      "require-all": { type: "boolean", default: false },
+      bun: { type: "string", default: process.execPath },
+    },
   });
+  const bun = values.bun!;
   const out = resolve(ROOT, values.out!);
   const stage = join(out, "stage");
   rmSync(stage, { recursive: true, force: true });
@@ -108,7 +115,7 @@ function main(): void {
         2,
       ) + "\n",
     );
-    made.push(`${packFolder(dir, out)}  (${p.file} from ${lib.slice(ROOT.length + 1)})`);
+    made.push(`${packFolder(bun, dir, out)}  (${p.file} from ${lib.slice(ROOT.length + 1)})`);
   }
 
   // The main package: sources and bin; no dev-only fields.
@@ -121,7 +128,7 @@ function main(): void {
     join(main, "package.json"),
     JSON.stringify({ ...published, files: ["src", "README.md"], optionalDependencies }, null, 2) + "\n",
   );
-  made.unshift(`${packFolder(main, out)}  (sources, bin jsonflat; ${Object.keys(optionalDependencies).length} platform packages)`);
+  made.unshift(`${packFolder(bun, main, out)}  (sources, bin jsonflat; ${Object.keys(optionalDependencies).length} platform packages)`);
   rmSync(stage, { recursive: true, force: true });
   for (const line of made) console.log(line);
 }

@@ -72,8 +72,11 @@ export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, ""
 export const BUILD = join(ROOT, "build/bench");
 /** The benchmark's Python virtual environment (gitignored), made by bench/peers/setup.sh. */
 export const VENV_PYTHON = join(ROOT, "bench/.venv/bin/python");
-/** Bun: the project's pinned one. */
-export const BUN = join(ROOT, "node_modules/.bin/bun");
+/**
+ * Bun: the one running the benchmark (the project's pinned one under `bun run bench`), so that another
+ * build, the musl one say, measures itself with its own library.
+ */
+export const BUN = process.execPath;
 /** The runners' folder. */
 export const RUNNERS = join(ROOT, "bench/peers/runners");
 
