@@ -30,7 +30,8 @@
 # library must have been built by `zig build -Dall`; the test run loads it through JSONFLAT_LIB.
 # Prints bun's own summary; exit status is bun's.
 # With JF_EACH_FILE=1 each test file runs in its own bun process (one crash or hang under emulation
-# cannot hide the other files' results) and a per-file table of pass/fail counts ends the output.
+# cannot hide the other files' results); a failing file's log tail is printed, and a per-file table of
+# pass/fail counts and an "N passed, N failed" total end the output.
 # Environment: JF_NO_APT=1 (never call apt-get).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -148,18 +149,25 @@ if [ "${JF_EACH_FILE:-0}" = 1 ]; then
   files=("$@")
   [ ${#files[@]} -gt 0 ] || mapfile -t files < <(ls test/*.test.ts)
   summary=()
-  status=0
+  status=0 passed=0 failed=0
   for f in "${files[@]}"; do
     log=$(mktemp)
     rc=0; "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1 || rc=$?
-    [ $rc = 0 ] || status=1
     p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9' || true)
     fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9' || true)
     summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail' "$f" "$rc" "${p:-?}" "${fl:-?}")")
-    grep -a '^(fail)' "$log" | sed 's/^/    /' | head -20 || true
+    passed=$((passed + ${p:-0}))
+    # A file that failed without a count (a crash, say) counts as one failure.
+    failed=$((failed + ${fl:-0})); [ $rc = 0 ] || [ "${fl:-0}" != 0 ] || failed=$((failed + 1))
+    if [ $rc != 0 ]; then
+      status=1
+      echo "verify-target: $f failed (exit $rc); the end of its log:"
+      tail -n 60 "$log" | sed 's/^/    /'
+    fi
     rm -f "$log"
   done
   printf '%s\n' "${summary[@]}"
+  echo "$passed passed, $failed failed"
   exit $status
 fi
 # Emulation is 5-20x slower than native: allow 5 minutes a test.
