@@ -5,7 +5,8 @@
 #
 # Each test program is linked with every c/src/*.c, yyjson.c and mimalloc's
 # static.c, twice:
-#   asan      gcc -O1 -g -fsanitize=address,undefined, mimalloc built with
+#   asan      clang (gcc when clang is absent and cannot be installed) -O1 -g
+#             -fsanitize=address,undefined, mimalloc built with
 #             MI_TRACK_ASAN=1 so ASan sees every mimalloc block (use after free,
 #             overflow past the requested size);
 #   valgrind  gcc -O1 -g, run under valgrind --leak-check=full; mimalloc built
@@ -20,7 +21,9 @@
 # Builds into build/ctest/<config>/. Exit status non-zero on any failure; the
 # last line is "N passed, N failed" summed over every program and config.
 #
-# Environment: CC (default gcc), JF_DATA_DIR (default ../shared/data),
+# clang for the sanitizer build because its UBSan checks more than gcc's:
+# adding 0 to a NULL pointer, for one, which gcc lets pass.
+# Environment: CC (default gcc), ASAN_CC (default clang), JF_DATA_DIR (default ../shared/data),
 # JF_NO_APT=1 (never call apt-get), CTEST_JOBS (default nproc).
 set -uo pipefail
 
@@ -50,6 +53,14 @@ apt_install() {
 
 if ! command -v "$CC" >/dev/null 2>&1; then
   apt_install gcc libc6-dev || { echo "ctest: $CC not found" >&2; exit 1; }
+fi
+ASAN_CC=${ASAN_CC:-clang}
+if [ "$MODE" = asan ] || [ "$MODE" = all ]; then
+  command -v "$ASAN_CC" >/dev/null 2>&1 || apt_install clang || true
+  if ! command -v "$ASAN_CC" >/dev/null 2>&1; then
+    log "$ASAN_CC not found: the ASan+UBSan build uses $CC (whose UBSan checks less)"
+    ASAN_CC=$CC
+  fi
 fi
 
 # Vendored sources (gitignored): fetched by scripts/setup.sh.
@@ -102,24 +113,24 @@ par_run() {
   return $rc
 }
 
-# build_config NAME "CFLAGS" "MIMALLOC_EXTRA" "LDFLAGS"
+# build_config NAME "CFLAGS" "MIMALLOC_EXTRA" "LDFLAGS" COMPILER
 # Compiles objects in parallel, then links one binary per test.
 build_config() {
-  local name=$1 cflags=$2 mi_extra=$3 ldflags=$4
+  local name=$1 cflags=$2 mi_extra=$3 ldflags=$4 cc=$5
   local dir=build/ctest/$name
   mkdir -p "$dir/obj"
   rm -f "$dir"/obj/*.o "$dir"/build.log
   local cmds=()
   local s
   for s in "${SRCS[@]}"; do
-    cmds+=("$CC $COMMON $cflags $WARN -c $s -o $dir/obj/src_$(basename "$s" .c).o")
+    cmds+=("$cc $COMMON $cflags $WARN -c $s -o $dir/obj/src_$(basename "$s" .c).o")
   done
-  cmds+=("$CC $COMMON $cflags -c c/vendor/yyjson/yyjson.c -o $dir/obj/yyjson.o")
-  cmds+=("$CC $COMMON $cflags -DNDEBUG $mi_extra -c c/vendor/mimalloc/src/static.c -o $dir/obj/mimalloc.o")
+  cmds+=("$cc $COMMON $cflags -c c/vendor/yyjson/yyjson.c -o $dir/obj/yyjson.o")
+  cmds+=("$cc $COMMON $cflags -DNDEBUG $mi_extra -c c/vendor/mimalloc/src/static.c -o $dir/obj/mimalloc.o")
   # One object per test too, so that linking is the only serial step.
   local t
   for t in "${TESTS[@]}"; do
-    cmds+=("$CC $COMMON $cflags $WARN $TEST_DEFS -c $t -o $dir/obj/$(basename "$t" .c).test.o")
+    cmds+=("$cc $COMMON $cflags $WARN $TEST_DEFS -c $t -o $dir/obj/$(basename "$t" .c).test.o")
   done
   if ! par_run "$dir/build.log" "${cmds[@]}"; then
     cat "$dir/build.log"
@@ -128,7 +139,7 @@ build_config() {
   fi
   for t in "${TESTS[@]}"; do
     local b; b=$(basename "$t" .c)
-    if ! $CC $cflags "$dir/obj/$b.test.o" "$dir"/obj/src_*.o "$dir/obj/yyjson.o" "$dir/obj/mimalloc.o" \
+    if ! $cc $cflags "$dir/obj/$b.test.o" "$dir"/obj/src_*.o "$dir/obj/yyjson.o" "$dir/obj/mimalloc.o" \
         -o "$dir/$b" $ldflags -pthread >>"$dir/build.log" 2>&1; then
       cat "$dir/build.log"
       echo "ctest: link of $b ($name) failed" >&2
@@ -189,7 +200,7 @@ BUILD_FAIL=0
 if [ "$MODE" = asan ] || [ "$MODE" = all ]; then
   log "building (asan+ubsan) into build/ctest/asan"
   build_config asan "-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-    "-DMI_TRACK_ASAN=1" "-fsanitize=address,undefined" &
+    "-DMI_TRACK_ASAN=1" "-fsanitize=address,undefined" "$ASAN_CC" &
   ASAN_BUILD=$!
 fi
 if [ "$HAVE_VALGRIND" = 1 ] || [ "$MODE" = plain ]; then
@@ -199,7 +210,7 @@ if [ "$HAVE_VALGRIND" = 1 ] || [ "$MODE" = plain ]; then
     MI_VG=""
   fi
   log "building (plain -O1 -g) into build/ctest/valgrind"
-  build_config valgrind "-O1 -g" "$MI_VG" "" &
+  build_config valgrind "-O1 -g" "$MI_VG" "" "$CC" &
   VG_BUILD=$!
 fi
 if [ -n "${ASAN_BUILD:-}" ]; then wait "$ASAN_BUILD" || BUILD_FAIL=1; fi

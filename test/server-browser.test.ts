@@ -25,7 +25,10 @@ let page: Page;
 beforeAll(async () => {
   if (skip) return;
   if (!executable) throw new Error("chromium is not installed: run `bash scripts/setup-browser.sh` (or set JSONFLAT_SKIP_BROWSER=1 to skip)");
-  browser = await chromium.launch({ executablePath: executable, args: ["--no-sandbox", "--disable-gpu"] });
+  // A preload meant for this Bun (the ASan runtime under scripts/asan-bun.sh) is not
+  // the browser's: Debian's chromium starts from a shell script that it breaks.
+  const { LD_PRELOAD: _preload, ...env } = process.env;
+  browser = await chromium.launch({ executablePath: executable, args: ["--no-sandbox", "--disable-gpu"], env });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   await page.goto(`${server.url}/`);
 });

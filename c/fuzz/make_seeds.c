@@ -5,8 +5,8 @@
  *   make_seeds SEED_DIR FILE...
  *
  * writes SEED_DIR/fuzz_flatten, SEED_DIR/fuzz_unflatten,
- * SEED_DIR/fuzz_flatten_lines and SEED_DIR/fuzz_search (the directories
- * must exist).
+ * SEED_DIR/fuzz_flatten_lines, SEED_DIR/fuzz_search, SEED_DIR/fuzz_index and
+ * SEED_DIR/fuzz_bind (the directories must exist).
  *
  * FILE ending in .txt is read as Open Library TSV (column 5, the first 20
  * lines); a file larger than 8 KiB is cut into small slices: subtrees whose
@@ -18,7 +18,11 @@
  * the first 20 lines of each TSV file (column 5), with a 5-byte header.
  * fuzz_search gets every document with one of a few queries in turn (the
  * 4-byte header and query section of fuzz_search.c). Flatten seeds also
- * cycle through schema mode and a long delimiter.
+ * cycle through schema mode and a long delimiter. fuzz_index gets every
+ * document behind an option byte (js, key, pointer with invalid UTF-8
+ * replaced, in turn); fuzz_bind gets every document alone (its fixed plan)
+ * and behind one of a few plans and the 0xFF separator, the empty plan and
+ * an empty path among them.
  *============================================================================*/
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +33,7 @@
 #include "yyjson.h"
 
 static unsigned long seq;
-static char fdir[4096], udir[4096], ldir[4096], sdir[4096];
+static char fdir[4096], udir[4096], ldir[4096], sdir[4096], idir[4096], bdir[4096];
 
 /* Pending chunk for fuzz_flatten_lines. */
 static char chunk[1 << 16];
@@ -40,7 +44,7 @@ static void put(const char *dir, const uint8_t *hdr, size_t hlen, const void *do
     snprintf(path, sizeof path, "%s/seed-%06lu", dir, seq++);
     FILE *f = fopen(path, "wb");
     if (!f) { perror(path); exit(1); }
-    fwrite(hdr, 1, hlen, f);
+    if (hlen) fwrite(hdr, 1, hlen, f);
     fwrite(doc, 1, len, f);
     fclose(f);
 }
@@ -49,6 +53,34 @@ static void flush_chunk(void) {
     static const uint8_t h[5] = { 0, 0, 0, 3 /* skip */, 0 };
     if (chunk_docs) put(ldir, h, 5, chunk, chunk_len);
     chunk_len = chunk_docs = 0;
+}
+
+/* fuzz_index: option byte (fuzz_index.c), then the document. */
+static void seed_index(const uint8_t *doc, size_t len) {
+    static const uint8_t opts[] = { 3 /* js */, 0 /* key */, 1 | 4 /* pointer, replace invalid UTF-8 */ };
+    put(idir, &opts[seq % 3], 1, doc, len);
+}
+
+/* fuzz_bind: the document alone (the target's fixed plan), and a plan, 0xFF,
+ * the document (fuzz_bind.c). */
+static void seed_bind(const uint8_t *doc, size_t len) {
+    static const char *plans[] = {
+        "{\"fields\":[]}",
+        "{\"fields\":[{\"name\":\"self\",\"path\":[],\"type\":\"shape\",\"fields\":["
+        "{\"name\":\"id\",\"path\":[\"id\"],\"type\":\"integer\"}]}]}",
+        "{\"fields\":[{\"name\":\"all\",\"path\":[null],\"type\":\"string\",\"array\":true}]}",
+        "{\"fields\":[{\"name\":\"key\",\"path\":[\"key\"],\"type\":\"string\",\"required\":true},"
+        "{\"name\":\"title\",\"path\":[\"title\"],\"type\":\"string\",\"default\":\"?\"},"
+        "{\"name\":\"n\",\"path\":[\"revision\"],\"type\":\"bigint\"}]}",
+    };
+    put(bdir, NULL, 0, doc, len);
+    const char *plan = plans[seq % (sizeof plans / sizeof *plans)];
+    uint8_t buf[1 << 16];
+    size_t plen = strlen(plan);
+    if (plen + 1 + len > sizeof buf) return;
+    memcpy(buf, plan, plen);
+    buf[plen] = 0xFF;
+    put(bdir, buf, plen + 1, doc, len);
 }
 
 /* A fuzz_search seed: header, query section, document. Queries are built
@@ -98,6 +130,8 @@ static void seed_doc(const uint8_t *doc, size_t len) {
     if (pick) put(fdir, hdrs[pick], 4, doc, len);
     put(fdir, schema_hdrs[seq % 2], 4, doc, len);
     seed_search(doc, len);
+    seed_index(doc, len);
+    seed_bind(doc, len);
 
     for (uint32_t style = 0; style < 3; style++) {
         jf_options o;
@@ -157,6 +191,8 @@ int main(int argc, char **argv) {
     snprintf(udir, sizeof udir, "%s/fuzz_unflatten", argv[1]);
     snprintf(ldir, sizeof ldir, "%s/fuzz_flatten_lines", argv[1]);
     snprintf(sdir, sizeof sdir, "%s/fuzz_search", argv[1]);
+    snprintf(idir, sizeof idir, "%s/fuzz_index", argv[1]);
+    snprintf(bdir, sizeof bdir, "%s/fuzz_bind", argv[1]);
     for (int i = 2; i < argc; i++) {
         FILE *f = fopen(argv[i], "rb");
         if (!f) { perror(argv[i]); continue; }

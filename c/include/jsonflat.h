@@ -274,7 +274,8 @@ JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_o
                                  const jf_lines_options *lines, jf_lines_result *result);
 
 /** Number of `\n` bytes in input[0, length), as a double (exact below 2^53) so
- *  that JavaScript gets a number, not a BigInt. Thread safe. */
+ *  that JavaScript gets a number, not a BigInt. NULL input counts 0 whatever
+ *  the length. Thread safe. */
 JF_API double jf_count_newlines(const uint8_t *input, size_t length);
 
 /*==============================================================================

@@ -70,6 +70,8 @@ static bool add_segment(jf_shape *s, segment seg) {
 }
 
 static bool reserve_fields(jf_shape *s, size_t n, size_t *first) {
+    *first = s->field_len;
+    if (n == 0) return true; /* an empty list before the first allocation: s->fields is NULL, and NULL + 0 is UB */
     if (s->field_len + n > s->field_cap) {
         size_t cap = s->field_cap ? s->field_cap : 16;
         while (cap < s->field_len + n) cap *= 2;
@@ -78,7 +80,6 @@ static bool reserve_fields(jf_shape *s, size_t n, size_t *first) {
         s->fields = fields;
         s->field_cap = cap;
     }
-    *first = s->field_len;
     memset(s->fields + s->field_len, 0, n * sizeof(field));
     s->field_len += n;
     return true;
@@ -374,12 +375,18 @@ static void write_item(decoder *d, const field *f, yyjson_val *v) {
     }
 }
 
+/* A field's path. A plan whose paths are all empty never allocates s->segs,
+ * and NULL + 0 is undefined behaviour, so an empty path gives NULL. */
+static const segment *segments_of(const jf_shape *s, const field *f) {
+    return f->seg_count ? s->segs + f->seg_first : NULL;
+}
+
 /* Follows the array field's path from segment `at`; every value reached at
  * its end is an element. `*missing`: the part before the first [] is absent
  * (or null). Below a [], absent members are skipped, as grouped paths do. */
 static void collect(decoder *d, const field *f, yyjson_val *v, size_t at, bool passed_each, bool *missing,
                     bool *first) {
-    const segment *segs = d->s->segs + f->seg_first;
+    const segment *segs = segments_of(d->s, f);
     for (; at < f->seg_count; at++) {
         const segment *sg = &segs[at];
         if (sg->kind == SEG_EACH) {
@@ -442,7 +449,7 @@ static void decode_field(decoder *d, const field *f, yyjson_val *base, bool *any
             d->out->len = mark;
             *any = had_any;
             d->depth = mark_depth; /* a problem names the whole path before the first [] */
-            const segment *segs = d->s->segs + f->seg_first;
+            const segment *segs = segments_of(d->s, f);
             for (size_t i = 0; i < f->seg_count && segs[i].kind != SEG_EACH; i++)
                 push_step(d, segs[i].kind == SEG_KEY ? d->s->text.data + segs[i].key_off : NULL, segs[i].key_len,
                           segs[i].index);
@@ -454,7 +461,7 @@ static void decode_field(decoder *d, const field *f, yyjson_val *base, bool *any
         return;
     }
     yyjson_val *v = base;
-    const segment *segs = d->s->segs + f->seg_first;
+    const segment *segs = segments_of(d->s, f);
     for (size_t i = 0; i < f->seg_count; i++) {
         const segment *sg = &segs[i];
         if (sg->kind == SEG_KEY) {

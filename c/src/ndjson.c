@@ -168,6 +168,7 @@ JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_o
 }
 
 JF_API double jf_count_newlines(const uint8_t *input, size_t length) {
+    if (!input) return 0; /* before `input + length`: NULL + 0 is undefined behaviour */
     uint64_t count = 0;
     const uint8_t *p = input, *end = input + length;
     while (p < end) {
