@@ -389,6 +389,25 @@ test("large bodies go to the coworker pool when one is given", async () => {
   }
 });
 
+test("an onRequest hook that throws does not change any answer", async () => {
+  const seen: number[] = [];
+  const hooked = startInProcess({
+    onRequest: (record) => {
+      seen.push(record.status);
+      throw new Error("the access log is broken");
+    },
+  });
+  try {
+    expect((await post(hooked.url, "/flatten", '{"a":[1]}')).text).toBe('{"a[0]":1}');
+    expect((await fetch(`${hooked.url}/healthz`)).status).toBe(200);
+    expect((await post(hooked.url, "/flatten", "{")).status).toBe(400);
+    expect((await fetch(`${hooked.url}/nowhere`)).status).toBe(404);
+    expect(seen).toEqual([200, 200, 400, 404]);
+  } finally {
+    await hooked.stop();
+  }
+});
+
 test("/healthz, /metrics and the page", async () => {
   const fresh = startInProcess();
   try {

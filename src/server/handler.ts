@@ -90,9 +90,11 @@ function bodyKind(req: Request): BodyKind {
 
 /**
  * The request target as a URL, or undefined when the host part is missing or malformed (no `Host`, an empty
- * one, `a b`, `[::1`, `x:99999`): Bun then gives a URL that does not parse.
+ * one, `a b`, `[::1`, `x:99999`): Bun then gives a URL that does not parse. Two `Host` fields (joined with a
+ * comma) are refused too, as RFC 9112 section 3.2 requires; Bun would take the first.
  */
 function requestUrl(req: Request): URL | undefined {
+  if (req.headers.get("host")?.includes(",")) return undefined;
   try {
     return new URL(req.url);
   } catch {

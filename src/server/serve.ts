@@ -70,6 +70,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Never Bun's development error page (source lines, file paths): the handler answers every request itself,
     // and should anything escape it anyway, `error` answers a bare JSON 500 and logs the error.
     development: false,
+    // Bun turns SO_REUSEPORT on outside development mode: a second server on a taken port would start and
+    // share the connections instead of failing with EADDRINUSE.
+    reusePort: false,
     error: internalError,
     fetch: handler,
   });
