@@ -22,7 +22,10 @@ import { errorRecord, streamOperation } from "./stream";
  * const handler = createHandler({ maxBodyBytes: 16 << 20, pool: new Pool({ size: 2 }), offloadBytes: 1 << 20 });
  */
 export interface HandlerOptions {
-  /** Largest request body in bytes (JSON or NDJSON, declared or streamed); larger ones get 413. Default 64 MiB. */
+  /**
+   * Largest request body in bytes (JSON or NDJSON, declared or streamed, as sent and once decoded when it has
+   * a `Content-Encoding`); larger ones get 413. Default 64 MiB.
+   */
   maxBodyBytes?: number;
   /** NDJSON input bytes per native call; an output chunk is written as each is done. Default 1 MiB. */
   chunkBytes?: number;
@@ -109,8 +112,10 @@ function rawPath(target: string): string {
 
 /**
  * Creates the handler. Routes: `POST /flatten`, `/unflatten`, `/search`, `/schema` (options as query parameters,
- * `application/json` or `application/x-ndjson` bodies); `GET /healthz`, `GET /metrics`, `GET /` (the page).
- * Bad input is a 4xx with `{"error":{code,message,offset,line,column}}`, never a 5xx.
+ * `application/json` or `application/x-ndjson` bodies, plain or with `Content-Encoding` gzip, deflate, br or
+ * zstd); `GET /healthz`, `GET /metrics`, `GET /` (the page). Bad input is a 4xx with
+ * `{"error":{code,message,offset,line,column}}`, never a 5xx; a missing or malformed `Host` is 400
+ * `BAD_REQUEST`. It never throws: under any `Bun.serve`, development mode included, no error page is shown.
  *
  * @example
  * Bun.serve({ port: 8080, fetch: createHandler({ maxBodyBytes: 16 << 20 }) });
