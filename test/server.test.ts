@@ -299,6 +299,21 @@ describe("Content-Encoding", () => {
     }
   });
 
+  test("a compressed NDJSON body cut short after output began ends with an IO error record", async () => {
+    let seed = 1; // a fixed LCG: lines that do not compress to nothing
+    const lines = Array.from({ length: 20_000 }, (_, i) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return `{"i":${i},"r":${seed}}`;
+    });
+    const packed = zlib.gzipSync(encoder.encode(lines.join("\n")));
+    const response = await send(server.url, "/flatten", packed.subarray(0, packed.length >> 1), "gzip", NDJSON);
+    expect(response.status).toBe(200);
+    const out = response.text.trim().split("\n");
+    expect(out.length).toBeGreaterThan(1000);
+    expect(out.slice(0, -1)).toEqual(lines.slice(0, out.length - 1));
+    expect(JSON.parse(out.at(-1)!)).toEqual({ error: { code: "IO", message: "the request body is not valid gzip data (unexpected end of file)" } });
+  });
+
   test("an unknown coding, or more than three, is 415 with Accept-Encoding", async () => {
     for (const coding of ["compress", "x-compress", "snappy", "gzip, lz4", "gzip, gzip, gzip, gzip"]) {
       const response = await send(server.url, "/flatten", encoder.encode("{}"), coding);
