@@ -1,9 +1,10 @@
 /**
- * @module serve-cli.test — `jsonflat serve` as a process: safe defaults, usage errors, the access log, and a
- * graceful stop on SIGTERM and SIGINT (a request in flight still gets its whole answer).
+ * @module serve-cli.test — `jsonflat serve` as a process: safe defaults, usage errors, the access log, a
+ * graceful stop on SIGTERM and SIGINT (a request in flight still gets its whole answer), and exit 0 after
+ * requests that once escaped the handler.
  */
 import { expect, test } from "bun:test";
-import { startProcess } from "./http-server";
+import { parseResponses, rawExchange, startProcess } from "./http-server";
 import { BUN } from "./fixtures/child-bun";
 
 const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
@@ -73,3 +74,24 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     expect(child.log()).toContain("jsonflat stopped");
   });
 }
+
+test("after requests with no Host, a bad Host or a prototype-named parameter, SIGTERM still exits 0", async () => {
+  const child = await startProcess();
+  try {
+    for (const request of ["GET /healthz HTTP/1.0\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: [::1\r\n\r\n"]) {
+      const [answer, ...more] = parseResponses(await rawExchange(child.url, [request], { end: true }));
+      expect([answer?.status, answer?.headers["content-type"], more.length]).toEqual([400, "application/json", 0]);
+      expect(answer!.body).toBe('{"error":{"code":"BAD_REQUEST","message":"the Host header is missing or malformed"}}');
+    }
+    const proto = await fetch(`${child.url}/flatten?constructor=1`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(proto.status).toBe(400);
+    await proto.text();
+    child.proc.kill("SIGTERM");
+    expect(await child.proc.exited).toBe(0);
+    // The access log names the path of a request whose Host did not parse; no error was logged.
+    expect(child.log()).toMatch(/request \{"method":"GET","path":"\/healthz","status":400,/);
+    expect(child.log()).not.toContain("ERROR");
+  } finally {
+    child.proc.kill("SIGKILL");
+  }
+});

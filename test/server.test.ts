@@ -6,7 +6,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { connect, type Socket } from "node:net";
 import { Pool } from "../src/coworker/pool";
 import { flatten } from "../src/flatten";
-import { post, startInProcess } from "./http-server";
+import zlib from "node:zlib";
+import { parseResponses, post, rawExchange, startInProcess } from "./http-server";
 
 const TWITTER = new URL("../../shared/data/bench/twitter.json", import.meta.url).pathname;
 const server = startInProcess({ maxBodyBytes: 1 << 20, chunkBytes: 4096 });
@@ -70,6 +71,37 @@ describe("error statuses", () => {
       const response = await post(server.url, path, "{}");
       expect([path, response.status]).toEqual([path, 400]);
       expect(JSON.parse(response.text).error.code).toBe("INVALID_OPTION");
+    }
+  });
+
+  test("400 INVALID_OPTION for parameters named like Object.prototype members, on every POST route", async () => {
+    const names = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__", "propertyIsEnumerable", "toLocaleString"];
+    for (const route of ["/flatten", "/unflatten", "/search", "/schema"]) {
+      for (const name of names) {
+        for (const type of ["application/json", NDJSON]) {
+          const response = await post(server.url, `${route}?${name}=1`, "{}", type);
+          expect([route, name, response.status]).toEqual([route, name, 400]);
+          expect(JSON.parse(response.text).error).toEqual({ code: "INVALID_OPTION", message: `unknown parameter "${name}" for ${route}` });
+        }
+      }
+    }
+  });
+
+  test("a missing, empty or malformed Host is a 400 JSON error under a user's own Bun.serve (development mode)", async () => {
+    // `server` is a plain `Bun.serve({ fetch: handler })`: development mode, no error handler of its own.
+    const requests = [
+      "GET /healthz HTTP/1.0\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nHost:\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nHost: a b\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nHost: [::1\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nHost: x:99999\r\n\r\n",
+      'POST /flatten HTTP/1.0\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+    ];
+    for (const request of requests) {
+      const responses = parseResponses(await rawExchange(server.url, [request], { end: true }));
+      expect([request, responses.map((r) => r.status)]).toEqual([request, [400]]);
+      expect(responses[0]!.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(responses[0]!.body)).toEqual({ error: { code: "BAD_REQUEST", message: "the Host header is missing or malformed" } });
     }
   });
 
@@ -206,6 +238,139 @@ describe("NDJSON", () => {
   });
 });
 
+describe("Content-Encoding", () => {
+  const encoder = new TextEncoder();
+  const ZSTD = zlib.constants as unknown as Record<string, number>;
+  /** Each coding's encoder; the server decodes them all (deflate as zlib and as raw deflate). */
+  const encoders: Record<string, (bytes: Uint8Array) => Uint8Array> = {
+    gzip: (b) => zlib.gzipSync(b),
+    "x-gzip": (b) => zlib.gzipSync(b),
+    deflate: (b) => zlib.deflateSync(b),
+    "deflate (raw)": (b) => zlib.deflateRawSync(b),
+    br: (b) => zlib.brotliCompressSync(b),
+    zstd: (b) => zlib.zstdCompressSync(b, { params: { [ZSTD.ZSTD_c_checksumFlag!]: 1 } }),
+  };
+  const header = (name: string) => name.replace(" (raw)", "");
+
+  async function send(base: string, path: string, body: Uint8Array | ReadableStream<Uint8Array>, encoding: string, type = "application/json") {
+    const response = await fetch(base + path, { method: "POST", body, headers: { "content-type": type, "content-encoding": encoding } });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  }
+
+  test("gzip, x-gzip, deflate (zlib or raw), br and zstd bodies are decoded, JSON and NDJSON, whole or trickled", async () => {
+    const doc = encoder.encode('{"a":{"b":[1,{"c":"\u00e9"}]},"big":12345678901234567890}');
+    const lines = encoder.encode(Array.from({ length: 500 }, (_, i) => `{"n":${i},"s":"line ${i}"}`).join("\n"));
+    const expectedLines = Array.from({ length: 500 }, (_, i) => `{"n":${i},"s":"line ${i}"}`).join("\n") + "\n";
+    for (const [name, encode] of Object.entries(encoders)) {
+      const one = await send(server.url, "/flatten", encode(doc), header(name));
+      expect([name, one.status, one.text]).toEqual([name, 200, '{"a.b[0]":1,"a.b[1].c":"é","big":12345678901234567890}']);
+      const packed = encode(lines);
+      const pieces = Array.from({ length: Math.ceil(packed.length / 7) }, (_, i) => packed.subarray(i * 7, i * 7 + 7));
+      const many = await send(server.url, "/flatten", trickleBytes(pieces), header(name), NDJSON);
+      expect([name, many.status, many.text === expectedLines]).toEqual([name, 200, true]);
+    }
+    // Codings in the order applied: the last one is undone first. identity and empty entries change nothing.
+    const stacked = zlib.brotliCompressSync(zlib.gzipSync(doc));
+    expect((await send(server.url, "/flatten", stacked, "gzip, br")).status).toBe(200);
+    expect((await send(server.url, "/flatten", doc, "identity")).status).toBe(200);
+    expect((await send(server.url, "/schema", zlib.gzipSync(doc), "Identity, GZIP,")).status).toBe(200);
+  });
+
+  test("a body that is not what its coding says is 400 IO: plain, corrupt, cut short, trailing bytes", async () => {
+    const gz = zlib.gzipSync(encoder.encode('{"a":1}'));
+    const bodies: [string, Uint8Array, string][] = [
+      ["plain JSON labelled gzip", encoder.encode('{"a":1}'), "gzip"],
+      ["plain JSON labelled br", encoder.encode('{"a":1}'), "br"],
+      ["plain JSON labelled zstd", encoder.encode('{"a":1}'), "zstd"],
+      ["plain JSON labelled deflate", encoder.encode('{"a":1}'), "deflate"],
+      ["corrupt gzip", Uint8Array.from([...gz.subarray(0, 12), 0xff, 0xff, 0xff, ...gz.subarray(15)]), "gzip"],
+      ["gzip cut short", gz.subarray(0, gz.length - 5), "gzip"],
+      ["gzip and trailing bytes", Uint8Array.from([...gz, 1, 2, 3]), "gzip"],
+      ["empty gzip", new Uint8Array(0), "gzip"],
+      ["gzip labelled zstd", gz, "zstd"],
+    ];
+    for (const [what, body, coding] of bodies) {
+      for (const type of ["application/json", NDJSON]) {
+        const response = await send(server.url, "/flatten", body, coding, type);
+        expect([what, type, response.status]).toEqual([what, type, 400]);
+        const error = JSON.parse(response.text).error;
+        expect([what, error.code, error.message]).toEqual([what, "IO", expect.stringContaining(`not valid ${coding} data`)]);
+      }
+    }
+  });
+
+  test("a compressed NDJSON body cut short after output began ends with an IO error record", async () => {
+    let seed = 1; // a fixed LCG: lines that do not compress to nothing
+    const lines = Array.from({ length: 20_000 }, (_, i) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return `{"i":${i},"r":${seed}}`;
+    });
+    const packed = zlib.gzipSync(encoder.encode(lines.join("\n")));
+    const response = await send(server.url, "/flatten", packed.subarray(0, packed.length >> 1), "gzip", NDJSON);
+    expect(response.status).toBe(200);
+    const out = response.text.trim().split("\n");
+    expect(out.length).toBeGreaterThan(1000);
+    expect(out.slice(0, -1)).toEqual(lines.slice(0, out.length - 1));
+    expect(JSON.parse(out.at(-1)!)).toEqual({ error: { code: "IO", message: "the request body is not valid gzip data (unexpected end of file)" } });
+  });
+
+  test("an unknown coding, or more than three, is 415 with Accept-Encoding", async () => {
+    for (const coding of ["compress", "x-compress", "snappy", "gzip, lz4", "gzip, gzip, gzip, gzip"]) {
+      const response = await send(server.url, "/flatten", encoder.encode("{}"), coding);
+      expect([coding, response.status, JSON.parse(response.text).error.code]).toEqual([coding, 415, "UNSUPPORTED_MEDIA_TYPE"]);
+      expect(response.headers.get("accept-encoding")).toBe("gzip, deflate, br, zstd");
+    }
+  });
+
+  test("the body limit holds for the bytes sent and for the decoded bytes: a decompression bomb is 413", async () => {
+    const small = startInProcess({ maxBodyBytes: 64 << 10, chunkBytes: 1 << 20 });
+    try {
+      // 8 MiB of JSON (an array of zeros), a few dozen KB at most once compressed.
+      const bomb = encoder.encode(`[${"0,".repeat(4 << 20)}0]`);
+      const lines = encoder.encode('{"a":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}\n'.repeat(200_000));
+      for (const [name, encode] of Object.entries(encoders)) {
+        const packed = encode(bomb);
+        expect(packed.length).toBeLessThan(64 << 10);
+        const one = await send(small.url, "/flatten", packed, header(name));
+        expect([name, one.status, JSON.parse(one.text).error]).toEqual([name, 413, { code: "INPUT_TOO_LARGE", message: expect.stringContaining("once decoded") }]);
+        const many = await send(small.url, "/flatten", encode(lines), header(name), NDJSON);
+        expect([name, many.status, JSON.parse(many.text).error.code]).toEqual([name, 413, "INPUT_TOO_LARGE"]);
+      }
+      // Each layer of a stack is held to the limit: gzip inside gzip cannot smuggle a larger body.
+      const twice = zlib.gzipSync(zlib.gzipSync(bomb));
+      expect((await send(small.url, "/schema", twice, "gzip, gzip")).status).toBe(413);
+      // Compressed bytes over the limit are refused before decoding (random bytes do not compress).
+      let state = 2463534242; // xorshift32, fixed seed
+      const noise = new Uint8Array(100 << 10).map(() => {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        return state & 0xff;
+      });
+      const declared = await send(small.url, "/flatten", zlib.gzipSync(noise), "gzip");
+      expect([declared.status, JSON.parse(declared.text).error.message]).toEqual([413, "the request body is over the limit of 65536 bytes"]);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  test("a compressed NDJSON body is decoded as it arrives: output comes back before the body ends", async () => {
+    const socket = await open(server.url);
+    const received = collect(socket);
+    socket.write("POST /flatten HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-ndjson\r\ncontent-encoding: deflate\r\ntransfer-encoding: chunked\r\n\r\n");
+    const firstLines = `${Array.from({ length: 600 }, (_, i) => `{"first":${i}}`).join("\n")}\n`; // over chunkBytes
+    // Raw deflate flushed to a byte boundary with no final block: a prefix of one longer deflate stream.
+    const head = zlib.deflateRawSync(encoder.encode(firstLines), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    socket.write(chunkBytes(head));
+    await until(() => received.text().includes('{"first":299}'));
+    expect(received.text()).not.toContain('"last"');
+    socket.write(chunkBytes(zlib.deflateRawSync(encoder.encode('{"last":1}\n'))));
+    socket.write("0\r\n\r\n");
+    await until(() => received.text().includes('{"last":1}'));
+    socket.destroy();
+  });
+});
+
 test("64 concurrent requests of every kind all get their own right answer", async () => {
   const jobs = Array.from({ length: 64 }, async (_, i) => {
     const doc = JSON.stringify({ id: i, list: Array.from({ length: i * 20 }, (_, j) => j) });
@@ -236,6 +401,25 @@ test("large bodies go to the coworker pool when one is given", async () => {
   } finally {
     await offloaded.stop();
     await pool.close();
+  }
+});
+
+test("an onRequest hook that throws does not change any answer", async () => {
+  const seen: number[] = [];
+  const hooked = startInProcess({
+    onRequest: (record) => {
+      seen.push(record.status);
+      throw new Error("the access log is broken");
+    },
+  });
+  try {
+    expect((await post(hooked.url, "/flatten", '{"a":[1]}')).text).toBe('{"a[0]":1}');
+    expect((await fetch(`${hooked.url}/healthz`)).status).toBe(200);
+    expect((await post(hooked.url, "/flatten", "{")).status).toBe(400);
+    expect((await fetch(`${hooked.url}/nowhere`)).status).toBe(404);
+    expect(seen).toEqual([200, 200, 400, 404]);
+  } finally {
+    await hooked.stop();
   }
 });
 
@@ -289,6 +473,21 @@ function collect(socket: Socket): { text: () => string } {
   const pieces: Buffer[] = [];
   socket.on("data", (piece: Buffer) => pieces.push(piece));
   return { text: () => Buffer.concat(pieces).toString() };
+}
+
+function trickleBytes(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (i === pieces.length) return controller.close();
+      if (i % 50 === 0) await Bun.sleep(1);
+      controller.enqueue(pieces[i++]!);
+    },
+  });
+}
+
+function chunkBytes(bytes: Uint8Array): Uint8Array {
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")]);
 }
 
 function chunk(text: string): string {

@@ -5,8 +5,10 @@
 import type { Pool } from "../coworker/pool";
 import { JsonFlatError } from "../errors";
 import { log } from "../log";
-import { declaredLength, limitedBody, readBody } from "./body";
+import { bodyPieces, declaredLength, readBody, type Counted } from "./body";
 import { runDocument, type Offload } from "./document";
+import { contentCodings, type Coding } from "./encoding";
+import { HttpError } from "./http-error";
 import { Metrics } from "./metrics";
 import { pageResponse } from "./page";
 import { parseQuery, type Operation } from "./query";
@@ -20,7 +22,10 @@ import { errorRecord, streamOperation } from "./stream";
  * const handler = createHandler({ maxBodyBytes: 16 << 20, pool: new Pool({ size: 2 }), offloadBytes: 1 << 20 });
  */
 export interface HandlerOptions {
-  /** Largest request body in bytes (JSON or NDJSON, declared or streamed); larger ones get 413. Default 64 MiB. */
+  /**
+   * Largest request body in bytes (JSON or NDJSON, declared or streamed, as sent and once decoded when it has
+   * a `Content-Encoding`); larger ones get 413. Default 64 MiB.
+   */
   maxBodyBytes?: number;
   /** NDJSON input bytes per native call; an output chunk is written as each is done. Default 1 MiB. */
   chunkBytes?: number;
@@ -58,12 +63,13 @@ export interface RequestRecord {
  */
 export type Handler = ((req: Request) => Promise<Response>) & { metrics: Metrics };
 
-const OPERATIONS: Record<string, Operation> = {
-  "/flatten": "flatten",
-  "/unflatten": "unflatten",
-  "/search": "search",
-  "/schema": "schema",
-};
+/** Path → operation; a Map, so no path can match an `Object.prototype` member. */
+const OPERATIONS = new Map<string, Operation>([
+  ["/flatten", "flatten"],
+  ["/unflatten", "unflatten"],
+  ["/search", "search"],
+  ["/schema", "schema"],
+]);
 const JSON_TYPES = new Set(["application/json", "text/json"]);
 const NDJSON_TYPES = new Set([NDJSON_TYPE, "application/ndjson", "application/jsonl", "application/x-jsonlines"]);
 const ACCEPTED = `${JSON_TYPE}, ${NDJSON_TYPE}`;
@@ -85,22 +91,31 @@ function bodyKind(req: Request): BodyKind {
   throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `send ${JSON_TYPE} or ${NDJSON_TYPE}, not ${type || "an empty type"}`, { "accept-post": ACCEPTED });
 }
 
-/** A protocol-level refusal (404, 405, 415): not a jsonflat input error, so it has its own code. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
+/**
+ * The request target as a URL, or undefined when the host part is missing or malformed (no `Host`, an empty
+ * one, `a b`, `[::1`, `x:99999`): Bun then gives a URL that does not parse. Two `Host` fields (joined with a
+ * comma) are refused too, as RFC 9112 section 3.2 requires; Bun would take the first.
+ */
+function requestUrl(req: Request): URL | undefined {
+  if (req.headers.get("host")?.includes(",")) return undefined;
+  try {
+    return new URL(req.url);
+  } catch {
+    return undefined;
   }
+}
+
+/** The path of a target that did not parse, for the access log only (never parsed, never routed). */
+function rawPath(target: string): string {
+  return target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/s, "").slice(0, 200);
 }
 
 /**
  * Creates the handler. Routes: `POST /flatten`, `/unflatten`, `/search`, `/schema` (options as query parameters,
- * `application/json` or `application/x-ndjson` bodies); `GET /healthz`, `GET /metrics`, `GET /` (the page).
- * Bad input is a 4xx with `{"error":{code,message,offset,line,column}}`, never a 5xx.
+ * `application/json` or `application/x-ndjson` bodies, plain or with `Content-Encoding` gzip, deflate, br or
+ * zstd); `GET /healthz`, `GET /metrics`, `GET /` (the page). Bad input is a 4xx with
+ * `{"error":{code,message,offset,line,column}}`, never a 5xx; a missing or malformed `Host` is 400
+ * `BAD_REQUEST`. It never throws: under any `Bun.serve`, development mode included, no error page is shown.
  *
  * @example
  * Bun.serve({ port: 8080, fetch: createHandler({ maxBodyBytes: 16 << 20 }) });
@@ -113,11 +128,14 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   const metrics = new Metrics();
   const servePage = options.page !== false;
 
+  // Nothing here may throw past the handler: under a user's own `Bun.serve` an escaped error is a 500 with
+  // Bun's error page (in development mode: source lines and file paths) and an exit status of 1 later.
   async function handle(req: Request): Promise<Response> {
     const started = performance.now();
-    const url = new URL(req.url);
-    const route = routeLabel(url.pathname, servePage);
-    const counted = { bytesIn: 0 };
+    const url = requestUrl(req);
+    const path = url ? url.pathname : rawPath(req.url);
+    const route = url ? routeLabel(path, servePage) : "other";
+    const counted: Counted = { bytesIn: 0 };
     metrics.start();
     let finished = false;
     const finish: Finish = (status, bytesOut) => {
@@ -125,28 +143,34 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       finished = true;
       const seconds = (performance.now() - started) / 1000;
       metrics.observe(route, status, counted.bytesIn, bytesOut, seconds);
-      options.onRequest?.({ method: req.method, path: url.pathname, status, bytesIn: counted.bytesIn, bytesOut, ms: seconds * 1000 });
+      try {
+        options.onRequest?.({ method: req.method, path, status, bytesIn: counted.bytesIn, bytesOut, ms: seconds * 1000 });
+      } catch (error) {
+        // A failing access-log hook must not turn an answered request into a 500 (or an escaped error).
+        log.error("onRequest failed", { error });
+      }
     };
     try {
+      if (!url) throw new HttpError(400, "BAD_REQUEST", "the Host header is missing or malformed");
       return await dispatch(req, url, counted, finish);
     } catch (error) {
       return failure(error, finish);
     }
   }
 
-  async function dispatch(req: Request, url: URL, counted: { bytesIn: number }, finish: Finish): Promise<Response> {
-    const operation = OPERATIONS[url.pathname];
+  async function dispatch(req: Request, url: URL, counted: Counted, finish: Finish): Promise<Response> {
+    const operation = OPERATIONS.get(url.pathname);
     if (operation) {
       if (req.method !== "POST") throw new HttpError(405, "METHOD_NOT_ALLOWED", `use POST for ${url.pathname}`, { allow: "POST" });
       const kind = bodyKind(req);
+      const codings = contentCodings(req);
       const requestOptions = parseQuery(url.searchParams, operation, kind === "ndjson");
       if (kind === "json") {
-        const body = await readBody(req, maxBody);
-        counted.bytesIn = body.byteLength;
+        const body = await readBody(req, maxBody, codings, counted);
         const result = await runDocument(operation, body, requestOptions, offload);
         return bytesResponse(result.parts, JSON_TYPE, finish, result.headers, result.owners);
       }
-      return streamed(operation, req, requestOptions, counted, finish);
+      return streamed(operation, req, requestOptions, codings, counted, finish);
     }
     const fixed = fixedRoute(url.pathname);
     if (!fixed) throw new HttpError(404, "NOT_FOUND", `no route ${url.pathname}; POST /flatten, /unflatten, /search or /schema`);
@@ -163,10 +187,11 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     return undefined;
   }
 
-  async function streamed(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, counted: { bytesIn: number }, finish: Finish) {
-    const body = counting(limitedBody(req, maxBody), counted);
-    // A body smaller than a chunk is one chunk: size the line buffer to it rather than to a whole chunk.
-    const declared = declaredLength(req);
+  async function streamed(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, codings: Coding[], counted: Counted, finish: Finish) {
+    const body = bodyPieces(req, maxBody, codings, counted);
+    // A body smaller than a chunk is one chunk: size the line buffer to it rather than to a whole chunk
+    // (a compressed body's declared length says nothing of its decoded size).
+    const declared = codings.length === 0 ? declaredLength(req) : undefined;
     const chunk = declared === undefined ? chunkBytes : Math.min(chunkBytes, Math.max(declared, 4096));
     const chunks = streamOperation(operation, body, requestOptions, chunk);
     // The first chunk decides the status: an error before any output is a proper 4xx response.
@@ -209,15 +234,8 @@ function sized(text: string, contentType: string): Response {
   return new Response(body, { headers: { "content-type": contentType, "content-length": String(body.byteLength) } });
 }
 
-async function* counting(body: AsyncIterable<Uint8Array>, counted: { bytesIn: number }): AsyncGenerator<Uint8Array> {
-  for await (const piece of body) {
-    counted.bytesIn += piece.byteLength;
-    yield piece;
-  }
-}
-
 function routeLabel(path: string, page: boolean): string {
-  if (path in OPERATIONS || path === "/healthz" || path === "/metrics" || (path === "/" && page)) return path;
+  if (OPERATIONS.has(path) || path === "/healthz" || path === "/metrics" || (path === "/" && page)) return path;
   return "other";
 }
 

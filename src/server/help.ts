@@ -16,6 +16,7 @@ export const SERVE_HELP = `Serve options (jsonflat serve):
       --chunk-bytes N      NDJSON input bytes per native call (default 1048576)
       --no-access-log      no per-request log record (default: one info record per request on stderr)
   Routes: POST /flatten, /unflatten, /search, /schema (options as query parameters, e.g. ?style=pointer&max-depth=2;
-  body application/json or application/x-ndjson); GET / (explorer page), /healthz, /metrics (Prometheus).
+  body application/json or application/x-ndjson, optionally Content-Encoding gzip, deflate, br or zstd: the
+  body limit holds for the decoded bytes too); GET / (explorer page), /healthz, /metrics (Prometheus).
   SIGTERM or SIGINT stops it gracefully: in-flight requests finish first.
 `;

@@ -32,8 +32,11 @@ interface RawJson {
   rawJSON(text: string): unknown;
 }
 
-/** Parameter → [library option name, kind]. CLI spellings map to the same option. */
-const PARAMS: Record<string, [keyof RequestOptions | keyof SearchQuery, Kind]> = {
+/**
+ * Parameter → [library option name, kind]. CLI spellings map to the same option. A Map, not an object: a
+ * parameter named `constructor` or `__proto__` must be unknown, not an `Object.prototype` member.
+ */
+const PARAMS = new Map<string, [keyof RequestOptions | keyof SearchQuery, Kind]>(Object.entries({
   style: ["style", "string"],
   delimiter: ["delimiter", "string"],
   mode: ["mode", "string"],
@@ -54,7 +57,7 @@ const PARAMS: Record<string, [keyof RequestOptions | keyof SearchQuery, Kind]> =
   key: ["key", "string"],
   value: ["value", "json"],
   limit: ["limit", "count"],
-};
+} satisfies Record<string, [keyof RequestOptions | keyof SearchQuery, Kind]>));
 
 const COMMON = ["style", "delimiter", "maxNesting", "replaceInvalidUtf8"];
 /** Which options each operation takes (a parameter for another operation is a mistake worth reporting). */
@@ -104,8 +107,8 @@ export function parseQuery(params: URLSearchParams, operation: Operation, ndjson
   const options: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
   for (const [name, text] of params) {
-    const known = PARAMS[name];
-    if (!known) invalid(`unknown parameter "${name}" for /${operation}`);
+    const known = PARAMS.get(name);
+    if (!known) invalid(`unknown parameter ${JSON.stringify(name.slice(0, 100))} for /${operation}`);
     const [option, kind] = known;
     const isNdjsonOption = NDJSON_ONLY.includes(option);
     if (!ALLOWED[operation].includes(option) && !isNdjsonOption) invalid(`parameter "${name}" does not apply to /${operation}`);

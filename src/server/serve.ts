@@ -6,6 +6,7 @@ import { Pool } from "../coworker/pool";
 import { JsonFlatError } from "../errors";
 import { log } from "../log";
 import { createHandler, type Handler, type HandlerOptions } from "./handler";
+import { JSON_TYPE } from "./reply";
 
 /**
  * Options of `startServer`.
@@ -66,6 +67,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // The handler enforces the limit with a JSON error; this is only the server's own backstop.
     maxRequestBodySize: maxBody + (1 << 20),
     idleTimeout: 30,
+    // Never Bun's development error page (source lines, file paths): the handler answers every request itself,
+    // and should anything escape it anyway, `error` answers a bare JSON 500 and logs the error.
+    development: false,
+    // Bun turns SO_REUSEPORT on outside development mode: a second server on a taken port would start and
+    // share the connections instead of failing with EADDRINUSE.
+    reusePort: false,
+    error: internalError,
     fetch: handler,
   });
 
@@ -100,4 +108,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const hostname = server.hostname ?? options.host ?? "127.0.0.1";
   const url = new URL(`http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}/`);
   return { url, handler, stop, stopped };
+}
+
+/** The backstop for an error that escaped the handler (a bug): logged, answered without any of its details. */
+function internalError(error: Error): Response {
+  log.error("unexpected error outside the HTTP handler", { error });
+  return new Response('{"error":{"code":"INTERNAL","message":"internal server error"}}', { status: 500, headers: { "content-type": JSON_TYPE } });
 }
