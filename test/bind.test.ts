@@ -12,6 +12,7 @@ import { bind, JsonFlatError, native, ShapeMismatchError, type Shape, type Stand
 import { resolveOptions } from "../src/options";
 import { referenceDecode } from "../src/reference/bind";
 import { compileFields, planText, type CompiledField } from "../src/shape";
+import { checkProperty } from "./fixtures/property";
 
 const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 const encoder = new TextEncoder();
@@ -269,7 +270,7 @@ function spelled(value: Json, variant: number): string {
 }
 
 test("property: native decode writes what the reference decoder writes", () => {
-  fc.assert(
+  checkProperty(
     fc.property(json, fc.array(fieldArb, { maxLength: 4 }), fc.integer({ min: 0, max: 2 }), (value, fields, variant) => {
       const bytes = encoder.encode(spelled(value, variant));
       const handle = native().compileShape(encoder.encode(planText(fields)));
@@ -307,7 +308,7 @@ test("property: decode(encode(v)) is v for values of a fixed shape", () => {
       nested: fc.array(fc.constant({ v: null }), { maxLength: 2 }),
     })
     .map(({ pairs, i, ...rest }) => ({ ...rest, ...(i === undefined ? {} : { i }), flags: pairs.map((p) => p[0]), names: pairs.map((p) => p[1]) }));
-  fc.assert(
+  checkProperty(
     fc.property(valueArb, (value) => {
       expect(Fixed.decode(Fixed.encode(value))).toEqual(value);
     }),

@@ -21,6 +21,7 @@ import { NATIVE_FLATTEN_MIN_VALUES, NATIVE_UNFLATTEN_MIN_KEYS } from "../src/fla
 import { nativeUnflattenAgrees } from "../src/flat/native-unflatten-agrees";
 import type { FlatFlattenOptions, FlatUnflattenOptions } from "../src/flat/options";
 import { plainJsonShape } from "../src/flat/plain-json";
+import { checkProperty } from "./fixtures/property";
 
 /*------------------------------------------------------------------------------
  * Comparing results
@@ -254,19 +255,19 @@ const flattenedDocuments = fc.tuple(unflattenOptions, anyDocument.filter((d) => 
 
 describe("flatten", () => {
   test("matches flat on random documents with nasty keys, for every option combination", () => {
-    fc.assert(fc.property(plainDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 4000 });
+    checkProperty(fc.property(plainDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 4000 });
   });
 
   test("matches flat on fc.jsonValue documents", () => {
-    fc.assert(fc.property(fc.jsonValue(), flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 1500 });
+    checkProperty(fc.property(fc.jsonValue(), flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 1500 });
   });
 
   test("matches flat on values JSON cannot carry (Date, Buffer, undefined, functions, NaN, -0, class instances ...)", () => {
-    fc.assert(fc.property(anyDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 3000 });
+    checkProperty(fc.property(anyDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 3000 });
   });
 
   test("matches flat with transformKey", () => {
-    fc.assert(
+    checkProperty(
       fc.property(anyDocument, flattenOptions, transformKey, (input, options, transform) =>
         expectFlattenLikeFlat(input, { ...options, transformKey: transform })),
       { numRuns: 1000 },
@@ -275,7 +276,7 @@ describe("flatten", () => {
 
   test("the native core's answer is flat's wherever the router may use it", () => {
     let answered = 0;
-    fc.assert(
+    checkProperty(
       fc.property(containerDocument, flattenOptions, (input, options) => {
         const core = coreFlattenOptions(options);
         if (!core || !plainJsonShape(input)) return;
@@ -292,7 +293,7 @@ describe("flatten", () => {
   test("large plain documents go through the native core and match flat", () => {
     const padding = FLATTEN_PADDING;
     let native = 0;
-    fc.assert(
+    checkProperty(
       fc.property(key, plainDocument, key, plainDocument, flattenOptions, (k1, doc1, k2, doc2, options) => {
         const input = ownObject([[k1, doc1], ["padding", padding], [k2, doc2]]);
         expectFlattenLikeFlat(input, options);
@@ -372,15 +373,15 @@ describe("flatten", () => {
 
 describe("unflatten", () => {
   test("matches flat on flat's own flatten output, for every option combination", () => {
-    fc.assert(fc.property(flattenedDocuments, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 3000 });
+    checkProperty(fc.property(flattenedDocuments, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 3000 });
   });
 
   test("matches flat on random delimited keys (numbers by Number(), holes, conflicts, inherited names)", () => {
-    fc.assert(fc.property(delimitedKeys, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 4000 });
+    checkProperty(fc.property(delimitedKeys, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 4000 });
   });
 
   test("matches flat with transformKey", () => {
-    fc.assert(
+    checkProperty(
       fc.property(delimitedKeys, transformKey, ({ input, options }, transform) =>
         expectUnflattenLikeFlat(input, { ...options, transformKey: transform })),
       { numRuns: 1000 },
@@ -389,7 +390,7 @@ describe("unflatten", () => {
 
   test("the native core's answer is flat's wherever nativeUnflattenAgrees lets the router use it", () => {
     let answered = 0;
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(delimitedKeys, flattenedDocuments), ({ input, options }) => {
         const core = coreUnflattenOptions(options);
         // The router's conditions: a plain object, options the core can read, keys it reads as flat does.
@@ -407,7 +408,7 @@ describe("unflatten", () => {
 
   test("large inputs go through the native core and match flat", () => {
     let native = 0;
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(flattenedDocuments, delimitedKeys), ({ input, options }) => {
         const padded = padKeys(input, options);
         expectUnflattenLikeFlat(padded, options);
