@@ -254,19 +254,19 @@ const flattenedDocuments = fc.tuple(unflattenOptions, anyDocument.filter((d) => 
  *----------------------------------------------------------------------------*/
 
 describe("flatten", () => {
-  test("matches flat on random documents with nasty keys, for every option combination", () => {
+  test("property: matches flat on random documents with nasty keys, for every option combination", () => {
     checkProperty(fc.property(plainDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 4000 });
   });
 
-  test("matches flat on fc.jsonValue documents", () => {
+  test("property: matches flat on fc.jsonValue documents", () => {
     checkProperty(fc.property(fc.jsonValue(), flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 1500 });
   });
 
-  test("matches flat on values JSON cannot carry (Date, Buffer, undefined, functions, NaN, -0, class instances ...)", () => {
+  test("property: matches flat on values JSON cannot carry (Date, Buffer, undefined, functions, NaN, -0, class instances ...)", () => {
     checkProperty(fc.property(anyDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 3000 });
   });
 
-  test("matches flat with transformKey", () => {
+  test("property: matches flat with transformKey", () => {
     checkProperty(
       fc.property(anyDocument, flattenOptions, transformKey, (input, options, transform) =>
         expectFlattenLikeFlat(input, { ...options, transformKey: transform })),
@@ -274,7 +274,7 @@ describe("flatten", () => {
     );
   });
 
-  test("the native core's answer is flat's wherever the router may use it", () => {
+  test("property: the native core's answer is flat's wherever the router may use it", () => {
     let answered = 0;
     checkProperty(
       fc.property(containerDocument, flattenOptions, (input, options) => {
@@ -290,7 +290,7 @@ describe("flatten", () => {
     expect(answered).toBeGreaterThan(1500);
   });
 
-  test("large plain documents go through the native core and match flat", () => {
+  test("property: large plain documents go through the native core and match flat", () => {
     const padding = FLATTEN_PADDING;
     let native = 0;
     checkProperty(
@@ -372,15 +372,15 @@ describe("flatten", () => {
  *----------------------------------------------------------------------------*/
 
 describe("unflatten", () => {
-  test("matches flat on flat's own flatten output, for every option combination", () => {
+  test("property: matches flat on flat's own flatten output, for every option combination", () => {
     checkProperty(fc.property(flattenedDocuments, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 3000 });
   });
 
-  test("matches flat on random delimited keys (numbers by Number(), holes, conflicts, inherited names)", () => {
+  test("property: matches flat on random delimited keys (numbers by Number(), holes, conflicts, inherited names)", () => {
     checkProperty(fc.property(delimitedKeys, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 4000 });
   });
 
-  test("matches flat with transformKey", () => {
+  test("property: matches flat with transformKey", () => {
     checkProperty(
       fc.property(delimitedKeys, transformKey, ({ input, options }, transform) =>
         expectUnflattenLikeFlat(input, { ...options, transformKey: transform })),
@@ -388,7 +388,7 @@ describe("unflatten", () => {
     );
   });
 
-  test("the native core's answer is flat's wherever nativeUnflattenAgrees lets the router use it", () => {
+  test("property: the native core's answer is flat's wherever nativeUnflattenAgrees lets the router use it", () => {
     let answered = 0;
     checkProperty(
       fc.property(fc.oneof(delimitedKeys, flattenedDocuments), ({ input, options }) => {
@@ -406,7 +406,7 @@ describe("unflatten", () => {
     expect(answered).toBeGreaterThan(1500);
   });
 
-  test("large inputs go through the native core and match flat", () => {
+  test("property: large inputs go through the native core and match flat", () => {
     let native = 0;
     checkProperty(
       fc.property(fc.oneof(flattenedDocuments, delimitedKeys), ({ input, options }) => {

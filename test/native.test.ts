@@ -60,7 +60,7 @@ const flattenOptions: fc.Arbitrary<FlattenCallOptions> = fc.record(
 
 const encoder = new TextEncoder();
 
-describe("native agrees with the reference", () => {
+describe("property: native agrees with the reference", () => {
   test("flatten: same bytes or the same error code, for random documents and options", () => {
     checkProperty(
       fc.property(jsonDocument, flattenOptions, (doc, options) => {

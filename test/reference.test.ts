@@ -194,7 +194,7 @@ describe("reference: properties", () => {
   });
 });
 
-describe("reference: parser against JSON.parse and TextDecoder", () => {
+describe("reference: parser properties, against JSON.parse and TextDecoder", () => {
   const accepts = (text: string) => outcomeOf(() => referenceFlatten(encode(text))).ok;
   const jsonParseAccepts = (text: string) => {
     try {
