@@ -269,6 +269,13 @@ function spelled(value: Json, variant: number): string {
   return text;
 }
 
+/** Counterexamples found so far (never remove one): [document, fields, number spelling]. */
+const decodeCounterexamples: [Json, CompiledField[], number][] = [
+  // Fixed seed 20261215: the steps below a [] stayed on the problem path, so native named `__proto__[0][1][0]`
+  // where the reference (rightly) names `__proto__[1][0]`. JSON.parse makes "__proto__" an own member here.
+  [JSON.parse('{"__proto__":[[],[null]]}'), [{ name: "f", path: ["__proto__", null, 0], type: "shape", array: true, required: false, fields: [] }], 0],
+];
+
 test("property: native decode writes what the reference decoder writes", () => {
   checkProperty(
     fc.property(json, fc.array(fieldArb, { maxLength: 4 }), fc.integer({ min: 0, max: 2 }), (value, fields, variant) => {
@@ -283,7 +290,7 @@ test("property: native decode writes what the reference decoder writes", () => {
         native().freeShape(handle);
       }
     }),
-    { numRuns: 3000 },
+    { numRuns: 3000, examples: decodeCounterexamples },
   );
 });
 

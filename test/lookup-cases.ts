@@ -177,6 +177,15 @@ const decodeCases: DecodeCase[] = [
     document: '{"p":{}}',
     problems: '[{"path":"p.q","expected":"array","actual":"missing"}]',
   },
+  {
+    // Found by the bind property with the fixed seed 20261215: native named a[0][1].b (steps after [] leaked).
+    name: "a problem below [] names that element's path, whatever came before it",
+    shape: { v: { path: "a[].b", type: "number", array: true }, w: { path: "c[][0]", type: "string", array: true } },
+    document: '{"a":[{"b":1},{"b":"x"},{"c":1},{"b":"y"}],"c":[[],[null],["s"],[2]]}',
+    problems:
+      '[{"path":"a[1].b","expected":"number","actual":"string"},{"path":"a[3].b","expected":"number","actual":"string"},' +
+      '{"path":"c[1][0]","expected":"string","actual":"null"},{"path":"c[3][0]","expected":"string","actual":"integer"}]',
+  },
   { name: "the root must be an object", shape: { a: "string" }, document: "[1]", problems: '[{"path":"","expected":"object","actual":"array"}]' },
 ];
 
