@@ -12,6 +12,7 @@ import { bind, JsonFlatError, native, ShapeMismatchError, type Shape, type Stand
 import { resolveOptions } from "../src/options";
 import { referenceDecode } from "../src/reference/bind";
 import { compileFields, planText, type CompiledField } from "../src/shape";
+import { checkProperty } from "./fixtures/property";
 
 const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 const encoder = new TextEncoder();
@@ -268,8 +269,15 @@ function spelled(value: Json, variant: number): string {
   return text;
 }
 
+/** Counterexamples found so far (never remove one): [document, fields, number spelling]. */
+const decodeCounterexamples: [Json, CompiledField[], number][] = [
+  // Fixed seed 20261215: the steps below a [] stayed on the problem path, so native named `__proto__[0][1][0]`
+  // where the reference (rightly) names `__proto__[1][0]`. JSON.parse makes "__proto__" an own member here.
+  [JSON.parse('{"__proto__":[[],[null]]}'), [{ name: "f", path: ["__proto__", null, 0], type: "shape", array: true, required: false, fields: [] }], 0],
+];
+
 test("property: native decode writes what the reference decoder writes", () => {
-  fc.assert(
+  checkProperty(
     fc.property(json, fc.array(fieldArb, { maxLength: 4 }), fc.integer({ min: 0, max: 2 }), (value, fields, variant) => {
       const bytes = encoder.encode(spelled(value, variant));
       const handle = native().compileShape(encoder.encode(planText(fields)));
@@ -282,7 +290,7 @@ test("property: native decode writes what the reference decoder writes", () => {
         native().freeShape(handle);
       }
     }),
-    { numRuns: 3000 },
+    { numRuns: 3000, examples: decodeCounterexamples },
   );
 });
 
@@ -307,7 +315,7 @@ test("property: decode(encode(v)) is v for values of a fixed shape", () => {
       nested: fc.array(fc.constant({ v: null }), { maxLength: 2 }),
     })
     .map(({ pairs, i, ...rest }) => ({ ...rest, ...(i === undefined ? {} : { i }), flags: pairs.map((p) => p[0]), names: pairs.map((p) => p[1]) }));
-  fc.assert(
+  checkProperty(
     fc.property(valueArb, (value) => {
       expect(Fixed.decode(Fixed.encode(value))).toEqual(value);
     }),

@@ -21,6 +21,7 @@ import { NATIVE_FLATTEN_MIN_VALUES, NATIVE_UNFLATTEN_MIN_KEYS } from "../src/fla
 import { nativeUnflattenAgrees } from "../src/flat/native-unflatten-agrees";
 import type { FlatFlattenOptions, FlatUnflattenOptions } from "../src/flat/options";
 import { plainJsonShape } from "../src/flat/plain-json";
+import { checkProperty } from "./fixtures/property";
 
 /*------------------------------------------------------------------------------
  * Comparing results
@@ -253,29 +254,29 @@ const flattenedDocuments = fc.tuple(unflattenOptions, anyDocument.filter((d) => 
  *----------------------------------------------------------------------------*/
 
 describe("flatten", () => {
-  test("matches flat on random documents with nasty keys, for every option combination", () => {
-    fc.assert(fc.property(plainDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 4000 });
+  test("property: matches flat on random documents with nasty keys, for every option combination", () => {
+    checkProperty(fc.property(plainDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 4000 });
   });
 
-  test("matches flat on fc.jsonValue documents", () => {
-    fc.assert(fc.property(fc.jsonValue(), flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 1500 });
+  test("property: matches flat on fc.jsonValue documents", () => {
+    checkProperty(fc.property(fc.jsonValue(), flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 1500 });
   });
 
-  test("matches flat on values JSON cannot carry (Date, Buffer, undefined, functions, NaN, -0, class instances ...)", () => {
-    fc.assert(fc.property(anyDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 3000 });
+  test("property: matches flat on values JSON cannot carry (Date, Buffer, undefined, functions, NaN, -0, class instances ...)", () => {
+    checkProperty(fc.property(anyDocument, flattenOptions, (input, options) => expectFlattenLikeFlat(input, options)), { numRuns: 3000 });
   });
 
-  test("matches flat with transformKey", () => {
-    fc.assert(
+  test("property: matches flat with transformKey", () => {
+    checkProperty(
       fc.property(anyDocument, flattenOptions, transformKey, (input, options, transform) =>
         expectFlattenLikeFlat(input, { ...options, transformKey: transform })),
       { numRuns: 1000 },
     );
   });
 
-  test("the native core's answer is flat's wherever the router may use it", () => {
+  test("property: the native core's answer is flat's wherever the router may use it", () => {
     let answered = 0;
-    fc.assert(
+    checkProperty(
       fc.property(containerDocument, flattenOptions, (input, options) => {
         const core = coreFlattenOptions(options);
         if (!core || !plainJsonShape(input)) return;
@@ -289,10 +290,10 @@ describe("flatten", () => {
     expect(answered).toBeGreaterThan(1500);
   });
 
-  test("large plain documents go through the native core and match flat", () => {
+  test("property: large plain documents go through the native core and match flat", () => {
     const padding = FLATTEN_PADDING;
     let native = 0;
-    fc.assert(
+    checkProperty(
       fc.property(key, plainDocument, key, plainDocument, flattenOptions, (k1, doc1, k2, doc2, options) => {
         const input = ownObject([[k1, doc1], ["padding", padding], [k2, doc2]]);
         expectFlattenLikeFlat(input, options);
@@ -371,25 +372,25 @@ describe("flatten", () => {
  *----------------------------------------------------------------------------*/
 
 describe("unflatten", () => {
-  test("matches flat on flat's own flatten output, for every option combination", () => {
-    fc.assert(fc.property(flattenedDocuments, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 3000 });
+  test("property: matches flat on flat's own flatten output, for every option combination", () => {
+    checkProperty(fc.property(flattenedDocuments, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 3000 });
   });
 
-  test("matches flat on random delimited keys (numbers by Number(), holes, conflicts, inherited names)", () => {
-    fc.assert(fc.property(delimitedKeys, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 4000 });
+  test("property: matches flat on random delimited keys (numbers by Number(), holes, conflicts, inherited names)", () => {
+    checkProperty(fc.property(delimitedKeys, ({ input, options }) => expectUnflattenLikeFlat(input, options)), { numRuns: 4000 });
   });
 
-  test("matches flat with transformKey", () => {
-    fc.assert(
+  test("property: matches flat with transformKey", () => {
+    checkProperty(
       fc.property(delimitedKeys, transformKey, ({ input, options }, transform) =>
         expectUnflattenLikeFlat(input, { ...options, transformKey: transform })),
       { numRuns: 1000 },
     );
   });
 
-  test("the native core's answer is flat's wherever nativeUnflattenAgrees lets the router use it", () => {
+  test("property: the native core's answer is flat's wherever nativeUnflattenAgrees lets the router use it", () => {
     let answered = 0;
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(delimitedKeys, flattenedDocuments), ({ input, options }) => {
         const core = coreUnflattenOptions(options);
         // The router's conditions: a plain object, options the core can read, keys it reads as flat does.
@@ -405,9 +406,9 @@ describe("unflatten", () => {
     expect(answered).toBeGreaterThan(1500);
   });
 
-  test("large inputs go through the native core and match flat", () => {
+  test("property: large inputs go through the native core and match flat", () => {
     let native = 0;
-    fc.assert(
+    checkProperty(
       fc.property(fc.oneof(flattenedDocuments, delimitedKeys), ({ input, options }) => {
         const padded = padKeys(input, options);
         expectUnflattenLikeFlat(padded, options);

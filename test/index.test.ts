@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { index, JsonFlatError, native, search, type IndexOptions } from "../src/index";
 import { referenceIndex } from "../src/reference/lookup";
+import { checkProperty } from "./fixtures/property";
 
 const encoder = new TextEncoder();
 const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));
@@ -165,28 +166,40 @@ function spelled(value: Json, variant: number): string {
   return text;
 }
 
+/** Counterexamples found so far (never remove one): [document, options, number spelling, key, wanted value]. */
+const indexCounterexamples: [Json, IndexOptions, number, string, Json][] = [
+  // Issue 15: in flat style `{"":{"0":null}}` and index 0 of `{"":[[]]}` are both spelled `0`; get("0") is the
+  // later value ([]), not the null that byValue(null) lists at `0` (docs/decisions.md, "Ambiguous paths").
+  [{ "": { "0": null, "": [[]] } }, { style: "flat" }, 0, "a", 0],
+];
+
 test("property: the native index answers as the reference index", () => {
-  fc.assert(
+  checkProperty(
     fc.property(json, styleArb, fc.integer({ min: 0, max: 3 }), keyArb, scalarArb, (value, options, variant, key, wanted) => {
       const bytes = encoder.encode(spelled(value, variant));
       const reference = referenceIndex(bytes, options);
       using idx = index(bytes, options);
       expect(idx.size).toBe(reference.leaves);
-      for (const [path] of JSON.parse(reference.byValue(encoder.encode("null"))) as [string][]) expect(idx.get(path)).toBeNull();
-      for (const candidate of JSON.parse(reference.byKey(key)).map(([p]: [string]) => p).concat(["", "a", "/a", "a[0]", "0"])) {
+      const nullPaths = (JSON.parse(reference.byValue(encoder.encode("null"))) as [string][]).map(([p]) => p);
+      // js and pointer paths are unambiguous and the only duplicate member ("a":"dup") comes first, so a null
+      // leaf's path answers null; in flat style a later value may share that path and answer instead.
+      if (options.style !== "flat") for (const path of nullPaths) expect(idx.get(path)).toBeNull();
+      const keyPaths = (JSON.parse(reference.byKey(key)) as [string][]).map(([p]) => p);
+      for (const candidate of [...nullPaths, ...keyPaths, "", "a", "/a", "a[0]", "0"]) {
         const expected = reference.get(candidate);
-        expect(idx.get(candidate)).toEqual(expected === undefined ? undefined : JSON.parse(expected));
+        expect([candidate, idx.get(candidate)]).toEqual([candidate, expected === undefined ? undefined : JSON.parse(expected)]);
+        expect([candidate, idx.has(candidate)]).toEqual([candidate, expected !== undefined]);
       }
       expect(idx.byKey(key)).toEqual(JSON.parse(reference.byKey(key)));
       const wantedText = JSON.stringify(wanted);
       expect(idx.byValue(wanted)).toEqual(JSON.parse(reference.byValue(encoder.encode(wantedText))));
     }),
-    { numRuns: 1500 },
+    { numRuns: 1500, examples: indexCounterexamples },
   );
 });
 
 test("property: every leaf path of a random document gets its value back", () => {
-  fc.assert(
+  checkProperty(
     fc.property(json, styleArb, (value, options) => {
       const bytes = encoder.encode(JSON.stringify(value));
       using idx = index(bytes, options);

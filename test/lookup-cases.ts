@@ -69,6 +69,44 @@ const indexCases: IndexCase[] = [
     byValue: { "1": '[["a.b",1]]', "2": '[["a.b",2]]' },
   },
   {
+    // Issue 15's counterexample: `""` then `"0"` and `""` then `""` then index 0 are both spelled `0`.
+    name: "flat style: a member chain and an index spelled alike: get answers the later, lists keep both",
+    document: '{"":{"0":null,"":[[]]}}',
+    options: { style: "flat" },
+    get: { "0": "[]", "": "[[]]", "0.0": undefined },
+    byKey: { "0": '[["0",null]]', "": "[]" },
+    byValue: { null: '[["0",null]]', "[]": '[["0",[]]]', "0": "[]" },
+    leaves: 2,
+  },
+  {
+    name: "flat style: a leaf, then a container spelled alike: get answers the container",
+    document: '{"a.b":1,"a":{"b":{"c":2}}}',
+    options: { style: "flat" },
+    get: { "a.b": '{"c":2}', "a.b.c": "2" },
+    byKey: { "a.b": '[["a.b",1]]', b: "[]", c: '[["a.b.c",2]]' },
+    byValue: { "1": '[["a.b",1]]' },
+  },
+  {
+    name: "flat style: a container, then a leaf spelled alike: get answers the leaf",
+    document: '{"a":{"b":{"c":2}},"a.b":1}',
+    options: { style: "flat" },
+    get: { "a.b": "1", "a.b.c": "2" },
+  },
+  {
+    name: "flat style: a top-level member \"\" is spelled like the root and answers get(\"\")",
+    document: '{"":1}',
+    options: { style: "flat" },
+    get: { "": "1" },
+    byKey: { "": '[["",1]]' },
+    leaves: 1,
+  },
+  {
+    name: "js style: the same document is unambiguous",
+    document: '{"":{"0":null,"":[[]]}}',
+    get: { "": '{"":{"0":null,"":[[]]}}', '[""]["0"]': "null", '[""][""][0]': "[]", "0": undefined },
+    byValue: { null: '[["[\\"\\"][\\"0\\"]",null]]' },
+  },
+  {
     name: "values: type-aware, numbers by exact value",
     document: '{"n":[1,1.0,10e-1,"1",true,12345678901234567890,-0,0,[],{}]}',
     byValue: {
@@ -138,6 +176,15 @@ const decodeCases: DecodeCase[] = [
     shape: { a: { path: "p.q[].r", type: "string", array: true } },
     document: '{"p":{}}',
     problems: '[{"path":"p.q","expected":"array","actual":"missing"}]',
+  },
+  {
+    // Found by the bind property with the fixed seed 20261215: native named a[0][1].b (steps after [] leaked).
+    name: "a problem below [] names that element's path, whatever came before it",
+    shape: { v: { path: "a[].b", type: "number", array: true }, w: { path: "c[][0]", type: "string", array: true } },
+    document: '{"a":[{"b":1},{"b":"x"},{"c":1},{"b":"y"}],"c":[[],[null],["s"],[2]]}',
+    problems:
+      '[{"path":"a[1].b","expected":"number","actual":"string"},{"path":"a[3].b","expected":"number","actual":"string"},' +
+      '{"path":"c[1][0]","expected":"string","actual":"null"},{"path":"c[3][0]","expected":"string","actual":"integer"}]',
   },
   { name: "the root must be an object", shape: { a: "string" }, document: "[1]", problems: '[{"path":"","expected":"object","actual":"array"}]' },
 ];

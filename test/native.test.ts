@@ -8,6 +8,7 @@ import { flattenBytes, unflattenBytes } from "../src/index";
 import { referenceFlatten, referenceUnflatten } from "../src/reference/index";
 import { outcomeOf, runCases, type FlattenCallOptions, type Impl } from "./cases";
 import { runJsonTestSuite } from "./jsontestsuite";
+import { checkProperty } from "./fixtures/property";
 
 const decoder = new TextDecoder();
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
@@ -59,9 +60,9 @@ const flattenOptions: fc.Arbitrary<FlattenCallOptions> = fc.record(
 
 const encoder = new TextEncoder();
 
-describe("native agrees with the reference", () => {
+describe("property: native agrees with the reference", () => {
   test("flatten: same bytes or the same error code, for random documents and options", () => {
-    fc.assert(
+    checkProperty(
       fc.property(jsonDocument, flattenOptions, (doc, options) => {
         const input = encoder.encode(doc);
         const native = nativeImpl.flatten(input, options);
@@ -74,7 +75,7 @@ describe("native agrees with the reference", () => {
   });
 
   test("unflatten(flatten(x)) is x in js style, for random documents", () => {
-    fc.assert(
+    checkProperty(
       fc.property(jsonDocument, (doc) => {
         const input = encoder.encode(doc);
         const back = text(unflattenBytes(flattenBytes(input)));
@@ -88,7 +89,7 @@ describe("native agrees with the reference", () => {
   });
 
   test("unflatten: same bytes or the same error code on flattened random documents in every style", () => {
-    fc.assert(
+    checkProperty(
       fc.property(jsonDocument, fc.constantFrom("js", "pointer", "flat") as fc.Arbitrary<"js" | "pointer" | "flat">, (doc, style) => {
         const flat = encoder.encode(referenceFlatten(encoder.encode(doc), { style }));
         const native = nativeImpl.unflatten(flat, { style });

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { flatten as npmFlatten } from "flat";
 import { referenceFlatten, referenceUnflatten, type ReferenceFlattenOptions } from "../src/reference/index";
 import { bytes, flattenCases, outcomeOf, runCases, type Impl } from "./cases";
+import { checkProperty } from "./fixtures/property";
 
 const referenceImpl: Impl = {
   name: "reference",
@@ -108,16 +109,17 @@ const flattenText = (value: Json, options?: ReferenceFlattenOptions) =>
 
 describe("reference: properties", () => {
   test("leaf entries equal an independent walk, in every style", () => {
-    fc.assert(
+    checkProperty(
       fc.property(json, fc.constantFrom<Style>("js", "pointer", "flat"), (value, style) => {
         const entries = JSON.parse(flattenText(value, { style, format: "entries" }));
         expect(entries).toEqual(walkLeaves(normalized(value), style));
       }),
+      { numRuns: 100 },
     );
   });
 
   test("grouped output gathers the leaves of each grouped path in document order", () => {
-    fc.assert(
+    checkProperty(
       fc.property(json, (value) => {
         const groups = new Map<string, Json[]>();
         for (const [path, leaf] of walkLeaves(normalized(value), "js")) {
@@ -126,25 +128,28 @@ describe("reference: properties", () => {
         }
         expect(JSON.parse(flattenText(value, { mode: "grouped", format: "entries" }))).toEqual([...groups]);
       }),
+      { numRuns: 100 },
     );
   });
 
   test("js: unflatten(flatten(x)) is JSON.stringify(x), byte for byte", () => {
-    fc.assert(
+    checkProperty(
       fc.property(json, (value) => {
         const flat = flattenText(value);
         expect(referenceUnflatten(encode(flat))).toBe(JSON.stringify(value));
       }),
+      { numRuns: 100 },
     );
   });
 
   test("pointer: unflatten(flatten(x)) is JSON.stringify(x) unless an object is named 0..n", () => {
-    fc.assert(
+    checkProperty(
       fc.property(json, (value) => {
         fc.pre(!hasArrayLikeObject(value));
         const flat = flattenText(value, { style: "pointer" });
         expect(referenceUnflatten(encode(flat), { style: "pointer" })).toBe(JSON.stringify(value));
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -160,19 +165,20 @@ describe("reference: properties", () => {
       },
       { requiredKeys: ["style"] },
     );
-    fc.assert(
+    checkProperty(
       fc.property(json, options, (value, chosen) => {
         const flat = flattenText(value, chosen);
         expect(() => JSON.parse(flat)).not.toThrow();
         const rebuilt = outcomeOf(() => referenceUnflatten(encode(flat), chosen));
         if (rebuilt.ok) expect(() => JSON.parse(rebuilt.text)).not.toThrow();
       }),
+      { numRuns: 100 },
     );
   });
 
   test("flat style agrees with npm flat (delimiter, maxDepth, safe)", () => {
     const noProtoKeys = (value: Json): boolean => !JSON.stringify(value).includes('"__proto__":');
-    fc.assert(
+    checkProperty(
       fc.property(
         json.filter((value) => isNonEmptyContainer(value) && noProtoKeys(value)),
         fc.constantFrom(".", "__", "->", "→"),
@@ -183,11 +189,12 @@ describe("reference: properties", () => {
           expect(JSON.parse(ours)).toEqual(npmFlatten(normalized(value), { delimiter, maxDepth, safe }));
         },
       ),
+      { numRuns: 100 },
     );
   });
 });
 
-describe("reference: parser against JSON.parse and TextDecoder", () => {
+describe("reference: parser properties, against JSON.parse and TextDecoder", () => {
   const accepts = (text: string) => outcomeOf(() => referenceFlatten(encode(text))).ok;
   const jsonParseAccepts = (text: string) => {
     try {
@@ -201,7 +208,7 @@ describe("reference: parser against JSON.parse and TextDecoder", () => {
   const jsonAlphabet = fc.constantFrom(..."{}[],:\"\\/ \t\n\r0129-+.eEtrufalsnbx'".split(""));
 
   test("accepts exactly what JSON.parse accepts, on random text", () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.string({ unit: jsonAlphabet, maxLength: 14 }), (text) => {
         expect(accepts(text)).toBe(jsonParseAccepts(text));
       }),
@@ -219,7 +226,7 @@ describe("reference: parser against JSON.parse and TextDecoder", () => {
         return text.slice(0, position) + text.slice(position + 1);
       })
       .filter((text) => !/\\u[dD][89a-fA-F]/.test(text));
-    fc.assert(
+    checkProperty(
       fc.property(edited, (text) => {
         expect(accepts(text)).toBe(jsonParseAccepts(text));
       }),
@@ -228,7 +235,7 @@ describe("reference: parser against JSON.parse and TextDecoder", () => {
   });
 
   test("errors always carry an offset inside the input", () => {
-    fc.assert(
+    checkProperty(
       fc.property(fc.uint8Array({ maxLength: 12 }), (input) => {
         const outcome = outcomeOf(() => referenceFlatten(input));
         if (!outcome.ok) {
@@ -257,7 +264,7 @@ describe("reference: parser against JSON.parse and TextDecoder", () => {
 
   test("strings are accepted exactly when they are valid UTF-8", () => {
     const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-    fc.assert(
+    checkProperty(
       fc.property(stringBytes, (raw) => {
         const outcome = valueOfString(raw, false);
         let decoded: string | undefined;
@@ -274,7 +281,7 @@ describe("reference: parser against JSON.parse and TextDecoder", () => {
 
   test("replaceInvalidUtf8 decodes like a WHATWG TextDecoder", () => {
     const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-    fc.assert(
+    checkProperty(
       fc.property(stringBytes, (raw) => {
         const outcome = valueOfString(raw, true);
         if (!outcome.ok) throw new Error(outcome.error.message);

@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { compileQuery, JsonFlatError, native, search, searchAll } from "../src/index";
 import { BUN } from "./fixtures/child-bun";
+import { checkProperty } from "./fixtures/property";
 
 const doc = {
   a: { id: 1, b: { id: "1", c: [{ id: 1.0 }, { id: 2, x: [true, null] }] } },
@@ -162,7 +163,7 @@ const tokenArb: fc.Arbitrary<Token> = fc.oneof(
 );
 
 test("property: search equals an independent walk for random documents and queries", () => {
-  fc.assert(
+  checkProperty(
     fc.property(
       valueArb,
       fc.option(fc.array(tokenArb, { minLength: 1, maxLength: 4 }), { nil: undefined }),

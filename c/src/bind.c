@@ -397,10 +397,13 @@ static void collect(decoder *d, const field *f, yyjson_val *v, size_t at, bool p
             }
             yyjson_val *item;
             yyjson_arr_iter it = yyjson_arr_iter_with(v);
+            /* The element's own steps (the segments after this []) stay pushed when
+             * collect returns, so the path is cut back to here before the next one. */
+            size_t mark = d->depth;
             for (uint64_t i = 0; (item = yyjson_arr_iter_next(&it)) && !d->failed; i++) {
                 push_step(d, NULL, 0, i);
                 collect(d, f, item, at + 1, true, missing, first);
-                d->depth--;
+                d->depth = mark;
             }
             return;
         }

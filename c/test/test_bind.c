@@ -75,6 +75,18 @@ static void test_decode(void) {
         EXPECT_DECODE(s, "{\"a b\":{}}", 1, "[{\"path\":\"[\\\"a b\\\"][\\\"\\\\u0000\\\"]\",\"expected\":\"number\",\"actual\":\"missing\"}]");
         jf_shape_free(s);
     }
+
+    /* The steps after a [] belong to one element: the next element's problem
+     * names its own path (a[1].b, not a[0][1].b; found by the bind property). */
+    s = compile("{\"fields\":[{\"name\":\"v\",\"path\":[\"a\",null,\"b\"],\"type\":\"number\",\"array\":true},"
+                "{\"name\":\"w\",\"path\":[\"c\",null,0],\"type\":\"string\",\"array\":true}]}");
+    if (s) {
+        EXPECT_DECODE(s, "{\"a\":[{\"b\":1},{\"b\":\"x\"},{\"c\":1},{\"b\":\"y\"}],\"c\":[[],[null],[\"s\"]]}", 1,
+                      "[{\"path\":\"a[1].b\",\"expected\":\"number\",\"actual\":\"string\"},"
+                      "{\"path\":\"a[3].b\",\"expected\":\"number\",\"actual\":\"string\"},"
+                      "{\"path\":\"c[1][0]\",\"expected\":\"string\",\"actual\":\"null\"}]");
+        jf_shape_free(s);
+    }
 }
 
 static void test_lines(void) {

@@ -1,7 +1,7 @@
 /*==============================================================================
  * test_index.c — the path index: lookups by path in every style, by short
- * key and by value, duplicates, big integers, bad input and NULLs, four
- * threads sharing one index, and no leak afterwards.
+ * key and by value, duplicates and ambiguous flat paths, big integers, bad
+ * input and NULLs, four threads sharing one index, and no leak afterwards.
  *============================================================================*/
 #include "check.h"
 
@@ -211,11 +211,33 @@ static void test_threads(void) {
     jf_index_free(ix);
 }
 
+/* Ambiguous paths (docs/decisions.md): in flat style `{"":{"0":null}}` and
+ * index 0 of `{"":[[]]}` are both spelled `0` (issue 15). get answers the
+ * later value in document order; byKey and byValue list every leaf. */
+static void test_ambiguous(void) {
+    jf_index *ix = build("{\"\":{\"0\":null,\"\":[[]]}}", JF_STYLE_FLAT, 0);
+    if (ix) {
+        EXPECT_GET(ix, "0", "[]");
+        EXPECT_GET(ix, "", "[[]]"); /* the member chain "" "" is spelled like the root */
+        EXPECT_FIND(jf_index_by_value, ix, "null", 0, "[[\"0\",null]]");
+        EXPECT_FIND(jf_index_by_value, ix, "[]", 0, "[[\"0\",[]]]");
+        EXPECT_FIND(jf_index_by_key, ix, "0", 0, "[[\"0\",null]]");
+        jf_index_free(ix);
+    }
+    ix = build("{\"a.b\":1,\"a\":{\"b\":{\"c\":2}}}", JF_STYLE_FLAT, 0);
+    if (ix) {
+        EXPECT_GET(ix, "a.b", "{\"c\":2}"); /* a later container wins over an earlier leaf */
+        EXPECT_FIND(jf_index_by_value, ix, "1", 0, "[[\"a.b\",1]]");
+        jf_index_free(ix);
+    }
+}
+
 int main(void) {
     jf_alloc_stats before, after;
     jf_get_alloc_stats(&before);
     test_lookups();
     test_styles();
+    test_ambiguous();
     test_big_integers();
     test_errors();
     test_deep();
