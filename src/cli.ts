@@ -54,9 +54,10 @@ NDJSON options:
                            after a crash resumes from the last intact chunk (output byte-identical to one
                            run), and after success does nothing; another input or other options: refused
 Search options (hits print as JSON lines: ["path",value], or [line,"path",value] with --ndjson):
-      --path GLOB          js-style path; * any member, [*] any index, ** any depth (a.**.id, items[*].price)
+      --path GLOB          js-style path; * any member, [*] any index, ** any depth (a.**.id, items[*].price);
+                           at most 64 KiB and 1024 segments (a run of ** counts once)
       --key NAME           the last member name of the path
-      --value JSON         the leaf's value, by type and value ('"1"' is a string, 1 a number)
+      --value JSON         the leaf's value, by type and exact value ('"1"' is a string, 1 a number)
       --limit N            stop after N hits
       --count              print only the number of hits
 Schema options:

@@ -23,7 +23,7 @@ export { flatten, flattenBytes, flattenEntries } from "./flatten";
 export type { JsonInput } from "./input";
 export { native, type AllocStats, type NativeBytes, type NativeOutput } from "./native";
 export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./options";
-export { compileQuery, Query, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./search";
+export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./search";
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./schema";
 export { unflatten, unflattenBytes } from "./unflatten";
 export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./ndjson";

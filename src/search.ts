@@ -15,11 +15,17 @@ import { resolveOptions, type PathStyle } from "./options";
  * const q: SearchQuery = { path: "statuses[*].user.**.url", key: "url", limit: 10 };
  */
 export interface SearchQuery {
-  /** A js-style path or glob: `*` one member name, `[*]` any index, `**` any number of segments. */
+  /**
+   * A js-style path or glob: `*` one member name, `[*]` any index, `**` any number of segments. At most
+   * `QUERY_LIMITS.pathBytes` bytes and `QUERY_LIMITS.segments` segments (runs of `**` count once).
+   */
   path?: string;
   /** The short key: the last member name of the path. */
   key?: string;
-  /** The leaf's value, compared by type and value (`"1"` ≠ `1`; `1`, `1.0` and `1e0` are equal). */
+  /**
+   * The leaf's value, compared by type and exact value (`"1"` ≠ `1`; `1`, `1.0` and `1e0` are equal). A number
+   * beyond a double (`1e400`, 20-digit integers) is exact given as `JSON.rawJSON(text)` or a `bigint`.
+   */
   value?: unknown;
   /** Stop after this many hits. */
   limit?: number;
@@ -38,6 +44,36 @@ export interface Hit {
   path: string;
   value: unknown;
   line?: number;
+}
+
+/**
+ * Limits of a query (the C header's `JF_QUERY_MAX_*`): over one, compiling throws `INVALID_OPTION` naming it.
+ * `segments` counts the glob's segments once runs of `**` are collapsed to one (`**.**.a` is `**.a`).
+ *
+ * @example
+ * compileQuery({ path: "**.".repeat(30_000) + "id" }) // throws INVALID_OPTION: path is 90002 bytes, over the limit of 65536
+ */
+export const QUERY_LIMITS = Object.freeze({ bytes: 1 << 20, pathBytes: 64 << 10, segments: 1024 });
+
+/** Throws before any work for what the native compiler would refuse anyway, or what JSON cannot say exactly. */
+function checkQuery(query: SearchQuery): void {
+  if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 1)) {
+    throw new JsonFlatError("INVALID_OPTION", `limit must be a whole number ≥ 1, got ${query.limit}`);
+  }
+  // A UTF-16 unit is at least one UTF-8 byte: a string longer in units is longer in bytes, no encoding needed.
+  if (typeof query.path === "string" && query.path.length > QUERY_LIMITS.pathBytes) {
+    const bytes = Buffer.byteLength(query.path);
+    throw new JsonFlatError("INVALID_OPTION", `invalid query: path is ${bytes} bytes, over the limit of ${QUERY_LIMITS.pathBytes} (JF_QUERY_MAX_PATH_BYTES)`);
+  }
+  const value = query.value;
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    // JSON.stringify would write null and find the nulls: ask for the exact text instead.
+    throw new JsonFlatError("INVALID_OPTION", `value ${value} is not a JSON number; pass its text, e.g. JSON.rawJSON("1e400")`);
+  }
+  if (typeof value === "function" || typeof value === "symbol") {
+    // JSON.stringify would drop the field and the query would match every leaf.
+    throw new JsonFlatError("INVALID_OPTION", `value must be JSON data, got a ${typeof value}`);
+  }
 }
 
 const registry = new FinalizationRegistry<number>((handle) => native().freeQuery(handle as never));
@@ -59,9 +95,7 @@ export class Query {
   private handle: number | undefined;
 
   constructor(query: SearchQuery) {
-    if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 1)) {
-      throw new JsonFlatError("INVALID_OPTION", `limit must be a whole number ≥ 1, got ${query.limit}`);
-    }
+    checkQuery(query);
     this.query = query;
     const text = JSON.stringify(query, keepBigInts);
     this.handle = native().compileQuery(new TextEncoder().encode(text)) as unknown as number;

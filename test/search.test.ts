@@ -1,10 +1,14 @@
 /**
  * @module search.test — search by path glob, short key and value: examples, NDJSON line numbers and limits, the
- * CLI's grep-like status, and a property test against an independent walk over `JSON.parse` results.
+ * CLI's grep-like status, hostile queries (the JF_QUERY_MAX_* limits, also through the HTTP handler), numbers
+ * equal by exact value at any exponent, and property tests against an independent walk over `JSON.parse`
+ * results, deep documents and the TS reference's exact decimals.
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { compileQuery, JsonFlatError, native, search, searchAll } from "../src/index";
+import { compileQuery, JsonFlatError, native, QUERY_LIMITS, search, searchAll } from "../src/index";
+import { exactDecimal } from "../src/reference/lookup";
+import { createHandler } from "../src/server/index";
 import { BUN } from "./fixtures/child-bun";
 import { checkProperty } from "./fixtures/property";
 
@@ -181,4 +185,151 @@ test("property: search equals an independent walk for random documents and queri
     ),
     { numRuns: 2000 },
   );
+});
+
+/*------------------------------------------------------------------------------
+ * Hostile queries: limits, collapsed runs of **, deep documents (issue 15)
+ *----------------------------------------------------------------------------*/
+
+/** `count` copies of `segment` joined by dots, then `tail`. */
+const repeated = (segment: string, count: number, tail = "") => Array.from({ length: count }, () => segment).join(".") + tail;
+
+/** The native compiler's verdict on a query text, bypassing the TS checks. */
+function nativeRefusal(text: string): string {
+  try {
+    native().freeQuery(native().compileQuery(new TextEncoder().encode(text)));
+    return "compiled";
+  } catch (error) {
+    return error instanceof JsonFlatError ? `${error.code}: ${error.message}` : String(error);
+  }
+}
+
+describe("hostile queries", () => {
+  test("runs of ** collapse: 20,000 of them find what one finds", () => {
+    const one = search(doc, { path: "**.id" }).hits;
+    expect(search(doc, { path: repeated("**", 20_000, ".id") }).hits).toEqual(one);
+    expect(search(doc, { path: "a.**.**.**.b.**.**.id" }).hits).toEqual(search(doc, { path: "a.**.b.**.id" }).hits);
+  });
+  test("each limit is INVALID_OPTION naming it; at the limit the query compiles", () => {
+    const limits = QUERY_LIMITS;
+    expect(() => compileQuery({ path: repeated("a", limits.segments) }).dispose()).not.toThrow();
+    expect(() => compileQuery({ path: repeated("**.*", (limits.segments + 2) / 2) })).toThrow(/JF_QUERY_MAX_SEGMENTS/);
+    expect(() => compileQuery({ path: "b".repeat(limits.pathBytes) }).dispose()).not.toThrow();
+    expect(() => compileQuery({ path: "b".repeat(limits.pathBytes + 1) })).toThrow(/65537 bytes.*JF_QUERY_MAX_PATH_BYTES/);
+    expect(() => compileQuery({ path: "é".repeat(limits.pathBytes / 2 + 1) })).toThrow(/JF_QUERY_MAX_PATH_BYTES/);
+    // The native compiler enforces the same limits on its own (the TS check only saves the work).
+    expect(nativeRefusal(JSON.stringify({ path: repeated("**", 1 << 18, ".id") }))).toMatch(/^INVALID_OPTION: .*JF_QUERY_MAX_PATH_BYTES/);
+    expect(nativeRefusal(JSON.stringify({ key: "k".repeat(limits.bytes) }))).toMatch(/^INVALID_OPTION: .*JF_QUERY_MAX_BYTES/);
+    expect(nativeRefusal('{"path":"a","path":"b"}')).toMatch(/path is given twice/);
+  });
+  test("the HTTP /search route answers 400 INVALID_OPTION for an oversize or over-complex glob", async () => {
+    const handler = createHandler({ page: false });
+    const ask = async (path: string) => {
+      const url = `http://test.invalid/search?path=${encodeURIComponent(path)}`;
+      const response = await handler(new Request(url, { method: "POST", body: '{"a":{"id":1}}', headers: { "content-type": "application/json" } }));
+      return { status: response.status, body: await response.json() };
+    };
+    const oneMb = await ask(repeated("**", (1 << 20) / 3, ".id"));
+    expect(oneMb.status).toBe(400);
+    expect(oneMb.body.error.code).toBe("INVALID_OPTION");
+    expect(oneMb.body.error.message).toMatch(/JF_QUERY_MAX_PATH_BYTES/);
+    const complex = await ask(repeated("**.*", 600));
+    expect(complex.status).toBe(400);
+    expect(complex.body.error.message).toMatch(/JF_QUERY_MAX_SEGMENTS/);
+    const collapsed = await ask(repeated("**", 10_000, ".id"));
+    expect(collapsed).toEqual({ status: 200, body: { count: 1, hits: [["a.id", 1]] } });
+  });
+});
+
+/** An independent glob matcher by dynamic programming: reach[t] says tokens[0..t) match the segments so far. */
+function matchesDp(tokens: Token[], segs: Segment[]): boolean {
+  const closure = (reach: boolean[]) => {
+    for (let t = 0; t < tokens.length; t++) if (tokens[t] === "**" && reach[t]) reach[t + 1] = true; // ** takes none
+    return reach;
+  };
+  let reach = closure(tokens.map((_, t) => t === 0).concat(tokens.length === 0));
+  for (const s of segs) {
+    const next: boolean[] = reach.map(() => false);
+    tokens.forEach((tok, t) => {
+      if (!reach[t]) return;
+      if (tok === "**") next[t] = true; // ** takes this segment and maybe more
+      else if (tok === "*" ? typeof s === "string" : tok === "[*]" ? typeof s === "number" : "name" in tok ? s === tok.name : s === tok.index) next[t + 1] = true;
+    });
+    reach = closure(next);
+  }
+  return reach[tokens.length]!;
+}
+
+test("property: globs over documents hundreds deep equal an independent matcher", () => {
+  const deepSegment = fc.oneof(fc.constantFrom("a", "b", "id"), fc.integer({ min: 0, max: 1 }));
+  const deepToken: fc.Arbitrary<Token> = fc.oneof(
+    fc.constantFrom("a", "b", "id").map((name) => ({ name })),
+    fc.integer({ min: 0, max: 1 }).map((index) => ({ index })),
+    fc.constantFrom<Token>("*", "[*]", "**", "**"),
+  );
+  fc.assert(
+    fc.property(fc.array(deepSegment, { minLength: 1, maxLength: 400 }), fc.array(deepToken, { minLength: 1, maxLength: 12 }), (spine, tokens) => {
+      // A spine of containers with a leaf at every level: paths of every length up to 400 segments.
+      let value: unknown = 0;
+      for (const seg of spine.toReversed()) value = typeof seg === "number" ? (seg === 0 ? [value, 1] : [1, value]) : { [seg]: value, x: 1 };
+      const expected = [...leaves(value)].filter(([segs]) => matchesDp(tokens, segs)).map(([segs, v]) => [jsPath(segs), v]);
+      expect(search(JSON.stringify(value), { path: globText(tokens) }).hits).toEqual(expected);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+/*------------------------------------------------------------------------------
+ * Numbers equal by exact value, whatever the exponent's length (issue 15)
+ *----------------------------------------------------------------------------*/
+
+describe("exact numbers", () => {
+  const raw = (text: string) => JSON.rawJSON(text) as unknown;
+  test("exponents beyond 4e9 keep every digit", () => {
+    const paths = (json: string, value: string) => search(json, { value: raw(value) }).hits.map(([p]) => p);
+    expect(paths('{"a":1e6871947673,"b":1e68719476736}', "1e68719476736")).toEqual(["b"]);
+    expect(paths('{"a":1e6871947673,"b":1e68719476736}', "1e6871947673")).toEqual(["a"]);
+    expect(paths('{"c":1e100000000001}', "1e100000000000")).toEqual([]);
+    expect(paths('{"c":1e100000000001,"d":10e100000000000}', "0.1e100000000002")).toEqual(["c", "d"]);
+    expect(paths('{"e":1e99999999999999999999999}', "1e99999999999999999999998")).toEqual([]);
+  });
+  test("the CLI's --value keeps the exponent", () => {
+    const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+    const p = Bun.spawnSync([BUN, CLI, "search", "--value", "1e68719476736"], { stdin: new TextEncoder().encode('{"a":1e6871947673,"b":1e68719476736}') });
+    expect(p.stdout.toString()).toBe('["b",1e68719476736]\n');
+  });
+  test("a number no JSON text can carry is refused, not searched as null", () => {
+    for (const value of [Infinity, -Infinity, NaN]) expect(() => search('{"n":null}', { value })).toThrow(/not a JSON number/);
+    expect(() => search('{"n":null}', { value: () => 1 })).toThrow(/JSON data/);
+  });
+  test("property: equal iff the TS reference's exact decimals are equal (seed printed on failure)", () => {
+    // value = digits x 10^exponent, spelled with the point moved by `shift` places; exponents near ±10^18 and
+    // ±10^25 cross the native code's int64 and streamed-digit paths.
+    const exponent = fc.oneof(
+      fc.bigInt({ min: -50n, max: 50n }),
+      fc.bigInt({ min: 10n ** 18n - 40n, max: 10n ** 18n + 40n }),
+      fc.bigInt({ min: -(10n ** 18n) - 40n, max: -(10n ** 18n) + 40n }),
+      fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+    );
+    const number = fc.record({
+      digits: fc.stringMatching(/^[1-9][0-9]{0,24}$/),
+      exponent,
+      negative: fc.boolean(),
+    });
+    const spell = (n: { digits: string; exponent: bigint; negative: boolean }, shift: number) => {
+      const padded = n.digits.padStart(shift + 1, "0");
+      const whole = padded.slice(0, padded.length - shift);
+      const fraction = padded.slice(padded.length - shift);
+      return `${n.negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}e${n.exponent + BigInt(shift)}`;
+    };
+    fc.assert(
+      fc.property(number, fc.nat(30), fc.nat(30), fc.constantFrom(0n, 0n, 1n, -1n), (n, shiftA, shiftB, nudge) => {
+        const a = spell(n, shiftA);
+        const b = spell({ ...n, exponent: n.exponent + nudge }, shiftB);
+        const equal = exactDecimal(a) === exactDecimal(b);
+        expect(search(`{"n":${a}}`, { value: raw(b) }).count).toBe(equal ? 1 : 0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });

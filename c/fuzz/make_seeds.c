@@ -93,6 +93,9 @@ static void seed_search(const uint8_t *doc, size_t len) {
         { 2, (4u << 1), "\n\n1.0" },                           /* value, pointer style */
         { 0, (1u << 1) | (2u << 1), "*.**\nname" },             /* path and key */
         { 0, 1, "{\"path\":\"a[*].b\",\"value\":\"x\"}" },  /* raw query */
+        /* issue 15: exponents past int64, runs of ** that collapse */
+        { 0, 1, "{\"path\":\"**.**.*.**[0]\",\"value\":1e99999999999999999999999}" },
+        { 0, (1u << 1) | (4u << 1), "**.**.**\n\n10e68719476735" },
     };
     static unsigned long turn;
     size_t q = turn++ % (sizeof queries / sizeof queries[0]);

@@ -285,6 +285,15 @@ JF_API double jf_count_newlines(const uint8_t *input, size_t length);
 /** A compiled query: immutable, so one may serve any number of threads. */
 typedef struct jf_query jf_query;
 
+/** Limits of a query, so that a hostile one is refused at once instead of
+ *  costing time per leaf: the whole query text in bytes, its path glob in
+ *  bytes (decoded), and the glob's segments once runs of `**` are collapsed
+ *  to one (`**.**.a` is `**.a`). Matching costs O(segments / 64) word
+ *  operations per value of the document, whatever its depth. */
+#define JF_QUERY_MAX_BYTES      (1u << 20)
+#define JF_QUERY_MAX_PATH_BYTES (64u << 10)
+#define JF_QUERY_MAX_SEGMENTS   1024u
+
 /** Compiles a query given as a JSON object, once for any number of documents:
  *    {"path": GLOB, "key": NAME, "value": JSON, "limit": N}
  *  every field optional, all given ones must hold (AND). GLOB is a js-style
@@ -292,11 +301,13 @@ typedef struct jf_query jf_query;
  *  number of segments (`a.**.id`, `items[*].price`, `a["b c"][0]`). NAME is
  *  the short key (the last member name of the path). JSON is compared by
  *  type and value (`"1"` is not `1`; `1`, `1.0` and `1e0` are equal, exactly,
- *  at any length). `limit` stops after that many hits.
+ *  at any length of digits or exponent: 1e68719476736 is not 1e6871947673).
+ *  `limit` stops after that many hits.
  *
  *  Returns NULL with `error` (may be NULL) filled on a bad query:
- *  JF_INVALID_OPTION (what is wrong) or JF_INVALID_JSON. Free with
- *  jf_query_free. Thread safe. */
+ *  JF_INVALID_OPTION (what is wrong; over a JF_QUERY_MAX_* limit, which one),
+ *  JF_INVALID_JSON, or JF_OUT_OF_MEMORY. A field given twice is
+ *  JF_INVALID_OPTION. Free with jf_query_free. Thread safe. */
 JF_API jf_query *jf_query_compile(const uint8_t *query, size_t length, jf_error *error);
 
 /** Frees a query; NULL is ignored. Not while another thread still uses it. */

@@ -32,7 +32,8 @@ typedef struct flattener {
     yyjson_val      *short_key;  /* the member name of the current leaf, NULL under an index */
     bool             too_deep;
     /* search */
-    jf_segment_ref  *segs;       /* segs[d]: the current child of the container at depth d + 1 */
+    uint64_t        *states;     /* search by path: row d (of state_words) after the first d segments */
+    size_t           state_words;
     uint64_t         line;       /* NDJSON line written before each hit; 0 = none */
     uint64_t         hits;
     bool             stop;       /* the query's limit is reached */
@@ -168,8 +169,11 @@ static void schema_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
 
 /* A hit is one line: ["path",value] or, in a stream, [line,"path",value]. */
 static void search_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
-    size_t path_depth = f->depth; /* segments on the path: one per open container */
-    if (!jf_query_matches(f->cfg->query, f->segs, path_depth, f->short_key, val)) return;
+    /* One segment per open container; the root leaf has none. */
+    const uint64_t *state = !f->state_words ? NULL
+                            : f->depth    ? f->states + f->depth * f->state_words
+                                          : jf_query_start(f->cfg->query);
+    if (!jf_query_matches(f->cfg->query, state, f->short_key, val)) return;
     jf_buf *out = f->out;
     jf_buf_byte(out, '[');
     if (f->line) {
@@ -282,10 +286,10 @@ static bool push(flattener *f, yyjson_val *ctn) {
         walk_frame *stack = jf_realloc(f->stack, cap * sizeof(*stack));
         if (!stack) return false;
         f->stack = stack;
-        if (f->cfg->query) {
-            jf_segment_ref *segs = jf_realloc(f->segs, cap * sizeof(*segs));
-            if (!segs) return false;
-            f->segs = segs;
+        if (f->state_words) { /* rows 1..cap; row 0 is the query's start state */
+            uint64_t *states = jf_realloc(f->states, (cap + 1) * f->state_words * sizeof(*states));
+            if (!states) return false;
+            f->states = states;
         }
         f->stack_cap = cap;
     }
@@ -320,6 +324,14 @@ static inline bool descends(const flattener *f, yyjson_val *val, size_t depth) {
     return true;
 }
 
+/* The glob's state after the path of the child now visited, from its parent's. */
+static inline void step_state(flattener *f, const walk_frame *fr, yyjson_val *child) {
+    size_t d = f->depth;
+    const uint64_t *from = d > 1 ? f->states + (d - 1) * f->state_words : jf_query_start(f->cfg->query);
+    jf_segment_ref seg = { fr->is_object ? child : NULL, fr->index };
+    jf_query_step(f->cfg->query, from, &seg, f->states + d * f->state_words);
+}
+
 static void walk(flattener *f, yyjson_val *root) {
     if (!push(f, root)) {
         f->out->failed = true;
@@ -334,7 +346,7 @@ static void walk(flattener *f, yyjson_val *root) {
         fr->remaining--;
         f->path.text.len = fr->path_len;
         yyjson_val *child = fr->next;
-        if (f->segs) f->segs[f->depth - 1] = (jf_segment_ref){ fr->is_object ? child : NULL, fr->index };
+        if (f->state_words) step_state(f, fr, child);
         if (fr->is_object) {
             jf_path_key(&f->path, child);
             f->short_key = child;
@@ -390,6 +402,7 @@ jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
     jf_path_init(&fl->f.path, &fl->cfg);
     fl->f.values.flags = cfg->flags;
     fl->f.values.max_nesting = cfg->max_nesting;
+    fl->f.state_words = cfg->query ? jf_query_state_words(cfg->query) : 0;
     jf_groups_init(&fl->f.groups);
     return fl;
 }
@@ -397,7 +410,7 @@ jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
 void jf_flattener_free(jf_flattener *fl) {
     if (!fl) return;
     jf_free(fl->f.stack);
-    jf_free(fl->f.segs);
+    jf_free(fl->f.states);
     jf_groups_release(&fl->f.groups);
     jf_path_release(&fl->f.path);
     jf_value_writer_release(&fl->f.values);

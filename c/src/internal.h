@@ -195,10 +195,19 @@ typedef struct jf_segment_ref {
 
 typedef struct jf_query jf_query;
 
-/* Whether a leaf at the path `segs[0..depth)` with short key `short_key`
- * (NULL under an index) and value `value` satisfies every part of `q`. */
-bool jf_query_matches(const jf_query *q, const jf_segment_ref *segs, size_t depth, yyjson_val *short_key,
-                      yyjson_val *value);
+/* The glob as an automaton (search.c): a state is a bit set of
+ * jf_query_state_words(q) words (0 when the query has no path, and then no
+ * state is needed). The walk keeps one per open container: the state before
+ * any segment is jf_query_start(q), and jf_query_step derives a child's state
+ * from its parent's and the child's segment in O(words), so matching never
+ * costs glob segments x depth per leaf. */
+size_t jf_query_state_words(const jf_query *q);
+const uint64_t *jf_query_start(const jf_query *q);
+void jf_query_step(const jf_query *q, const uint64_t *from, const jf_segment_ref *seg, uint64_t *to);
+/* Whether a leaf whose path led to `state` (ignored without a path), with
+ * short key `short_key` (NULL under an index) and value `value`, satisfies
+ * every part of `q`. */
+bool jf_query_matches(const jf_query *q, const uint64_t *state, yyjson_val *short_key, yyjson_val *value);
 /* The query's limit on hits; 0 = none. */
 uint64_t jf_query_limit(const jf_query *q);
 /* Search's value equality (SPEC section 6): same JSON type, strings byte for
