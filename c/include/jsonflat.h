@@ -117,8 +117,10 @@ enum jf_flag {
      * `safe: true`). */
     JF_FLAG_ARRAYS_LEAF          = 1u << 0,
     /* Accept invalid UTF-8 in strings and keys and write U+FFFD for every
-     * maximal invalid subsequence. Without it, invalid UTF-8 is
-     * JF_INVALID_JSON. */
+     * maximal invalid subsequence, and for every escaped lone surrogate
+     * ("\ud83d" not followed by a low half, "\udc01" alone). Without it,
+     * both are JF_INVALID_JSON at the offending byte (a lone surrogate at the
+     * backslash of its escape, the message naming it). */
     JF_FLAG_REPLACE_INVALID_UTF8 = 1u << 1,
     /* Write integers outside [-(2^53-1), 2^53-1] as JSON strings holding the
      * exact digits, so a JSON.parse of the result loses no precision. */
