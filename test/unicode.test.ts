@@ -6,6 +6,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { flatten as npmFlatten, unflatten as npmUnflatten } from "flat";
+import { flatten as flatFlatten, unflatten as flatUnflatten } from "../src/flat";
 import { bind, flatten, flattenBytes, flattenLines, index, JsonFlatError, schema, search, unflatten, unflattenBytes } from "../src/index";
 import { referenceFlatten, referenceUnflatten } from "../src/reference/index";
 import { outcomeOf, type Outcome } from "./cases";
@@ -141,4 +143,11 @@ test("native and reference agree on surrogate escapes: same bytes, or the same e
     { numRuns: 3000, seed: 15 },
   );
   expect(surrogateErrors).toBeGreaterThan(100); // the generator does reach the case under test
+});
+
+test("jsonflat/flat keeps npm flat's result for strings with lone surrogates, small or large", () => {
+  const small = { a: "x\ud83d", b: { "\udc01": [1, "\udfff"] } };
+  const large = { items: Array.from({ length: 5000 }, (_, i) => ({ id: i, s: i === 7 ? "x\ud83d" : "ok" })) };
+  for (const value of [small, large]) expect(flatFlatten(value)).toEqual(npmFlatten(value));
+  expect(flatUnflatten({ "a.b": "x\ud83d" })).toEqual(npmUnflatten({ "a.b": "x\ud83d" }));
 });
