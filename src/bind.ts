@@ -64,7 +64,7 @@ export class ShapeMismatchError extends JsonFlatError {
 export interface BindOptions<Output> {
   /** A Standard Schema run on every decoded value; its issues become problems, its output the result. */
   validate?: StandardSchemaV1<unknown, Output>;
-  /** Accept invalid UTF-8 in strings (U+FFFD) instead of INVALID_JSON. */
+  /** Accept invalid UTF-8 and escaped lone surrogates in strings (U+FFFD) instead of INVALID_JSON. */
   replaceInvalidUtf8?: boolean;
 }
 

@@ -42,7 +42,7 @@ Options:
       --arrays index|leaf  leaf keeps arrays whole (npm flat's safe mode)
       --max-nesting N      reject deeper documents (default 10000)
       --format object|entries           {"path":value} (default) or [["path",value]]
-      --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8
+      --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8 or a lone surrogate escape
 NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}

@@ -37,7 +37,11 @@ export interface LogConfig {
   level?: LogLevel | "off";
   /** The library's own records must also reach this level ("off" silences them). Default "info". */
   nativeLevel?: LogLevel | "off";
-  /** "text" (default): `time LEVEL w<worker> message {fields}`; "json": one JSON object per line. */
+  /**
+   * "text" (default): `time LEVEL w<worker> message {fields}`; "json": one JSON object per line. Either way a
+   * record is one line for every reader: text escapes C0 controls and DEL (`\n`, `\x1b`), and both formats
+   * write C1 controls, U+2028/U+2029 and bidi controls as `\uXXXX`.
+   */
   format?: "text" | "json";
   /** "auto" (default): colour when FORCE_COLOR asks, not when NO_COLOR is set, else when the sink is a terminal. */
   color?: "auto" | "always" | "never";

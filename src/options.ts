@@ -36,7 +36,10 @@ export interface FlattenOptions {
   maxNesting?: number;
   /** Integers beyond ±(2^53−1) in object results; default `number`. */
   bigint?: BigIntMode;
-  /** Replace invalid UTF-8 with U+FFFD instead of failing with INVALID_JSON; default false. */
+  /**
+   * Replace invalid UTF-8 and escaped lone surrogates (`"x\ud83d"`, which `JSON.stringify` writes for a
+   * string cut inside a pair) with U+FFFD instead of failing with INVALID_JSON; default false.
+   */
   replaceInvalidUtf8?: boolean;
 }
 

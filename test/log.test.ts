@@ -77,6 +77,28 @@ describe("formats", () => {
     expect(lines()[0]).toEndWith(" w0 a\\nb\\r\\tc\\x1b[31m\\x00 é");
   });
 
+  test("C1 controls, line separators and bidi controls are escaped: one line for every reader, no terminal control", () => {
+    // Python's str.splitlines also breaks at VT, FF, FS, GS, RS, NEL, U+2028 and U+2029; C1 CSI drives terminals.
+    const splitlines = (text: string) => text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).filter(Boolean);
+    const message = "a\u0085b\u2028c\u2029d\u009b2J e\u202eevil\u202c f\u2066g\u2069 h\u200f i\u061c j\u0080\u009f\u000b\u001c";
+    const fields = { "k\u2028": "v\u0085\u202e", keep: "\u00a0\u2027\u202f" };
+    fresh();
+    log.info(message, fields);
+    const textRecord = readFileSync(FILE, "utf8");
+    expect(splitlines(textRecord)).toHaveLength(1);
+    expect(textRecord).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
+    expect(textRecord.slice(24)).toBe(
+      " INFO  w0 a\\u0085b\\u2028c\\u2029d\\u009b2J e\\u202eevil\\u202c f\\u2066g\\u2069 h\\u200f i\\u061c j\\u0080\\u009f\\x0b\\x1c" +
+        ' {"k\\u2028":"v\\u0085\\u202e","keep":"\u00a0\u2027\u202f"}\n',
+    );
+    fresh({ format: "json" });
+    log.info(message, fields);
+    const jsonRecord = readFileSync(FILE, "utf8");
+    expect(splitlines(jsonRecord)).toHaveLength(1);
+    expect(jsonRecord).not.toMatch(/[\x00-\x09\x0b-\x1f\x80-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(jsonRecord)).toMatchObject({ msg: message, ...fields });
+  });
+
   test("fields that cannot be serialised are reported, not thrown", () => {
     fresh({ format: "json" });
     const cyclic: Record<string, unknown> = {};

@@ -117,8 +117,10 @@ enum jf_flag {
      * `safe: true`). */
     JF_FLAG_ARRAYS_LEAF          = 1u << 0,
     /* Accept invalid UTF-8 in strings and keys and write U+FFFD for every
-     * maximal invalid subsequence. Without it, invalid UTF-8 is
-     * JF_INVALID_JSON. */
+     * maximal invalid subsequence, and for every escaped lone surrogate
+     * ("\ud83d" not followed by a low half, "\udc01" alone). Without it,
+     * both are JF_INVALID_JSON at the offending byte (a lone surrogate at the
+     * backslash of its escape, the message naming it). */
     JF_FLAG_REPLACE_INVALID_UTF8 = 1u << 1,
     /* Write integers outside [-(2^53-1), 2^53-1] as JSON strings holding the
      * exact digits, so a JSON.parse of the result loses no precision. */
@@ -486,14 +488,20 @@ JF_API uint8_t *jf_decode_lines(const jf_shape *shape, const uint8_t *input, siz
  *   2026-11-24T12:00:00.123Z INFO  w2 message {"field":1}
  * time (UTC, milliseconds), level (padded to 5), source (`w<N>`: JavaScript
  * worker N, 0 = main thread; `t<N>`: native code on OS thread N), message
- * (control characters and invalid UTF-8 escaped as \n \r \t \xNN, so a
- * record is always one line), then the fields as given.
+ * (escaped so that a record is one line for every reader and cannot steer a
+ * terminal: \n \r \t, \xNN for the other C0 controls, DEL and invalid
+ * UTF-8 bytes; \uXXXX for the C1 controls U+0080-U+009F (NEL, CSI), the
+ * separators U+2028/U+2029 and the Bidi_Control characters U+061C,
+ * U+200E/F, U+202A-E, U+2066-9), then the fields as given, escaped the
+ * same way.
  * JSON lines:
  *   {"time":"2026-11-24T12:00:00.123Z","level":"info","worker":2,"tid":812,"msg":"message","field":1}
  * `worker` only on records from JavaScript; the members of the fields object
  * follow the fixed ones (fields that are not a JSON object are written as
  * the string "fields"). The message is escaped as JSON, invalid UTF-8 as
- * U+FFFD.
+ * U+FFFD; in the message and the fields, the C1, separator and bidi
+ * characters above are written as \uXXXX escapes too (the same text for a
+ * JSON reader, one line for every line splitter).
  *
  * Colour (text format only) paints the level name. JF_LOG_COLOR_AUTO: on when
  * the environment has FORCE_COLOR set to anything but "0" or "false" (as in

@@ -616,10 +616,9 @@ static yyjson_doc *parse_line(parse_pool *pool, const uint8_t *doc, size_t len, 
     yyjson_alc_pool_init(&alc, pool->block, pool->size);
     yyjson_read_err yerr;
     yyjson_doc *d = yyjson_read_opts((char *)(uintptr_t)(doc + skip), len - skip, flags, &alc, &yerr);
-    if (d) return d;
+    if (d) return jf_reject_raw_control(d, doc, len, skip, cfg, err);
     if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(doc, len, cfg, err);
-    jf_set_read_error(err, &yerr, doc, len, skip, cfg->max_nesting);
-    return NULL;
+    return jf_parse_failed(doc, len, skip, cfg, &yerr, err);
 }
 
 JF_API uint8_t *jf_decode_lines(const jf_shape *shape, const uint8_t *input, size_t length,

@@ -451,9 +451,7 @@ static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t l
     /* yyjson's estimate is not an upper bound for every malformed input: let
      * the general allocator decide between a real error and a real OOM. */
     if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(input, length, &fl->cfg, err);
-    jf_prefer_raw_control(input, skip, &fl->cfg, &yerr);
-    jf_set_read_error(err, &yerr, input, length, skip, fl->cfg.max_nesting);
-    return NULL;
+    return jf_parse_failed(input, length, skip, &fl->cfg, &yerr, err);
 }
 
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {

@@ -155,6 +155,27 @@ yyjson_doc *jf_reject_raw_control(yyjson_doc *doc, const uint8_t *input, size_t 
  * position in input[skip..]) back to the first raw control character inside
  * a string before it, so errors come in document order. */
 void jf_prefer_raw_control(const uint8_t *input, size_t skip, const jf_config *cfg, yyjson_read_err *yerr);
+/* The one way to finish a failed yyjson read of input[skip..len) (`yerr` as
+ * yyjson left it, its position relative to input + skip): an escaped lone
+ * surrogate before the fault is the error (INVALID_JSON naming it), or with
+ * JF_FLAG_REPLACE_INVALID_UTF8 each one becomes U+FFFD and the text is read
+ * again (the document is returned when that succeeds); otherwise the raw
+ * control rule above, then `err` filled. NULL with `err` filled on failure. */
+yyjson_doc *jf_parse_failed(const uint8_t *input, size_t len, size_t skip, const jf_config *cfg,
+                            yyjson_read_err *yerr, jf_error *err);
+
+/*==============================================================================
+ * Escaped lone surrogates (surrogate.c), which yyjson refuses under any flag.
+ *============================================================================*/
+
+/* Offset of the first "\uXXXX" escape inside a string of text[0..len) that
+ * is a surrogate but not half of a pair, if it starts at or before `limit`;
+ * len otherwise. Strings are found by their quotes from text[0], which is
+ * right only up to the first fault a parser would report. */
+size_t jf_find_lone_surrogate(const uint8_t *text, size_t len, size_t limit);
+/* Rewrites every such escape in place as "\uFFFD" (same length, so offsets
+ * keep their meaning); returns how many. */
+size_t jf_replace_lone_surrogates(uint8_t *text, size_t len);
 
 /*==============================================================================
  * Values (value.c): the canonical writer for one leaf or a whole subtree.

@@ -311,9 +311,41 @@ static size_t utf8_seq(const uint8_t *s, size_t n) {
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Writes `s` so that it stays on one line: JSON string escapes (invalid
- * UTF-8 as \ufffd) or, for text, \n \r \t and \xNN for other control bytes
- * and invalid UTF-8. */
+/* The code point of the valid k-byte UTF-8 sequence at s (k = utf8_seq). */
+static uint32_t utf8_code_point(const uint8_t *s, size_t k) {
+    if (k == 1) return s[0];
+    if (k == 2) return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    if (k == 3) return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) |
+           (s[3] & 0x3F);
+}
+
+/* Characters that are valid UTF-8 but must not reach a log line raw: the C1
+ * controls (U+0085 NEL ends a line for Python's splitlines and many editors,
+ * U+009B CSI drives terminals like ESC [), the line and paragraph separators
+ * U+2028/U+2029, and the Bidi_Control characters (U+061C, U+200E/F,
+ * U+202A-E, U+2066-9), which reorder how the rest of a line is displayed. */
+static bool is_hidden_control(uint32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* \uXXXX (lower-case hex): the same in both formats, and valid JSON. */
+static void rec_unicode_escape(rec *r, uint32_t cp) {
+    char esc[6] = { '\\', 'u', hexdigits[(cp >> 12) & 15], hexdigits[(cp >> 8) & 15],
+                    hexdigits[(cp >> 4) & 15], hexdigits[cp & 15] };
+    rec_token(r, esc, 6);
+}
+
+static void rec_byte_escape(rec *r, uint8_t c) {
+    char esc[4] = { '\\', 'x', hexdigits[c >> 4], hexdigits[c & 15] };
+    rec_token(r, esc, 4);
+}
+
+/* Writes `s` so that it stays on one line and cannot steer a terminal:
+ * JSON string escapes (invalid UTF-8 as \ufffd) or, for text, \n \r \t and
+ * \xNN for other C0 control bytes, DEL and invalid UTF-8; in both, \uXXXX for
+ * the characters of is_hidden_control. */
 static void rec_escaped(rec *r, const uint8_t *s, size_t n, bool json) {
     size_t i = 0;
     while (i < n) {
@@ -325,45 +357,44 @@ static void rec_escaped(rec *r, const uint8_t *s, size_t n, bool json) {
             continue;
         }
         uint8_t c = s[i];
-        char esc[6];
         if (c == '\n') rec_lit(r, "\\n");
         else if (c == '\r') rec_lit(r, "\\r");
         else if (c == '\t') rec_lit(r, "\\t");
         else if (json && c == '"') rec_lit(r, "\\\"");
         else if (json && c == '\\') rec_lit(r, "\\\\");
-        else if (c < 0x20 || (c == 0x7f && !json)) {
-            if (json) {
-                memcpy(esc, "\\u00", 4);
-                esc[4] = hexdigits[c >> 4];
-                esc[5] = hexdigits[c & 15];
-                rec_token(r, esc, 6);
-            } else {
-                esc[0] = '\\';
-                esc[1] = 'x';
-                esc[2] = hexdigits[c >> 4];
-                esc[3] = hexdigits[c & 15];
-                rec_token(r, esc, 4);
-            }
-        } else if (c == 0x7f) {
-            rec_token(r, s + i, 1);
-        } else {
+        else if (c == 0x7f && json) rec_token(r, s + i, 1); /* plain text in JSON */
+        else if (c < 0x20 && json) rec_unicode_escape(r, c);
+        else if (c < 0x20 || c == 0x7f) rec_byte_escape(r, c);
+        else {
             size_t k = utf8_seq(s + i, n - i);
-            if (k) {
-                rec_token(r, s + i, k);
-                i += k;
-                continue;
-            }
-            if (json) {
-                rec_lit(r, "\\ufffd");
-            } else {
-                esc[0] = '\\';
-                esc[1] = 'x';
-                esc[2] = hexdigits[c >> 4];
-                esc[3] = hexdigits[c & 15];
-                rec_token(r, esc, 4);
-            }
+            if (k && is_hidden_control(utf8_code_point(s + i, k))) rec_unicode_escape(r, utf8_code_point(s + i, k));
+            else if (k) rec_token(r, s + i, k);
+            else if (json) rec_lit(r, "\\ufffd");
+            else rec_byte_escape(r, c);
+            i += k ? k : 1;
+            continue;
         }
         i++;
+    }
+}
+
+/* Copies validated JSON members, escaping the characters of
+ * is_hidden_control as \uXXXX: in valid JSON they can only stand inside
+ * strings, where the escape means the same character. */
+static void rec_json_members(rec *r, const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != 0xC2 && s[j] != 0xD8 && s[j] != 0xE2) j++; /* lead bytes of all of them */
+        if (j > i) {
+            rec_run(r, s + i, j - i);
+            i = j;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, n - i);
+        if (k && is_hidden_control(utf8_code_point(s + i, k))) rec_unicode_escape(r, utf8_code_point(s + i, k));
+        else rec_run(r, s + i, k ? k : 1);
+        i += k ? k : 1;
     }
 }
 
@@ -531,7 +562,7 @@ static void json_record(rec *r, const record_in *in) {
     rec_lit(r, "\"");
     if (in->fields == FIELDS_MEMBERS) {
         rec_lit(r, ",");
-        rec_run(r, in->fp, in->fn); /* validated JSON: copied as is */
+        rec_json_members(r, in->fp, in->fn); /* validated JSON */
     } else if (in->fields == FIELDS_TEXT) {
         rec_lit(r, ",\"fields\":\"");
         rec_escaped(r, in->fp, in->fn, true);

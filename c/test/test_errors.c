@@ -1,8 +1,8 @@
 /*==============================================================================
  * test_errors.c — every failure is a value: invalid JSON with its position,
  * nesting limits (and a 1,000,000-deep document on a 1 MiB stack), invalid
- * options, invalid UTF-8 with and without replacement, code names, and the
- * memory entry points.
+ * options, invalid UTF-8 and escaped lone surrogates with and without
+ * replacement, code names, and the memory entry points.
  *============================================================================*/
 #include "check.h"
 
@@ -407,22 +407,6 @@ static void test_utf8(void) {
     repl.format = JF_FORMAT_ENTRIES;
     repl.style = JF_STYLE_POINTER;
     EXPECT_FLAT(&repl, "{\"\xff\":\"\xc0\"}", "[[\"/" FFFD "\",\"" FFFD "\"]]");
-    /* Escaped lone surrogates are not invalid UTF-8 bytes; the flag does not
-     * make the document valid JSON for the strict parser either way, but it
-     * must not crash or produce invalid UTF-8. */
-    {
-        jf_result r;
-        uint8_t *out = jf_flatten((const uint8_t *)"[\"\\ud800\"]", 10, &repl, &r);
-        if (out) {
-            int bad = 0;
-            for (uint64_t i = 0; i + 2 < r.length; i++)
-                if (out[i] == 0xED && out[i + 1] >= 0xA0) bad = 1;
-            CHECK_MSG(!bad, "surrogate bytes written to the output");
-        } else {
-            CHECK_INT_EQ(r.error.code, JF_INVALID_JSON);
-        }
-        jf_free(out);
-    }
     /* Unflatten honours the flag. */
     jf_options u = opts_make(0, 0, 0, 0);
     EXPECT_UNFLAT_FAIL(&u, "{\"a\":\"\xff\"}", JF_INVALID_JSON);
@@ -430,6 +414,92 @@ static void test_utf8(void) {
     u.flags = JF_FLAG_REPLACE_INVALID_UTF8;
     EXPECT_UNFLAT(&u, "{\"a\":\"\xff\"}", "{\"a\":\"" FFFD "\"}");
     EXPECT_UNFLAT(&u, "{\"a\xff.b\":1}", "{\"a" FFFD "\":{\"b\":1}}");
+}
+
+/*------------------------------------------------------------------------------
+ * Escaped lone surrogates ("x\\ud83d", as JSON.stringify writes a string cut
+ * inside a pair): yyjson refuses them under any flag, so jf_parse_failed does
+ * the work. Refused at the lone escape's backslash, named as written; with
+ * the replacement flag each one is U+FFFD (every parsing entry point).
+ *----------------------------------------------------------------------------*/
+
+#define EXPECT_LONE_AT(o, in, off, escape) expect_lone_at(__FILE__, __LINE__, (o), (in), (off), (escape))
+static void expect_lone_at(const char *file, int line, const jf_options *o, const char *in, uint64_t off,
+                           const char *escape) {
+    jf_error e = expect_fail_at(file, line, 0, o, in, strlen(in), JF_INVALID_JSON);
+    if (e.code != JF_INVALID_JSON) return;
+    if (e.offset != off) check_fail(file, line, "offset %llu, expected %llu (%s)", (unsigned long long)e.offset,
+                                    (unsigned long long)off, e.message);
+    else check_pass();
+    char want[64];
+    snprintf(want, sizeof want, "lone surrogate %s in string (replaceInvalidUtf8", escape);
+    if (!strstr(e.message, want)) check_fail(file, line, "message \"%s\" lacks \"%s\"", e.message, want);
+    else check_pass();
+}
+
+static void test_lone_surrogates(void) {
+    jf_options strict = opts_make(0, 0, 0, 0);
+    jf_options repl = opts_make(0, 0, 0, JF_FLAG_REPLACE_INVALID_UTF8);
+    EXPECT_LONE_AT(&strict, "[\"\\uDC01\"]", 2, "\\uDC01");
+    EXPECT_LONE_AT(&strict, "{\"a\":\"x\\ud83d\"}", 7, "\\ud83d");
+    EXPECT_LONE_AT(&strict, "{\"\\udc00\":1}", 2, "\\udc00");
+    EXPECT_LONE_AT(&strict, "[\"\\ud800\\u0041\"]", 2, "\\ud800");
+    EXPECT_LONE_AT(&strict, "[\"\\ud800\\ud800\\udc00\"]", 2, "\\ud800");
+    EXPECT_LONE_AT(&strict, "[\"\\ud83d\\ude00\\ude00\"]", 14, "\\ude00");
+    EXPECT_LONE_AT(&strict, "[\"\\udc00\\ud800\"]", 2, "\\udc00");
+    EXPECT_LONE_AT(&strict, "[\"\\ud800\\uZZZZ\"]", 2, "\\ud800");
+    EXPECT_LONE_AT(&strict, "[\"\\ud800", 2, "\\ud800");
+    EXPECT_LONE_AT(&strict, "\xef\xbb\xbf[\"\\ud800\"]", 5, "\\ud800");
+    EXPECT_LONE_AT(&strict, "[\"\\\\\",\"\\ud800\"]", 7, "\\ud800"); /* an escaped backslash first */
+    /* Faults come in document order. */
+    EXPECT_BAD_AT("[1 \"\\ud800\"]", 3);
+    jf_options shallow = strict;
+    shallow.max_nesting = 1;
+    jf_error e = EXPECT_FLAT_FAIL(&shallow, "[[\"\\ud800\"]]", JF_NESTING_TOO_DEEP);
+    CHECK_INT_EQ(e.offset, 1);
+    EXPECT_LONE_AT(&shallow, "[\"\\ud800\",[1]]", 2, "\\ud800");
+
+    /* Replacement: one U+FFFD per lone escape; pairs and other escapes stay. */
+    EXPECT_FLAT(&repl, "[\"\\uDC01\"]", "{\"[0]\":\"" FFFD "\"}");
+    EXPECT_FLAT(&repl, "{\"a\":\"x\\ud83d\"}", "{\"a\":\"x" FFFD "\"}");
+    EXPECT_FLAT(&repl, "[\"\\ud800\\u0041\"]", "{\"[0]\":\"" FFFD "A\"}");
+    EXPECT_FLAT(&repl, "[\"\\ud800\\ud83d\\ude00\\udfff\"]", "{\"[0]\":\"" FFFD "\xf0\x9f\x98\x80" FFFD "\"}");
+    EXPECT_FLAT(&repl, "{\"\\udc00\":{\"\\ud800\":1}}", "{\"[\\\"" FFFD "\\\"][\\\"" FFFD "\\\"]\":1}");
+    EXPECT_FLAT(&repl, "[\"\\ud800\xff\\udc00\"]", "{\"[0]\":\"" FFFD FFFD FFFD "\"}");
+    EXPECT_FLAT(&repl, "\xef\xbb\xbf[\"\\ud800\"]", "{\"[0]\":\"" FFFD "\"}");
+    EXPECT_FLAT(&repl, "[\"\\\\ud800\"]", "{\"[0]\":\"\\\\ud800\"}"); /* an escaped backslash, no escape */
+    /* A later fault keeps its offset in the caller's bytes. */
+    e = EXPECT_FLAT_FAIL(&repl, "[\"\\ud800\\uZZZZ\"]", JF_INVALID_JSON);
+    CHECK_INT_EQ(e.offset, 8);
+    e = EXPECT_FLAT_FAIL(&repl, "[\"\\ud800\",\"a\tb\"]", JF_INVALID_JSON);
+    CHECK_INT_EQ(e.offset, 12);
+    e = EXPECT_FLAT_FAIL(&repl, "[\"a\tb\",\"\\ud800\"]", JF_INVALID_JSON);
+    CHECK_INT_EQ(e.offset, 3);
+    repl.max_nesting = 1;
+    e = EXPECT_FLAT_FAIL(&repl, "[\"\\ud800\",[1]]", JF_NESTING_TOO_DEEP);
+    CHECK_INT_EQ(e.offset, 10);
+    repl.max_nesting = 0;
+
+    /* Unflatten parses with the same entry. */
+    EXPECT_UNFLAT_FAIL(&strict, "{\"a\":\"x\\ud83d\"}", JF_INVALID_JSON);
+    EXPECT_UNFLAT(&repl, "{\"a\":\"x\\ud83d\",\"\\udc00.b\":1}", "{\"a\":\"x" FFFD "\",\"" FFFD "\":{\"b\":1}}");
+
+    /* NDJSON lines: the same error per line, or the replacement. */
+    const char *lines = "{\"a\":1}\n{\"b\":\"\\udc01\"}\n{\"c\":3}\n";
+    jf_lines_options lo;
+    memset(&lo, 0, sizeof lo);
+    jf_lines_result r;
+    uint8_t *out = jf_flatten_lines((const uint8_t *)lines, strlen(lines), &strict, &lo, &r);
+    CHECK(out == NULL);
+    CHECK_INT_EQ(r.error.code, JF_INVALID_JSON);
+    CHECK_INT_EQ(r.error.line, 2);
+    CHECK_INT_EQ(r.error.offset, 14);
+    jf_free(out);
+    repl.style = JF_STYLE_POINTER;
+    out = jf_flatten_lines((const uint8_t *)lines, strlen(lines), &repl, &lo, &r);
+    CHECK(out != NULL);
+    if (out) CHECK_MEM_STR(out, (size_t)r.length, "{\"/a\":1}\n{\"/b\":\"" FFFD "\"}\n{\"/c\":3}\n");
+    jf_free(out);
 }
 
 /*------------------------------------------------------------------------------
@@ -487,6 +557,7 @@ int main(void) {
     test_deep_small_stack();
     test_invalid_options();
     test_utf8();
+    test_lone_surrogates();
     test_code_names();
     test_free();
     return check_done("test_errors");

@@ -188,6 +188,71 @@ static void test_escaping(void) {
     CHECK_INT_EQ(jf_log_write(JF_LOG_INFO, 0, NULL, 5, NULL, 0, &e), JF_OK);
 }
 
+/* Bytes other than a record's own LF that end a line for some reader
+ * (Python's splitlines: CR VT FF FS GS RS, NEL, U+2028, U+2029) or steer a
+ * terminal (ESC, C1 controls); LFs are counted by count_lines. */
+static const char *line_breaker(const unsigned char *d, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = d[i];
+        if (c == '\r' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1e) || c == 0x1b)
+            return "C0 control";
+        if (c == 0xC2 && i + 1 < n && d[i + 1] >= 0x80 && d[i + 1] <= 0x9F) return "C1 control";
+        if (c == 0xE2 && i + 2 < n && d[i + 1] == 0x80 && (d[i + 2] == 0xA8 || d[i + 2] == 0xA9))
+            return "line or paragraph separator";
+        if (c == 0xE2 && i + 2 < n && ((d[i + 1] == 0x80 && d[i + 2] >= 0xAA && d[i + 2] <= 0xAE) ||
+                                       (d[i + 1] == 0x81 && d[i + 2] >= 0xA6 && d[i + 2] <= 0xA9)))
+            return "bidi control";
+    }
+    return NULL;
+}
+
+/* C1 controls, U+2028/2029 and the bidi controls are valid UTF-8 but must
+ * not reach a line raw; their neighbours (U+00A0, U+2027, U+202F, U+2065,
+ * U+206A) stay raw. */
+static void test_escaping_hidden_controls(void) {
+    const char msg[] = "nel\xc2\x85" "csi\xc2\x9b" "2J c1\xc2\x80\xc2\x9f nbsp\xc2\xa0 "
+                       "ls\xe2\x80\xa8ps\xe2\x80\xa9 rlo\xe2\x80\xae lri\xe2\x81\xa6pdi\xe2\x81\xa9 "
+                       "lre\xe2\x80\xaa alm\xd8\x9c lrm\xe2\x80\x8e "
+                       "keep\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xd8\x9b end";
+    const char fields[] = "{\"k\xe2\x80\xa8\":\"v\xc2\x85w\xe2\x80\xae\",\"raw\":\"\xc2\xa0\"}";
+    const char text_msg[] = "nel\\u0085csi\\u009b2J c1\\u0080\\u009f nbsp\xc2\xa0 "
+                            "ls\\u2028ps\\u2029 rlo\\u202e lri\\u2066pdi\\u2069 lre\\u202a alm\\u061c lrm\\u200e "
+                            "keep\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xd8\x9b end";
+    configure(JF_LOG_DEBUG, JF_LOG_DEBUG, JF_LOG_TEXT, JF_LOG_COLOR_NEVER, 0);
+    fresh_sink();
+    CHECK_INT_EQ(say(JF_LOG_INFO, 0, msg, fields), JF_OK);
+    CHECK_INT_EQ(say(JF_LOG_INFO, 0, "plain", "not json \xc2\x85\xe2\x80\xa9"), JF_OK); /* fields as text */
+    size_t n;
+    unsigned char *d = slurp(&n);
+    const char *bad = line_breaker(d, n);
+    CHECK_MSG(bad == NULL, "text record holds a raw %s", bad);
+    CHECK_INT_EQ(count_lines(d, n), 2);
+    CHECK_MSG(strstr((char *)d, text_msg) != NULL, "text message not escaped as expected: %s", (char *)d);
+    CHECK(strstr((char *)d, " {\"k\\u2028\":\"v\\u0085w\\u202e\",\"raw\":\"\xc2\xa0\"}\n") != NULL);
+    CHECK(strstr((char *)d, " w0 plain not json \\u0085\\u2029\n") != NULL);
+    CHECK(valid_utf8(d, n));
+    free(d);
+
+    /* JSON lines: the same characters as \uXXXX escapes, message and fields
+     * alike; a JSON reader gets the original text back. */
+    configure(JF_LOG_DEBUG, JF_LOG_DEBUG, JF_LOG_JSON, JF_LOG_COLOR_NEVER, 0);
+    fresh_sink();
+    CHECK_INT_EQ(say(JF_LOG_INFO, 0, msg, fields), JF_OK);
+    d = slurp(&n);
+    bad = line_breaker(d, n);
+    CHECK_MSG(bad == NULL, "JSON record holds a raw %s", bad);
+    yyjson_doc *doc = yyjson_read((char *)d, n - 1, 0);
+    CHECK(doc != NULL);
+    if (doc) {
+        yyjson_val *root = yyjson_doc_get_root(doc);
+        CHECK_STR_EQ(yyjson_get_str(yyjson_obj_get(root, "msg")), msg);
+        CHECK_STR_EQ(yyjson_get_str(yyjson_obj_get(root, "k\xe2\x80\xa8")), "v\xc2\x85w\xe2\x80\xae");
+        CHECK_STR_EQ(yyjson_get_str(yyjson_obj_get(root, "raw")), "\xc2\xa0");
+        yyjson_doc_free(doc);
+    }
+    free(d);
+}
+
 static void test_color(void) {
     configure(JF_LOG_DEBUG, JF_LOG_DEBUG, JF_LOG_TEXT, JF_LOG_COLOR_ALWAYS, 0);
     fresh_sink();
@@ -527,6 +592,7 @@ int main(void) {
     test_text_format();
     test_json_format();
     test_escaping();
+    test_escaping_hidden_controls();
     test_color();
     test_levels();
     test_bad_arguments();

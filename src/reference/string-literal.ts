@@ -52,31 +52,43 @@ function hexCodeUnit(bytes: Uint8Array, at: number): number {
 const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
-/** Reads `\uXXXX` (and its low half when it is a high surrogate) at the backslash `at`. */
-function readUnicodeEscape(bytes: Uint8Array, at: number): Escape {
+const REPLACEMENT_CHARACTER = "\uFFFD";
+
+/** Why a lone surrogate escape fails: it names the escape as written and the option that accepts it. */
+function loneSurrogate(bytes: Uint8Array, at: number): Escape {
+  const written = String.fromCharCode(...bytes.subarray(at, at + 6));
+  return { ok: false, offset: at, reason: `lone surrogate ${written} in string (replaceInvalidUtf8 writes U+FFFD)` };
+}
+
+/**
+ * Reads `\uXXXX` (and its low half when it is a high surrogate) at the backslash `at`. A surrogate escape
+ * that is not half of a pair fails, or with `replaceInvalidUtf8` stands for U+FFFD (as `toWellFormed()`);
+ * then only the lone escape is consumed, so whatever follows it is read on its own.
+ */
+function readUnicodeEscape(bytes: Uint8Array, at: number, replaceInvalidUtf8: boolean): Escape {
   const unit = hexCodeUnit(bytes, at + 2);
   if (unit < 0) return { ok: false, offset: at, reason: "\\u must be followed by four hex digits" };
-  if (isLowSurrogate(unit)) return { ok: false, offset: at, reason: "lone low surrogate escape" };
-  if (!isHighSurrogate(unit)) return { ok: true, text: String.fromCharCode(unit), end: at + 6 };
+  if (!isHighSurrogate(unit) && !isLowSurrogate(unit)) return { ok: true, text: String.fromCharCode(unit), end: at + 6 };
   // A high surrogate only means something together with the low surrogate escaped right after it.
-  const low = bytes[at + 6] === BACKSLASH && bytes[at + 7] === 0x75 ? hexCodeUnit(bytes, at + 8) : -1;
-  if (!isLowSurrogate(low)) return { ok: false, offset: at, reason: "high surrogate escape without a low surrogate" };
-  return { ok: true, text: String.fromCharCode(unit, low), end: at + 12 };
+  const low = isHighSurrogate(unit) && bytes[at + 6] === BACKSLASH && bytes[at + 7] === 0x75 ? hexCodeUnit(bytes, at + 8) : -1;
+  if (isLowSurrogate(low)) return { ok: true, text: String.fromCharCode(unit, low), end: at + 12 };
+  return replaceInvalidUtf8 ? { ok: true, text: REPLACEMENT_CHARACTER, end: at + 6 } : loneSurrogate(bytes, at);
 }
 
 /** Reads the escape sequence whose backslash is at `at`. */
-function readEscape(bytes: Uint8Array, at: number): Escape {
+function readEscape(bytes: Uint8Array, at: number, replaceInvalidUtf8: boolean): Escape {
   const letter = bytes[at + 1];
-  if (letter === 0x75) return readUnicodeEscape(bytes, at);
+  if (letter === 0x75) return readUnicodeEscape(bytes, at, replaceInvalidUtf8);
   const text = letter === undefined ? undefined : SIMPLE_ESCAPES.get(letter);
   if (text === undefined) return { ok: false, offset: at, reason: "invalid escape sequence" };
   return { ok: true, text, end: at + 2 };
 }
 
 /**
- * Reads the string literal whose opening quote is at `bytes[start]`. Raw control characters, invalid
- * escapes, lone surrogate escapes and (unless `replaceInvalidUtf8`) ill-formed UTF-8 fail at the offending
- * byte; with `replaceInvalidUtf8` each maximal invalid subsequence becomes U+FFFD.
+ * Reads the string literal whose opening quote is at `bytes[start]`. Raw control characters and invalid
+ * escapes fail at the offending byte; so do lone surrogate escapes and ill-formed UTF-8 unless
+ * `replaceInvalidUtf8`, with which each lone surrogate escape and each maximal invalid subsequence becomes
+ * U+FFFD.
  *
  * @example
  * readStringLiteral(new TextEncoder().encode('"a\\u00e9"'), 0, false) // { ok: true, value: "aé", end: 10 }
@@ -90,7 +102,7 @@ export function readStringLiteral(bytes: Uint8Array, start: number, replaceInval
     if (byte === QUOTE || byte === BACKSLASH) {
       pieces.push(decodeUtf8(bytes, runStart, at));
       if (byte === QUOTE) return { ok: true, value: pieces.join(""), end: at + 1 };
-      const escape = readEscape(bytes, at);
+      const escape = readEscape(bytes, at, replaceInvalidUtf8);
       if (!escape.ok) return escape;
       pieces.push(escape.text);
       at = runStart = escape.end;
