@@ -24,6 +24,7 @@
 #include "crc32c.h"
 #include "log.h"
 #include "sync.h"
+#include "wal_io.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,6 +99,7 @@ JF_API int32_t jf_wal_close(uint32_t wal, jf_error *error) {
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SEG_MAGIC "JFWALSEG"
@@ -154,16 +156,164 @@ static uint32_t frame_crc(uint32_t payload_crc, uint32_t len, uint64_t lsn) {
 }
 
 /*------------------------------------------------------------------------------
- * Small I/O helpers (0 or an errno value)
+ * The real file system calls (the default I/O table, see wal_io.h)
  *----------------------------------------------------------------------------*/
 
+static int px_stat(void *ctx, const char *path, struct stat *st) {
+    (void)ctx;
+    return stat(path, st);
+}
+static int px_mkdir(void *ctx, const char *path, mode_t mode) {
+    (void)ctx;
+    return mkdir(path, mode);
+}
+static int px_open(void *ctx, const char *path, int flags) {
+    (void)ctx;
+    int fd;
+    do fd = open(path, flags | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    return fd;
+}
+static int px_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode) {
+    (void)ctx;
+    int fd;
+    do fd = openat(dirfd, name, flags | O_CLOEXEC, mode);
+    while (fd < 0 && errno == EINTR);
+    return fd;
+}
+static int px_close(void *ctx, int fd) {
+    (void)ctx;
+    return close(fd);
+}
+static ssize_t px_write(void *ctx, int fd, const void *data, size_t n) {
+    (void)ctx;
+    ssize_t w;
+    do w = write(fd, data, n);
+    while (w < 0 && errno == EINTR);
+    return w;
+}
+static ssize_t px_pread(void *ctx, int fd, void *data, size_t n, uint64_t offset) {
+    (void)ctx;
+    ssize_t r;
+    do r = pread(fd, data, n, (off_t)offset);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+static int px_fstat(void *ctx, int fd, struct stat *st) {
+    (void)ctx;
+    return fstat(fd, st);
+}
+static int px_fstatat(void *ctx, int dirfd, const char *name, struct stat *st) {
+    (void)ctx;
+    return fstatat(dirfd, name, st, 0);
+}
+/* Data durable: fdatasync, or F_FULLFSYNC on macOS (its fsync stops at the
+ * drive's cache). */
+static int px_sync_data(void *ctx, int fd) {
+    (void)ctx;
+#if defined(__APPLE__)
+    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
+    return fsync(fd);
+#else
+    return fdatasync(fd);
+#endif
+}
+/* Data and metadata durable (new files, directories). */
+static int px_sync_full(void *ctx, int fd) {
+    (void)ctx;
+#if defined(__APPLE__)
+    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
+#endif
+    return fsync(fd);
+}
+static int px_ftruncate(void *ctx, int fd, uint64_t length) {
+    (void)ctx;
+    int r;
+    do r = ftruncate(fd, (off_t)length);
+    while (r != 0 && errno == EINTR);
+    return r;
+}
+static int px_renameat(void *ctx, int dirfd, const char *from, const char *to) {
+    (void)ctx;
+    return renameat(dirfd, from, dirfd, to);
+}
+static int px_unlinkat(void *ctx, int dirfd, const char *name) {
+    (void)ctx;
+    return unlinkat(dirfd, name, 0);
+}
+static int px_flock(void *ctx, int fd, int operation) {
+    (void)ctx;
+    int r;
+    do r = flock(fd, operation);
+    while (r != 0 && errno == EINTR);
+    return r;
+}
+static int px_list(void *ctx, int dirfd, int (*each)(void *arg, const char *name), void *arg) {
+    (void)ctx;
+    int dup_fd = dup(dirfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        int e = errno;
+        if (dup_fd >= 0) close(dup_fd);
+        errno = e;
+        return -1;
+    }
+    rewinddir(d); /* the dup shares the position of an earlier listing */
+    int stop = 0;
+    struct dirent *ent;
+    while (!stop && (ent = readdir(d)))
+        if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0) stop = each(arg, ent->d_name);
+    closedir(d);
+    return stop;
+}
+/* A new segment's salt: distinct from any earlier segment's with near
+ * certainty, so that frames of an older file whose blocks a new one reuses
+ * never check out. The clock, the process and a counter, mixed. */
+static uint32_t px_salt(void *ctx) {
+    (void)ctx;
+    static _Atomic uint64_t counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    x ^= (uint64_t)getpid() << 40 ^ jf_monotonic_ns() << 7 ^ atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDull;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ull;
+    x ^= x >> 33;
+    uint32_t s = (uint32_t)x ^ (uint32_t)(x >> 32);
+    return s ? s : 1;
+}
+
+const jf_wal_io jf_wal_posix_io = {
+    NULL,        px_stat,      px_mkdir,     px_open,      px_openat, px_close,     px_write,     px_pread,
+    px_fstat,    px_fstatat,   px_sync_data, px_sync_full, px_ftruncate, px_renameat, px_unlinkat, px_flock,
+    px_list,     px_salt,
+};
+
+static const jf_wal_io *_Atomic io_table = &jf_wal_posix_io;
+
+void jf_wal_set_io(const jf_wal_io *io) {
+    atomic_store(&io_table, io ? io : &jf_wal_posix_io);
+}
+
+static const jf_wal_io *io(void) {
+    return atomic_load_explicit(&io_table, memory_order_relaxed);
+}
+
+/*------------------------------------------------------------------------------
+ * Small I/O helpers (0 or an errno value, except open_at and io_close)
+ *----------------------------------------------------------------------------*/
+
+static int err_or_eio(void) {
+    return errno ? errno : EIO;
+}
+
 static int write_all(int fd, const uint8_t *p, size_t n) {
+    const jf_wal_io *t = io();
     while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return errno ? errno : EIO;
-        }
+        ssize_t w = t->write(t->ctx, fd, p, n);
+        if (w < 0) return err_or_eio();
         if (w == 0) return EIO;
         p += w;
         n -= (size_t)w;
@@ -172,13 +322,11 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
 }
 
 static int pread_all(int fd, uint8_t *p, size_t n, uint64_t off, size_t *got) {
+    const jf_wal_io *t = io();
     *got = 0;
     while (n) {
-        ssize_t r = pread(fd, p, n, (off_t)off);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return errno ? errno : EIO;
-        }
+        ssize_t r = t->pread(t->ctx, fd, p, n, off);
+        if (r < 0) return err_or_eio();
         if (r == 0) break;
         p += r;
         n -= (size_t)r;
@@ -188,30 +336,36 @@ static int pread_all(int fd, uint8_t *p, size_t n, uint64_t off, size_t *got) {
     return 0;
 }
 
-/* Data durable: fdatasync, or F_FULLFSYNC on macOS (its fsync stops at the
- * drive's cache). */
 static int data_sync(int fd) {
-#if defined(__APPLE__)
-    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
-    return fsync(fd) == 0 ? 0 : errno;
-#else
-    return fdatasync(fd) == 0 ? 0 : errno;
-#endif
+    return io()->sync_data(io()->ctx, fd) == 0 ? 0 : err_or_eio();
 }
 
-/* Data and metadata durable (new files, directories). */
 static int full_sync(int fd) {
-#if defined(__APPLE__)
-    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
-#endif
-    return fsync(fd) == 0 ? 0 : errno;
+    return io()->sync_full(io()->ctx, fd) == 0 ? 0 : err_or_eio();
 }
 
 static int open_at(int dirfd, const char *name, int flags, mode_t mode) {
-    int fd;
-    do fd = openat(dirfd, name, flags | O_CLOEXEC, mode);
-    while (fd < 0 && errno == EINTR);
-    return fd;
+    return io()->openat(io()->ctx, dirfd, name, flags, mode);
+}
+
+static void io_close(int fd) {
+    if (fd >= 0) io()->close(io()->ctx, fd);
+}
+
+static int io_fstat(int fd, struct stat *st) {
+    return io()->fstat(io()->ctx, fd, st) == 0 ? 0 : err_or_eio();
+}
+
+static int io_ftruncate(int fd, uint64_t length) {
+    return io()->ftruncate(io()->ctx, fd, length) == 0 ? 0 : err_or_eio();
+}
+
+static int io_rename(int dirfd, const char *from, const char *to) {
+    return io()->renameat(io()->ctx, dirfd, from, to) == 0 ? 0 : err_or_eio();
+}
+
+static int io_unlink(int dirfd, const char *name) {
+    return io()->unlinkat(io()->ctx, dirfd, name) == 0 ? 0 : err_or_eio();
 }
 
 /*------------------------------------------------------------------------------
@@ -389,9 +543,9 @@ typedef struct wal_core {
 
 static void core_free(wal_core *w) {
     if (!w) return;
-    if (w->fd >= 0) close(w->fd);
-    if (w->dirfd >= 0) close(w->dirfd);
-    if (w->lockfd >= 0) close(w->lockfd); /* releases the flock */
+    io_close(w->fd);
+    io_close(w->dirfd);
+    io_close(w->lockfd); /* releases the flock */
     jf_buf_release(&w->buf);
     jf_buf_release(&w->spare);
     jf_free(w->segs);
@@ -450,7 +604,7 @@ static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
         }
         if (!e) {
             step = "rename";
-            e = renameat(w->dirfd, tmp, w->dirfd, name) == 0 ? 0 : errno;
+            e = io_rename(w->dirfd, tmp, name);
         }
         if (!e) {
             step = "fsync the directory after creating";
@@ -461,8 +615,8 @@ static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
         wal_error(error, JF_IO, 0, "write-ahead log %.80s: cannot %s segment %s: %s", w->path, step, name,
                   strerror(e));
         if (fd >= 0) {
-            close(fd);
-            unlinkat(w->dirfd, tmp, 0);
+            io_close(fd);
+            io()->unlinkat(io()->ctx, w->dirfd, tmp);
         }
         errno = e;
         return -1;
@@ -579,7 +733,7 @@ static int32_t rotate(wal_core *w, jf_error *error) {
         poison(w, "creating the segment after", old_first, errno);
         return JF_IO;
     }
-    close(w->fd);
+    io_close(w->fd);
     w->fd = fd;
     w->seg_bytes = HDR;
     return JF_OK;
@@ -721,42 +875,59 @@ static bool parse_seg_name(const char *s, uint64_t *lsn) {
     return true;
 }
 
-/* Lists the segments (sorted) and removes leftover *.wal.tmp files. */
-static int32_t list_segments(wal_core *w, listing *out, jf_error *error) {
-    int dup_fd = dup(w->dirfd);
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        int e = errno;
-        if (dup_fd >= 0) close(dup_fd);
-        wal_error(error, JF_IO, 0, "write-ahead log %.100s: cannot list the directory: %s", w->path, strerror(e));
-        return JF_IO;
-    }
-    int32_t rc = JF_OK;
-    bool removed = false;
-    struct dirent *ent;
-    while ((ent = readdir(d))) {
-        uint64_t lsn;
-        size_t nl = strlen(ent->d_name);
-        if (parse_seg_name(ent->d_name, &lsn)) {
-            if (out->n == out->cap) {
-                size_t cap = out->cap ? out->cap * 2 : 16;
-                uint64_t *grown = jf_realloc(out->firsts, cap * sizeof *grown);
-                if (!grown) {
-                    wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory listing segments");
-                    rc = JF_OUT_OF_MEMORY;
-                    break;
-                }
-                out->firsts = grown;
-                out->cap = cap;
+typedef struct listing_state {
+    listing *out;
+    jf_buf tmps; /* names of leftover *.wal.tmp files, NUL-terminated, one after another */
+    bool oom;
+} listing_state;
+
+static int list_one(void *arg, const char *name) {
+    listing_state *st = arg;
+    listing *out = st->out;
+    uint64_t lsn;
+    size_t nl = strlen(name);
+    if (parse_seg_name(name, &lsn)) {
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 16;
+            uint64_t *grown = jf_realloc(out->firsts, cap * sizeof *grown);
+            if (!grown) {
+                st->oom = true;
+                return 1;
             }
-            out->firsts[out->n++] = lsn;
-        } else if (nl == 28 && strcmp(ent->d_name + 20, ".wal.tmp") == 0) {
-            unlinkat(w->dirfd, ent->d_name, 0); /* a segment that never got its name */
-            removed = true;
+            out->firsts = grown;
+            out->cap = cap;
         }
+        out->firsts[out->n++] = lsn;
+    } else if (nl == 28 && strcmp(name + 20, ".wal.tmp") == 0) {
+        jf_buf_put(&st->tmps, name, nl + 1); /* a failure sets tmps.failed */
     }
-    closedir(d);
-    if (removed) full_sync(w->dirfd);
+    return 0;
+}
+
+/* Lists the segments (sorted) and removes leftover *.wal.tmp files (after
+ * the listing: removing entries while reading a directory is not portable). */
+static int32_t list_segments(wal_core *w, listing *out, jf_error *error) {
+    listing_state st;
+    st.out = out;
+    st.oom = false;
+    jf_buf_init(&st.tmps, 0);
+    int r = io()->list(io()->ctx, w->dirfd, list_one, &st);
+    int32_t rc = JF_OK;
+    if (r < 0) {
+        wal_error(error, JF_IO, 0, "write-ahead log %.100s: cannot list the directory: %s", w->path,
+                  strerror(err_or_eio()));
+        rc = JF_IO;
+    } else if (st.oom || st.tmps.failed) {
+        wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory listing segments");
+        rc = JF_OUT_OF_MEMORY;
+    }
+    if (rc == JF_OK && st.tmps.len) {
+        /* Segments that never got their name. */
+        for (size_t at = 0; at < st.tmps.len; at += strlen((const char *)st.tmps.data + at) + 1)
+            io()->unlinkat(io()->ctx, w->dirfd, (const char *)st.tmps.data + at);
+        full_sync(w->dirfd);
+    }
+    jf_buf_release(&st.tmps);
     if (rc == JF_OK && out->n) qsort(out->firsts, out->n, sizeof *out->firsts, cmp_u64);
     return rc;
 }
@@ -771,12 +942,12 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
     seg_name(name, ls->firsts[i], "");
     seg_name(aside, ls->firsts[i], ".corrupt");
     if (off <= HDR) { /* nothing valid in it: the whole file goes aside */
-        if (renameat(w->dirfd, name, w->dirfd, aside) != 0) e = errno;
+        e = io_rename(w->dirfd, name, aside);
         moved += size;
     } else {
         int src = open_at(w->dirfd, name, O_RDWR, 0);
         int dst = src >= 0 ? open_at(w->dirfd, aside, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
-        if (src < 0 || dst < 0) e = errno;
+        if (src < 0 || dst < 0) e = err_or_eio();
         uint8_t chunk[8192];
         for (uint64_t p = off; !e && p < size;) {
             size_t want = size - p < sizeof chunk ? (size_t)(size - p) : sizeof chunk, got;
@@ -786,10 +957,10 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
             p += got;
         }
         if (!e) e = full_sync(dst);
-        if (!e && ftruncate(src, (off_t)off) != 0) e = errno;
+        if (!e) e = io_ftruncate(src, off);
         if (!e) e = full_sync(src);
-        if (dst >= 0) close(dst);
-        if (src >= 0) close(src);
+        io_close(dst);
+        io_close(src);
         moved += size - off;
     }
     for (size_t j = i + 1; !e && j < ls->n; j++) {
@@ -797,8 +968,8 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
         seg_name(n2, ls->firsts[j], "");
         seg_name(a2, ls->firsts[j], ".corrupt");
         struct stat st;
-        if (fstatat(w->dirfd, n2, &st, 0) == 0) moved += (uint64_t)st.st_size;
-        if (renameat(w->dirfd, n2, w->dirfd, a2) != 0) e = errno;
+        if (io()->fstatat(io()->ctx, w->dirfd, n2, &st) == 0) moved += (uint64_t)st.st_size;
+        e = io_rename(w->dirfd, n2, a2);
     }
     if (!e) e = full_sync(w->dirfd);
     if (e) {
@@ -827,12 +998,13 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
         char name[NAME_SIZE];
         seg_name(name, ls.firsts[i], "");
         bool last = i + 1 == ls.n;
-        if (r.fd >= 0) close(r.fd);
+        io_close(r.fd);
         r.fd = open_at(w->dirfd, name, O_RDONLY, 0);
         struct stat st;
-        if (r.fd < 0 || fstat(r.fd, &st) != 0) {
+        int oe = r.fd < 0 ? err_or_eio() : io_fstat(r.fd, &st);
+        if (oe) {
             wal_error(&res->error, JF_IO, 0, "write-ahead log %.80s: cannot open segment %s: %s", w->path, name,
-                      strerror(errno));
+                      strerror(oe));
             rc = JF_IO;
             break;
         }
@@ -849,9 +1021,9 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             /* A segment cut short while being created (only possible if the
              * file system reorders the rename before the data): no records;
              * it is created again below. */
-            close(r.fd);
+            io_close(r.fd);
             r.fd = -1;
-            unlinkat(w->dirfd, name, 0);
+            io()->unlinkat(io()->ctx, w->dirfd, name);
             full_sync(w->dirfd);
             res->torn_bytes = r.size;
             res->torn_offset = 0;
@@ -896,13 +1068,13 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
         /* (A length pointing past the end is no proof of a torn write: a
          * flipped length bit does the same, so look for valid frames anyway.) */
         if (last && bad >= HDR && !valid_frame_after(&r, bad, expected, JF_WAL_MAX_RECORD)) {
-            close(r.fd);
+            io_close(r.fd);
             r.fd = -1;
             int fd = open_at(w->dirfd, name, O_WRONLY, 0);
-            int e = fd < 0 ? errno : 0;
-            if (!e && ftruncate(fd, (off_t)bad) != 0) e = errno;
+            int e = fd < 0 ? err_or_eio() : 0;
+            if (!e) e = io_ftruncate(fd, bad);
             if (!e) e = full_sync(fd);
-            if (fd >= 0) close(fd);
+            io_close(fd);
             if (e) {
                 wal_error(&res->error, JF_IO, bad, "write-ahead log %.80s: cannot cut the torn tail of segment %s: %s",
                           w->path, name, strerror(e));
@@ -934,13 +1106,13 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             rc = JF_CORRUPT;
             break;
         }
-        close(r.fd);
+        io_close(r.fd);
         r.fd = -1;
         rc = salvage(w, &ls, i, bad, r.size, res);
         kept = bad <= HDR ? i : i + 1;
         break;
     }
-    if (r.fd >= 0) close(r.fd);
+    io_close(r.fd);
     reader_release(&r);
 
     if (rc == JF_OK) {
@@ -965,7 +1137,8 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             seg_name(name, w->segs[w->nsegs - 1], "");
             w->fd = open_at(w->dirfd, name, O_WRONLY | O_APPEND, 0);
             struct stat st;
-            int e = w->fd < 0 ? errno : fstat(w->fd, &st) != 0 ? errno : data_sync(w->fd);
+            int e = w->fd < 0 ? err_or_eio() : io_fstat(w->fd, &st);
+            if (!e) e = data_sync(w->fd);
             /* data_sync: what a killed process left behind is durable from here on */
             if (e) {
                 wal_error(&res->error, JF_IO, 0, "write-ahead log %.80s: cannot open segment %s for appending: %s",
@@ -1003,7 +1176,7 @@ static void fill_open_result(wal_core *w, jf_wal_open_result *res) {
 /* Creates `path` when missing (one level) and fsyncs its parent. */
 static int32_t make_dir(const char *path, bool create, jf_error *error) {
     struct stat st;
-    if (stat(path, &st) == 0) {
+    if (io()->stat(io()->ctx, path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) return JF_OK;
         wal_error(error, JF_IO, 0, "write-ahead log %.150s: not a directory", path);
         return JF_IO;
@@ -1012,7 +1185,7 @@ static int32_t make_dir(const char *path, bool create, jf_error *error) {
         wal_error(error, JF_IO, 0, "write-ahead log %.150s: %s", path, strerror(errno));
         return JF_IO;
     }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+    if (io()->mkdir(io()->ctx, path, 0755) != 0 && errno != EEXIST) {
         wal_error(error, JF_IO, 0, "write-ahead log %.150s: cannot create the directory: %s", path, strerror(errno));
         return JF_IO;
     }
@@ -1026,10 +1199,10 @@ static int32_t make_dir(const char *path, bool create, jf_error *error) {
             memcpy(parent, path, n);
             parent[n] = 0;
         }
-        int fd = open(parent, O_RDONLY | O_CLOEXEC);
+        int fd = io()->open(io()->ctx, parent, O_RDONLY);
         if (fd >= 0) {
             full_sync(fd);
-            close(fd);
+            io_close(fd);
         }
         jf_free(parent);
     }
@@ -1074,7 +1247,7 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
         return 0;
     }
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (io()->stat(io()->ctx, path, &st) != 0) {
         wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: %s", path, strerror(errno));
         jf_free(path);
         return 0;
@@ -1131,8 +1304,7 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
 
     /* Recovery, without the registry lock (other logs stay usable). */
     int32_t rc = JF_OK;
-    do w->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    while (w->dirfd < 0 && errno == EINTR);
+    w->dirfd = io()->open(io()->ctx, path, O_RDONLY | O_DIRECTORY);
     if (w->dirfd < 0) {
         wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: cannot open the directory: %s", path, strerror(errno));
         rc = JF_IO;
@@ -1143,7 +1315,7 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
             wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: cannot create wal.lock: %s", path,
                       strerror(errno));
             rc = JF_IO;
-        } else if (flock(w->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        } else if (io()->flock(io()->ctx, w->lockfd, LOCK_EX | LOCK_NB) != 0) {
             int e = errno;
             wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: %s", path,
                       e == EWOULDBLOCK ? "locked by another process" : strerror(e));
@@ -1304,9 +1476,10 @@ JF_API int32_t jf_wal_truncate_before(uint32_t handle, uint64_t lsn, jf_error *e
     for (; done < k; done++) {
         char name[NAME_SIZE];
         seg_name(name, w->segs[done], "");
-        if (unlinkat(w->dirfd, name, 0) != 0 && errno != ENOENT) {
+        int e = io_unlink(w->dirfd, name);
+        if (e && e != ENOENT) {
             wal_error(error, JF_IO, 0, "write-ahead log %.80s: cannot delete segment %s: %s", w->path, name,
-                      strerror(errno));
+                      strerror(e));
             rc = JF_IO;
             break;
         }
@@ -1388,17 +1561,18 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
             }
             r.fd = open_at(w->dirfd, name, O_RDONLY, 0);
             struct stat st;
-            if (r.fd < 0 || fstat(r.fd, &st) != 0) {
-                if (errno == ENOENT) {
+            int oe = r.fd < 0 ? err_or_eio() : io_fstat(r.fd, &st);
+            if (oe) {
+                if (oe == ENOENT) {
                     wal_error(&res->error, JF_INVALID_OPTION, 0,
                               "record %" PRIu64 " was truncated while being read", lsn);
                     rc = JF_INVALID_OPTION;
                 } else {
                     wal_error(&res->error, JF_IO, 0, "write-ahead log %.80s: cannot open segment %s: %s", w->path,
-                              name, strerror(errno));
+                              name, strerror(oe));
                     rc = JF_IO;
                 }
-                if (r.fd >= 0) close(r.fd);
+                io_close(r.fd);
                 r.fd = -1;
                 break;
             }
@@ -1446,7 +1620,7 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
                 at_seg = firsts[si];
                 at_off = offset;
             }
-            close(r.fd);
+            io_close(r.fd);
             r.fd = -1;
             if (out.len && out.len >= max_bytes) break;
             if (lsn <= end && cur <= end && !(more_segments && cur >= firsts[si + 1])) break; /* stopped early */
