@@ -53,6 +53,10 @@ static bool quick, full;
 
 /* Payloads are this many times longer in the fault runs (more rotations). */
 static size_t scale = 1;
+/* Appends kept in memory before a write: the larger, the more unsynced sectors a power loss can reorder. */
+static uint64_t buffer_size = 700;
+/* The first workload's append_sync and sync intervals (in records). */
+static uint64_t sync_every = 4, flush_every = 7;
 
 /* Record `lsn` of generation `gen`: its length depends on the LSN only, so a
  * later generation's record lies exactly where the earlier one's did. */
@@ -82,7 +86,7 @@ static uint32_t wal_open(jf_wal_open_result *r) {
     jf_wal_options o;
     memset(&o, 0, sizeof o);
     o.segment_size = 4096;
-    o.buffer_size = 700; /* appends reach the file between syncs */
+    o.buffer_size = buffer_size; /* appends reach the file between syncs */
     return jf_wal_open((const uint8_t *)WAL_DIR, strlen(WAL_DIR), &o, r);
 }
 
@@ -343,8 +347,10 @@ static void close_all(uint32_t h, lineage *L) {
     if (rc == JF_OK) L->acked = L->next - 1; /* the last close syncs */
 }
 
-/* Generation 1 on an empty disk: 26 records, syncs now and then, rotations
- * (4 KiB segments), a close and reopen, a checkpoint. */
+/* Generation 1 on an empty disk: 26 records, an append_sync every
+ * `sync_every` and a sync every `flush_every`, rotations (4 KiB segments), a
+ * close and reopen, a checkpoint. */
+enum { FIRST_RECORDS = 26 };
 static void workload_first(sim_disk *d, lineage *L) {
     memset(L, 0, sizeof *L);
     L->next = 1;
@@ -355,9 +361,9 @@ static void workload_first(sim_disk *d, lineage *L) {
     jf_wal_open_result r;
     uint32_t h = wal_open(&r);
     CHECK_MSG(h != 0, "open: %s", r.error.message);
-    for (uint64_t i = 1; i <= 26 && h; i++) {
-        append(h, L, 1, i % 4 == 0);
-        if (i % 7 == 0) sync_all(h, L);
+    for (uint64_t i = 1; i <= FIRST_RECORDS && h; i++) {
+        append(h, L, 1, i % sync_every == 0);
+        if (i % flush_every == 0) sync_all(h, L);
         if (i == 12) {
             close_all(h, L);
             h = wal_open(&r);
@@ -449,12 +455,17 @@ static void continue_state(sim_disk *d, const lineage *L, const char *where, voi
     }
 }
 
-static void test_crash_points(void) {
+static void test_crash_points(uint64_t buffer, uint64_t sync_interval, uint64_t flush_interval) {
+    buffer_size = buffer;
+    sync_every = sync_interval;
+    flush_every = flush_interval;
+    printf("%llu-byte append buffer, append_sync every %llu records, sync every %llu:\n", (unsigned long long)buffer,
+           (unsigned long long)sync_interval, (unsigned long long)flush_interval);
     tally before = T;
     sim_disk *d = sim_new();
     lineage L;
     workload_first(d, &L);
-    CHECK_MSG(L.acked == 26, "the workload acknowledged %llu records", (unsigned long long)L.acked);
+    CHECK_MSG(L.acked == FIRST_RECORDS, "the workload acknowledged %llu records", (unsigned long long)L.acked);
     size_t points = d->nsnaps;
     for (size_t i = 0; i < d->nsnaps; i++) {
         char label[120];
@@ -732,7 +743,10 @@ int main(void) {
     int32_t level = jf_log_set_level(JF_LOG_OFF); /* recovery logs every torn tail */
 
     test_stale_generation();
-    test_crash_points();
+    test_crash_points(700, 4, 7);
+    test_crash_points(1500, 9, 13); /* larger unsynced batches: more sectors to reorder */
+    if (full) test_crash_points(4000, 13, 100);
+    buffer_size = 700;
     test_faults();
     scale = 1;
 
