@@ -808,12 +808,13 @@ static int32_t rotate(wal_core *w, jf_error *error) {
         w->buf.len = 0;
     }
     w->written_lsn = w->next_lsn - 1;
-    int e = data_sync(w->fd);
+    /* A recovered segment was synced by the open, and nothing was written to it since. */
+    int e = w->need_fresh ? 0 : data_sync(w->fd);
     if (e) {
         poison(w, "fdatasync", old_first, e);
         return poisoned_error(w, error);
     }
-    w->syncs++;
+    if (!w->need_fresh) w->syncs++;
     w->synced_lsn = w->written_lsn;
     w->durable_bytes = w->written_bytes;
     bool replace = w->next_lsn == old_first;
