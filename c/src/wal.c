@@ -922,10 +922,9 @@ static void registry_unlink(wal_core *w) {
  * empty one. Failures can only be logged here: the records were synced. */
 static void core_destroy(wal_core *w) {
     if (w->fd >= 0 && !w->poisoned) {
-        int e = 0;
-        if (w->buf.len) {
-            e = write_all(w->fd, w->buf.data, w->buf.len);
-            if (!e) e = data_sync(w->fd);
+        int e = w->buf.len ? write_all(w->fd, w->buf.data, w->buf.len) : 0;
+        if (!e && w->synced_lsn < w->next_lsn - 1) { /* buffered, or written out by an append racing the close */
+            e = data_sync(w->fd);
             if (!e) w->synced_lsn = w->next_lsn - 1;
         }
         uint32_t salt = w->salts[w->nsegs - 1];
