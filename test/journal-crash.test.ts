@@ -21,7 +21,7 @@
  * Files live on /dev/shm when it exists (fsync is free there; what is durable is modelled, not measured).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, fdatasyncSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFlatError } from "../src/errors";
@@ -82,7 +82,12 @@ type Op =
   | { k: "append"; data: string }
   | { k: "wal-sync" };
 
-/** node:fs and the real log, with every operation that changes or syncs a file written down in `ops`. */
+/**
+ * node:fs and the real log, with every operation that changes or syncs a file written down in `ops`. The
+ * fdatasync is done at once and its promise settles a few microtasks later, not when a thread of the pool is
+ * done with it: the same job then records the same operations in the same order on every run (the model still
+ * treats a sync as covering only what was written before it began).
+ */
 function recorder(ops: Op[]): JournalIo {
   const paths = new Map<number, string>();
   let syncs = 0;
@@ -119,7 +124,11 @@ function recorder(ops: Op[]): JournalIo {
       ops.push({ k: "truncate", path: paths.get(fd) ?? "?", length });
     },
     fsync: (fd) => synced(fd, () => nodeJournalIo.fsync(fd)),
-    fdatasync: (fd) => synced(fd, () => nodeJournalIo.fdatasync(fd)),
+    fdatasync: (fd) =>
+      synced(fd, async () => {
+        fdatasyncSync(fd);
+        for (let hop = 0; hop < 3; hop++) await null;
+      }),
     openWal(dir, options) {
       const wal = nodeJournalIo.openWal(dir, options);
       const wrapped: JournalWal = {
