@@ -782,8 +782,8 @@ typedef struct jf_wal_read_result {
  *  JF_INVALID_OPTION (bad option or path), JF_IO (cannot create, list, lock,
  *  read, cut or fsync, the directory's parent included; the log is locked by
  *  another process; Windows), JF_CORRUPT (see recovery), JF_OUT_OF_MEMORY.
- *  Every JF_IO message names the log's directory, the file (segment or
- *  wal.lock) and the OS error. Thread safe. */
+ *  Every JF_IO message names the log's directory and the OS error, and the
+ *  segment or wal.lock when the failure was on one. Thread safe. */
 JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_options *options,
                             jf_wal_open_result *result);
 
