@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import { JsonFlatError } from "./errors";
 import type { ByteRange } from "./ndjson";
-import { crc32c, Wal } from "./wal";
+import { crc32c, Wal, type WalOptions } from "./wal";
 
 /**
  * A finished piece of a job's output and the input it came from. Pieces must tile the input: each starts
@@ -120,6 +120,95 @@ export interface JournalSummary {
 }
 
 /*------------------------------------------------------------------------------
+ * File operations: node:fs and the native log, behind a seam for the durability tests
+ *----------------------------------------------------------------------------*/
+
+/**
+ * The write-ahead log calls a journaled job makes.
+ *
+ * @example
+ * const wal: JournalWal = Wal.open("job.wal");
+ */
+export type JournalWal = Pick<Wal, "dir" | "records" | "read" | "append" | "sync" | "appendAndSync" | "close">;
+
+/**
+ * Every file operation of a journaled job: node:fs and the native write-ahead log by default. Internal (not
+ * exported from the package): test/journal-crash.test.ts puts a layer in between that records each operation,
+ * to build the states a power loss may leave at each sync, or fails the N-th call. Failures are thrown as they
+ * come (node:fs errors); the job turns them into `IO` errors naming the file.
+ *
+ * @example
+ * const was = setJournalIo({ ...nodeJournalIo, fsync: (fd) => { count++; nodeJournalIo.fsync(fd); } });
+ */
+export interface JournalIo {
+  open(path: string, flags: "r" | "r+" | "w+"): number;
+  close(fd: number): void;
+  read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  write(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  fstat(fd: number): { size: number; mtimeNs: bigint };
+  fsync(fd: number): void;
+  fdatasync(fd: number): Promise<void>;
+  ftruncate(fd: number, length: number): void;
+  exists(path: string): boolean;
+  openWal(dir: string, options: WalOptions): JournalWal;
+}
+
+const datasync = promisify(fdatasync);
+
+/**
+ * The real operations (node:fs, `Wal.open`).
+ *
+ * @example
+ * setJournalIo(nodeJournalIo); // the default
+ */
+export const nodeJournalIo: JournalIo = {
+  open: (path, flags) => openSync(path, flags),
+  close: (fd) => closeSync(fd),
+  read: (fd, buffer, offset, length, position) => readSync(fd, buffer, offset, length, position),
+  write: (fd, buffer, offset, length, position) => writeSync(fd, buffer, offset, length, position),
+  fstat: (fd) => {
+    const st = fstatSync(fd, { bigint: true });
+    return { size: Number(st.size), mtimeNs: st.mtimeNs };
+  },
+  fsync: (fd) => fsyncSync(fd),
+  fdatasync: (fd) => datasync(fd),
+  ftruncate: (fd, length) => ftruncateSync(fd, length),
+  exists: (path) => existsSync(path),
+  openWal: (dir, options) => Wal.open(dir, options),
+};
+
+let io: JournalIo = nodeJournalIo;
+
+/**
+ * Puts `layer` under journaled jobs (undefined: `nodeJournalIo` again); returns the layer it replaces. For
+ * tests: every operation uses the layer in force when it runs, so swap layers only while no job is running.
+ *
+ * @example
+ * const was = setJournalIo(recording); try { await runJournaled(job); } finally { setJournalIo(was); }
+ */
+export function setJournalIo(layer?: JournalIo): JournalIo {
+  const was = io;
+  io = layer ?? nodeJournalIo;
+  return was;
+}
+
+/** An `IO` error saying what could not be done to which file, and why. */
+function ioFailure(what: string, path: string, error: unknown): JsonFlatError {
+  if (error instanceof JsonFlatError) return error;
+  const why = error instanceof Error ? error.message : String(error);
+  return new JsonFlatError("IO", `cannot ${what} ${path}: ${why}`);
+}
+
+/** Runs `fn`; a failure becomes `ioFailure(what, path, …)`. */
+function attempt<T>(what: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw ioFailure(what, path, error);
+  }
+}
+
+/*------------------------------------------------------------------------------
  * Records (JSON text, one per WAL record)
  *----------------------------------------------------------------------------*/
 
@@ -184,11 +273,11 @@ function canonical(value: unknown): string {
   );
 }
 
-function readAt(fd: number, position: number, length: number): Uint8Array {
+function readAt(fd: number, path: string, position: number, length: number): Uint8Array {
   const bytes = new Uint8Array(length);
   let done = 0;
   while (done < length) {
-    const n = readSync(fd, bytes, done, length - done, position + done);
+    const n = attempt("read", path, () => io.read(fd, bytes, done, length - done, position + done));
     if (n === 0) break;
     done += n;
   }
@@ -196,25 +285,29 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
 }
 
 function inputIdentity(path: string): InputIdentity {
-  let fd: number;
+  const fd = attempt("read", path, () => io.open(path, "r"));
   try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    const st = fstatSync(fd, { bigint: true });
-    const size = Number(st.size);
+    const st = attempt("read", path, () => io.fstat(fd));
+    const size = st.size;
     const tailAt = Math.max(0, size - FINGERPRINT_BYTES);
     return {
       path: resolve(path),
       size,
       mtimeNs: st.mtimeNs.toString(),
-      head: crc32c(readAt(fd, 0, Math.min(size, FINGERPRINT_BYTES))),
-      tail: crc32c(readAt(fd, tailAt, size - tailAt)),
+      head: crc32c(readAt(fd, path, 0, Math.min(size, FINGERPRINT_BYTES))),
+      tail: crc32c(readAt(fd, path, tailAt, size - tailAt)),
     };
   } finally {
-    closeSync(fd);
+    closeQuietly(fd);
+  }
+}
+
+/** Closes a file only read from: a failure there loses nothing. */
+function closeQuietly(fd: number): void {
+  try {
+    io.close(fd);
+  } catch {
+    // nothing was written through it
   }
 }
 
@@ -260,7 +353,7 @@ function corrupt(dir: string, lsn: number, why: string): JsonFlatError {
  * Reads every record. A chunk record that starts before the end of the previous one rewinds the list (a
  * later run redid pieces whose output had been damaged); anything else out of order is `CORRUPT`.
  */
-function replay(wal: Wal, start: JournalPosition): Replayed {
+function replay(wal: JournalWal, start: JournalPosition): Replayed {
   const state: Replayed = { chunks: [] };
   for (const { lsn, data } of wal.records()) {
     let record: JournalRecord;
@@ -295,14 +388,14 @@ function replay(wal: Wal, start: JournalPosition): Replayed {
 }
 
 /** Index of the last piece whose output is in the file and checks out (the last non-empty one is read back). */
-function lastIntact(fd: number, chunks: readonly ChunkRecord[]): { kept: number } {
-  const size = fstatSync(fd).size;
+function lastIntact(fd: number, path: string, chunks: readonly ChunkRecord[]): { kept: number } {
+  const size = attempt("read", path, () => io.fstat(fd)).size;
   let verified = -1;
   for (let i = chunks.length - 1; i >= 0; i--) {
     const [offset, length] = chunks[i]!.out;
     if (offset + length > size) continue;
     if (length === 0) continue;
-    if (crcOfFile(fd, offset, length) === chunks[i]!.crc) {
+    if (crcOfFile(fd, path, offset, length) === chunks[i]!.crc) {
       verified = i;
       break;
     }
@@ -313,11 +406,11 @@ function lastIntact(fd: number, chunks: readonly ChunkRecord[]): { kept: number 
   return { kept };
 }
 
-function crcOfFile(fd: number, offset: number, length: number): number {
+function crcOfFile(fd: number, path: string, offset: number, length: number): number {
   let crc = 0;
   const block = 1 << 20;
   for (let at = 0; at < length; at += block) {
-    const bytes = readAt(fd, offset + at, Math.min(block, length - at));
+    const bytes = readAt(fd, path, offset + at, Math.min(block, length - at));
     if (bytes.length === 0) return -1;
     crc = crc32c(bytes, crc);
   }
@@ -327,8 +420,6 @@ function crcOfFile(fd: number, offset: number, length: number): number {
 /*------------------------------------------------------------------------------
  * Commits: output fdatasync in the background, then the records and one WAL sync
  *----------------------------------------------------------------------------*/
-
-const datasync = promisify(fdatasync);
 
 /**
  * Pieces written to the output wait here until an fdatasync that started after them returns; then their
@@ -343,7 +434,8 @@ class Committer {
 
   constructor(
     private readonly fd: number,
-    private readonly wal: Wal,
+    private readonly path: string,
+    private readonly wal: JournalWal,
   ) {}
 
   add(record: ChunkRecord): void {
@@ -368,16 +460,20 @@ class Committer {
     if (this.inFlight || this.failure || this.written.length === 0) return;
     const batch = this.written;
     this.written = [];
-    this.inFlight = datasync(this.fd)
+    // A failed fdatasync is never retried: the kernel may have dropped the pages it could not write, and a
+    // second fdatasync would then succeed without them. The job stops; a re-run redoes the uncommitted pieces.
+    this.inFlight = io
+      .fdatasync(this.fd)
+      .catch((error: unknown) => {
+        throw ioFailure("fdatasync (make durable)", this.path, error);
+      })
       .then(() => {
         for (const record of batch) this.wal.append(JSON.stringify(record));
         this.wal.sync();
         this.commits++;
       })
-      .catch((error: NodeJS.ErrnoException) => {
-        this.failure = {
-          error: error instanceof JsonFlatError ? error : new JsonFlatError("IO", `cannot make the output durable: ${error.message}`),
-        };
+      .catch((error: unknown) => {
+        this.failure = { error: ioFailure("commit a piece of", this.path, error) };
       })
       .finally(() => {
         this.inFlight = undefined;
@@ -386,8 +482,10 @@ class Committer {
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array, position: number): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+function writeAll(fd: number, path: string, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    done += attempt("write", path, () => io.write(fd, bytes, done, bytes.length - done, position + done));
+  }
 }
 
 /*------------------------------------------------------------------------------
@@ -395,21 +493,21 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
  *----------------------------------------------------------------------------*/
 
 function openOutput(path: string): number {
-  const created = !existsSync(path);
-  let fd: number;
+  const created = !io.exists(path);
+  const fd = attempt("open for writing", path, () => io.open(path, created ? "w+" : "r+"));
+  // The file's name must be durable before the journal vouches for bytes in it: its directory is fsynced on
+  // every run, not only the one that created it (that run may have failed at this very fsync).
+  const dirPath = dirname(resolve(path));
   try {
-    fd = openSync(path, created ? "w+" : "r+");
-  } catch (error) {
-    throw new JsonFlatError("IO", `cannot open ${path} for writing: ${(error as Error).message}`);
-  }
-  if (created) {
-    // The file's name must be durable before the journal vouches for bytes in it.
-    const dir = openSync(dirname(resolve(path)), "r");
+    const dir = attempt("open the directory of", path, () => io.open(dirPath, "r"));
     try {
-      fsyncSync(dir);
+      attempt("fsync the directory of", path, () => io.fsync(dir));
     } finally {
-      closeSync(dir);
+      closeQuietly(dir);
     }
+  } catch (error) {
+    closeQuietly(fd);
+    throw error;
   }
   return fd;
 }
@@ -464,8 +562,9 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
     options: JSON.parse(canonical(job.options ?? null)),
   };
   const start: JournalPosition = { input: range.start, line: identity.firstLine, output: 0 };
-  const wal = Wal.open(job.journal, { segmentSize: 4 << 20 });
+  const wal = io.openWal(job.journal, { segmentSize: 4 << 20 });
   let fd: number | undefined;
+  let failed = false;
   try {
     const replayed = replay(wal, start);
     if (replayed.header) {
@@ -482,18 +581,20 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
       const header: HeaderRecord = { t: "job", format: FORMAT, version: VERSION, ...identity, notes: job.notes, created: new Date().toISOString() };
       wal.appendAndSync(JSON.stringify(header));
     }
-    const { kept } = lastIntact(fd, replayed.chunks);
+    const output = job.output;
+    const out = fd;
+    const { kept } = lastIntact(out, output, replayed.chunks);
     const chunks = replayed.chunks.slice(0, kept);
     const from = position(chunks, start);
-    const size = fstatSync(fd).size;
+    const size = attempt("read", output, () => io.fstat(out)).size;
     const complete = replayed.done !== undefined && kept === replayed.chunks.length;
     let resumed: JournalResume | undefined;
     if (replayed.header) {
       resumed = { from, kept, redone: replayed.chunks.length - kept, cutBytes: Math.max(0, size - from.output), complete };
     }
     if (size !== from.output) {
-      ftruncateSync(fd, from.output);
-      fsyncSync(fd);
+      attempt("cut back", output, () => io.ftruncate(out, from.output));
+      attempt("fsync", output, () => io.fsync(out));
     }
     if (resumed && replayed.chunks.length) job.onResume?.(resumed);
 
@@ -510,7 +611,7 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
     };
     if (complete) return summary;
 
-    const committer = new Committer(fd, wal);
+    const committer = new Committer(out, output, wal);
     const next = { ...from };
     try {
       for await (const piece of job.produce(from)) {
@@ -523,7 +624,7 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
         let crc = 0;
         let length = 0;
         for (const bytes of piece.bytes) {
-          writeAll(fd, bytes, next.output + length);
+          writeAll(out, output, bytes, next.output + length);
           crc = crc32c(bytes, crc);
           length += bytes.length;
         }
@@ -564,9 +665,24 @@ export async function runJournaled(job: JournaledJob): Promise<JournalSummary> {
     summary.inputBytesThisRun = next.input - from.input;
     summary.outputBytes = next.output;
     return summary;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    if (fd !== undefined) closeSync(fd);
-    wal.close();
+    // A failure to close (the output, or the log's last sync) fails a job that succeeded; after a failure, the
+    // first error is the one to report.
+    if (fd !== undefined) {
+      const out = fd;
+      if (failed) closeQuietly(out);
+      else attempt("close", job.output, () => io.close(out));
+    }
+    if (failed) {
+      try {
+        wal.close();
+      } catch {
+        // the job's own error says more
+      }
+    } else wal.close();
   }
 }
 

@@ -11,7 +11,7 @@
 #   4. log.bench.ts 2 Bun Workers logging to one file: the native logger (text, JSON) against console.log.
 # The WAL runs in bench/results/tmp/ (gitignored; on the repository's disk). Results: bench/durability/RESULTS.md.
 # The journaled-job overhead has its own scripts (minutes and 2 GB of scratch): bench/durability/journal.sh and
-# journal-cpu.ts.
+# journal-cpu.ts. The long power-loss and fault enumeration is bench/durability/crash.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 SECS=${1:-3}

@@ -11,6 +11,11 @@
  *              damage (none, bit flip, truncation, garbage after the end), bytes
  *              1-2 its position, byte 3 the bit or the garbage length.
  *   bit 4      open with JF_WAL_SALVAGE.
+ *   bit 5      structured mode writes format version 2: a salt in the header
+ *              (from byte 3) mixed into every frame's CRC, and in each frame
+ *              the distance to the last record durable when it was appended
+ *              (1 to 4, from its length byte); bit 6 adds the seal a clean
+ *              close writes.
  *
  * Checks, in addition to ASan/UBSan:
  *  - open fails only with JF_CORRUPT (never crashes, never another code), and
@@ -21,7 +26,9 @@
  *    record wholly before the damage is there and equal; truncation and
  *    garbage after the end are torn tails, never corruption; a flip inside a
  *    record other than the last is refused (or salvaged to the records before
- *    it);
+ *    it); in version 2, only when a later frame proves the damaged record was
+ *    durable (its LSN minus its distance reaches it, or the seal), else it is
+ *    a torn tail and exactly the records before it are kept;
  *  - the recovered log takes an append, and reopens with nothing torn and one
  *    more record (recovery is idempotent);
  *  - the library's live-block counter is unchanged afterwards.
@@ -45,13 +52,29 @@ static void put64(uint8_t *p, uint64_t v) {
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void header(uint8_t h[32]) {
+/* Segment 1's header: version 1, or version 2 with `salt` (not 0). */
+static void header(uint8_t h[32], uint32_t salt) {
     memset(h, 0, 32);
     memcpy(h, "JFWALSEG", 8);
-    put32(h + 8, 1);
+    put32(h + 8, salt ? 2 : 1);
     put32(h + 12, 32);
     put64(h + 16, 1);
+    put32(h + 24, salt);
     put32(h + 28, jf_crc32c(0, h, 28));
+}
+
+/* A frame header before `len` payload bytes at f + 16: version 1 (salt 0),
+ * or version 2 with an LSN field of lsn | dist << 48. */
+static void frame(uint8_t *f, uint32_t len, uint64_t lsn, uint64_t dist, uint32_t salt) {
+    put32(f + 4, len);
+    put64(f + 8, salt ? lsn | dist << 48 : lsn);
+    uint32_t crc = jf_crc32c(jf_crc32c(0, f + 16, len), f + 4, 12);
+    if (salt) {
+        uint8_t s[4];
+        put32(s, salt);
+        crc = jf_crc32c(crc, s, 4);
+    }
+    put32(f, crc);
 }
 
 /* Empties the directory (segments, lock, leftovers). */
@@ -172,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     if (!(mode & 1)) {
         uint8_t h[32];
-        header(h);
+        header(h, 0);
         if (mode & 2) write_file(h, 32, data + 1, size - 1);
         else write_file(data + 1, size - 1, NULL, 0);
         if (!open_and_check(salvage, &res, NULL, NULL, 0)) {
@@ -190,24 +213,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const uint8_t *recs[MAX_RECORDS];
     static size_t lens[MAX_RECORDS];
     static uint64_t ends[MAX_RECORDS]; /* file offset where record i ends */
+    static uint64_t synced_at[MAX_RECORDS]; /* version 2: record i + 1's LSN minus its distance */
     uint64_t n = 0;
-    size_t cap = 32 + (size - 4) * 17 + 64;
+    uint32_t salt = (mode & 0x20) ? 0x9E3779B9u ^ data[3] : 0;
+    bool sealed = salt && (mode & 0x40);
+    size_t cap = 32 + (size - 4) * 17 + 64 + 16;
     uint8_t *file = malloc(cap);
-    header(file);
+    header(file, salt);
     size_t at = 32;
     for (size_t p = 4; p < size && n < MAX_RECORDS;) {
-        size_t len = data[p++];
+        uint8_t lenbyte = data[p++];
+        size_t len = lenbyte;
         if (len > size - p) len = size - p;
         recs[n] = data + p;
         lens[n] = len;
-        uint8_t *f = file + at;
-        put32(f + 4, (uint32_t)len);
-        put64(f + 8, n + 1);
-        memcpy(f + 16, data + p, len);
-        put32(f, jf_crc32c(jf_crc32c(0, data + p, len), f + 4, 12));
+        uint64_t dist = 1 + (lenbyte >> 6);
+        if (dist > n + 1) dist = n + 1;
+        synced_at[n] = n + 1 - dist;
+        memcpy(file + at + 16, data + p, len);
+        frame(file + at, (uint32_t)len, n + 1, dist, salt);
         at += 16 + len;
         ends[n++] = at;
         p += len;
+    }
+    if (sealed) {
+        frame(file + at, 0, n, 0, salt);
+        at += 16;
     }
     unsigned damage = (mode >> 2) & 3;
     size_t pos = ((size_t)data[1] | (size_t)data[2] << 8) % (at + 1);
@@ -246,7 +277,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     (unsigned long long)res.records, (unsigned long long)n, res.error.message);
     }
     if (damage == 1) {
-        if (intact + 1 >= n) { /* the last record: a torn tail */
+        /* Whether a frame after the damaged record proves it was durable. */
+        bool proven = intact + 1 < n;
+        if (salt && intact < n) {
+            proven = sealed;
+            for (uint64_t j = intact + 1; j < n && !proven; j++) proven = synced_at[j] >= intact + 1;
+        }
+        if (!proven) { /* the last record, or one nothing proves durable: a torn tail */
             FUZZ_ASSERT(ok && res.records == intact, "flip in the last record: %llu records, %s",
                         (unsigned long long)res.records, res.error.message);
         } else if (!ok) {

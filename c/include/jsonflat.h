@@ -630,16 +630,31 @@ JF_API void jf_log_get_stats(jf_log_stats *out);
  *                                second process gets JF_IO, not a shared log
  *   *.tmp                        a segment being created (removed on open)
  *   *.corrupt                    what a salvaging open moved aside
- * A segment is a 32-byte header (magic "JFWALSEG", version 1, header size,
- * first LSN, CRC32C of the header) and then frames, little endian:
- *   crc32c u32 | length u32 | lsn u64 | payload (length bytes)
- * where crc32c is the CRC32C of the payload continued over bytes 4..16 (length
- * and lsn): jf_crc32c(jf_crc32c(0, payload, length), frame + 4, 12). A new segment starts when
- * the next frame would take the current one past `segment_size` (a segment
- * holds at least one record). The old segment is fdatasync'ed first, so a
- * durable record is never preceded by one that is not. A segment is
- * created as `<name>.tmp`, its header written and fsync'ed, renamed into
- * place, and the directory fsync'ed; so is a segment cut by recovery.
+ * A segment is a 32-byte header (magic "JFWALSEG", version 2, header size,
+ * first LSN, a random 32-bit salt, CRC32C of the 28 bytes before) and then
+ * frames, little endian:
+ *   crc32c u32 | length u32 | field u64 | payload (length bytes)
+ * where field = lsn | distance << 48 (the LSN in the low 48 bits; distance =
+ * the LSN minus the last LSN known durable when the record was appended, 1 to
+ * 65535, 65535 meaning that or more) and crc32c is the CRC32C of the payload
+ * continued over bytes 4..16 and then over the salt (4 bytes, little endian):
+ * jf_crc32c(jf_crc32c(jf_crc32c(0, payload, length), frame + 4, 12), salt, 4).
+ * The salt keeps frames that another segment file left in blocks a new one
+ * reuses from ever checking out. A seal is a frame of length 0 with distance 0
+ * whose LSN is the segment's last record: the last close writes it (and
+ * fdatasyncs) after the last record, saying every record before it is durable.
+ * Version 1 segments (no salt: bytes 24..28 zero, field = LSN, CRC without the
+ * salt, no seal) are still read; new segments are always version 2.
+ * A new segment starts when the next frame would take the current one past
+ * `segment_size` (a segment holds at least one record), and on the first
+ * append after an open that recovered the log: a recovered segment is never
+ * written to again (a power loss may have left a dead generation's frames in
+ * the blocks after its end), and one holding no record is replaced by a new
+ * file of its name. The old segment is fdatasync'ed first, so a durable
+ * record is never preceded by one that is not. A segment is created as
+ * `<name>.tmp`, its header written and fsync'ed, renamed into place, and the
+ * directory fsync'ed; so is a segment cut by recovery. Every open fsyncs the
+ * log directory's parent, so the directory itself survives a power loss.
  *
  * Durability. jf_wal_append copies the record into an in-memory buffer;
  * the buffer goes to the file (one write) when it passes `buffer_size`, on
@@ -658,29 +673,38 @@ JF_API void jf_log_get_stats(jf_log_stats *out);
  * write or fdatasync, so appends continue meanwhile and join the next batch.
  *
  * Failure: a failed write or fdatasync (ENOSPC, EIO, ...) poisons this open
- * WAL: the call returns JF_IO naming the OS error, and every later append,
- * sync or read fails the same way until it is closed and opened again (after
- * a failed fsync the kernel may have dropped the dirty pages, so no later
- * fsync could prove them durable). Records synced before the failure are
- * untouched; reopening runs recovery, which keeps exactly what reached the
- * file in whole frames.
+ * WAL: the call returns JF_IO naming the OS error and the segment, and every
+ * later append, sync or read fails the same way until it is closed and
+ * opened again (after a failed fsync the kernel may have dropped the dirty
+ * pages, so no later fsync could prove them durable). The active segment is
+ * then cut back to its size at the last successful sync (best effort), so
+ * that a later open does not take in records the page cache shows but the
+ * disk may not hold. Records synced before the failure are untouched;
+ * reopening runs recovery.
  *
  * Recovery (every open that is the first in this process):
- *  - a frame that is incomplete or fails its CRC at the end of the last
- *    segment, with no valid frame after it, is a torn tail: the segment is
- *    cut there, fsync'ed, reported in jf_wal_open_result (torn_*) and logged
- *    at warn level;
- *  - a damaged frame with a valid frame after it, in any segment, a damaged
- *    segment header or a gap in the LSNs is corruption: the open fails with
- *    JF_CORRUPT, `error.offset` is the byte offset of the damage in its
- *    segment, and the message names the segment file and the offset;
+ *  - a frame that is incomplete or fails its CRC in the last segment, with
+ *    no whole valid frame after it that proves the damaged record durable (a
+ *    record whose LSN minus its distance reaches the damaged LSN, or a seal),
+ *    is a torn tail: the segment is cut there, fsync'ed, reported in
+ *    jf_wal_open_result (torn_*) and logged at warn level. Unsynced records
+ *    that a power loss persisted out of order, or with zeros or stale blocks
+ *    between them, are such a tail. So is damage after the last record of an
+ *    earlier segment whose successor starts with the next LSN (a seal a
+ *    power loss or a failed fsync left unfinished): nothing is lost by it;
+ *  - any other damaged frame, a damaged segment header or a gap in the LSNs
+ *    is corruption: the open fails with JF_CORRUPT, `error.offset` is the
+ *    byte offset of the damage in its segment, and the message names the
+ *    segment file and the offset;
  *  - with JF_WAL_SALVAGE the log keeps only the records before the damage:
  *    the rest of that segment is copied to `<segment>.corrupt` and cut off,
  *    later segments are renamed to `<segment>.corrupt` (nothing is deleted),
  *    and the result reports salvaged_bytes.
- * A machine crash may persist an unsynced batch out of order and look like
- * corruption; salvage then keeps every record that was synced (they all
- * precede the damage).
+ * Limits: damage inside the last batch written before a crash (no later
+ * frame, no seal) is cut as a torn tail even if that batch had been synced
+ * and the medium later flipped a bit in it; a closed (sealed) log is not
+ * exposed. A sector is assumed to be written whole or not at all, and
+ * directory operations to persist in order. LSNs go up to 2^48 - 1.
  *
  * Handles are small integers, not pointers: every call looks the handle up
  * in a table, so a closed or unknown handle gives JF_IO ("closed"), never a
@@ -775,8 +799,10 @@ typedef struct jf_wal_read_result {
  *
  *  Returns a handle (never 0), or 0 with `result->error` filled:
  *  JF_INVALID_OPTION (bad option or path), JF_IO (cannot create, list, lock,
- *  read or cut; the log is locked by another process; Windows), JF_CORRUPT
- *  (see recovery), JF_OUT_OF_MEMORY. Thread safe. */
+ *  read, cut or fsync, the directory's parent included; the log is locked by
+ *  another process; Windows), JF_CORRUPT (see recovery), JF_OUT_OF_MEMORY.
+ *  Every JF_IO message names the log's directory and the OS error, and the
+ *  segment or wal.lock when the failure was on one. Thread safe. */
 JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_options *options,
                             jf_wal_open_result *result);
 

@@ -10,8 +10,14 @@
  *   core      the open log: the mutex, the pending buffer, LSN watermarks,
  *             the group-commit protocol (one thread does I/O at a time, with
  *             the mutex released; the others wait on a condition variable);
- *   segments  the on-disk format, recovery scans and reads, through a
- *             windowed reader (one pread per MiB, not per frame).
+ *   segments  the on-disk format (version 2: a salt per segment file in
+ *             every frame's CRC, each frame's distance to the last durable
+ *             LSN, a seal at a clean close; see jsonflat.h), recovery scans
+ *             and reads, through a windowed reader (one pread per MiB, not
+ *             per frame);
+ *   I/O       every file system call goes through the table of wal_io.h, so
+ *             the tests can put a simulated disk under the log
+ *             (c/test/faults/simdisk.c: power loss at every sync, faults).
  *
  * Lock order: registry lock, then a core's mutex, then the logger's. No
  * lock is held across a callback; the core mutex is released during the
@@ -24,6 +30,7 @@
 #include "crc32c.h"
 #include "log.h"
 #include "sync.h"
+#include "wal_io.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,10 +105,14 @@ JF_API int32_t jf_wal_close(uint32_t wal, jf_error *error) {
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SEG_MAGIC "JFWALSEG"
-#define SEG_VERSION 1u
+#define SEG_VERSION 2u      /* 1: no salt, frames carry the plain LSN (still read) */
+#define LSN_BITS 48u        /* version 2: frame field = LSN | distance << 48 */
+#define LSN_MASK ((UINT64_C(1) << LSN_BITS) - 1)
+#define DIST_MAX 0xFFFFu    /* a distance this large or larger */
 #define HDR JF_WAL_HEADER_SIZE
 #define FRAME JF_WAL_FRAME_HEADER
 #define NAME_SIZE 40        /* "<20 digits>.wal.corrupt" and NUL fit */
@@ -145,25 +156,192 @@ static void seg_name(char out[NAME_SIZE], uint64_t first_lsn, const char *suffix
     snprintf(out, NAME_SIZE, "%020" PRIu64 ".wal%s", first_lsn, suffix);
 }
 
-/* The frame CRC: CRC32C of the payload, continued over length and lsn. */
-static uint32_t frame_crc(uint32_t payload_crc, uint32_t len, uint64_t lsn) {
-    uint8_t t[12];
+/* The frame CRC: CRC32C of the payload, continued over length and the LSN
+ * field, then (version 2, salt != 0) over the segment's salt, so that a frame
+ * left in reused blocks by another segment file never checks out here. */
+static uint32_t frame_crc(uint32_t payload_crc, uint32_t len, uint64_t field, uint32_t salt) {
+    uint8_t t[16];
     put32(t, len);
-    put64(t + 4, lsn);
-    return jf_crc32c_hw(payload_crc, t, 12);
+    put64(t + 4, field);
+    put32(t + 12, salt);
+    return jf_crc32c_hw(payload_crc, t, salt ? 16 : 12);
+}
+
+/* Version 2's LSN field: the LSN, and how far it is from the last LSN known
+ * durable when the record was appended (1 or more; DIST_MAX: that far or
+ * farther). A seal (see seal_write) has distance 0. Version 1 (salt 0): the
+ * LSN alone. */
+static uint64_t lsn_field(uint64_t lsn, uint64_t synced, uint32_t salt) {
+    if (!salt) return lsn;
+    uint64_t dist = lsn - synced;
+    return lsn | (dist < DIST_MAX ? dist : DIST_MAX) << LSN_BITS;
+}
+static uint64_t field_lsn(uint64_t field, uint32_t salt) {
+    return salt ? field & LSN_MASK : field;
+}
+static uint64_t field_dist(uint64_t field, uint32_t salt) {
+    return salt ? field >> LSN_BITS : DIST_MAX;
 }
 
 /*------------------------------------------------------------------------------
- * Small I/O helpers (0 or an errno value)
+ * The real file system calls (the default I/O table, see wal_io.h)
  *----------------------------------------------------------------------------*/
 
+static int px_stat(void *ctx, const char *path, struct stat *st) {
+    (void)ctx;
+    return stat(path, st);
+}
+static int px_mkdir(void *ctx, const char *path, mode_t mode) {
+    (void)ctx;
+    return mkdir(path, mode);
+}
+static int px_open(void *ctx, const char *path, int flags) {
+    (void)ctx;
+    int fd;
+    do fd = open(path, flags | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    return fd;
+}
+static int px_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode) {
+    (void)ctx;
+    int fd;
+    do fd = openat(dirfd, name, flags | O_CLOEXEC, mode);
+    while (fd < 0 && errno == EINTR);
+    return fd;
+}
+static int px_close(void *ctx, int fd) {
+    (void)ctx;
+    return close(fd);
+}
+static ssize_t px_write(void *ctx, int fd, const void *data, size_t n) {
+    (void)ctx;
+    ssize_t w;
+    do w = write(fd, data, n);
+    while (w < 0 && errno == EINTR);
+    return w;
+}
+static ssize_t px_pread(void *ctx, int fd, void *data, size_t n, uint64_t offset) {
+    (void)ctx;
+    ssize_t r;
+    do r = pread(fd, data, n, (off_t)offset);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+static int px_fstat(void *ctx, int fd, struct stat *st) {
+    (void)ctx;
+    return fstat(fd, st);
+}
+static int px_fstatat(void *ctx, int dirfd, const char *name, struct stat *st) {
+    (void)ctx;
+    return fstatat(dirfd, name, st, 0);
+}
+/* Data durable: fdatasync, or F_FULLFSYNC on macOS (its fsync stops at the
+ * drive's cache). */
+static int px_sync_data(void *ctx, int fd) {
+    (void)ctx;
+#if defined(__APPLE__)
+    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
+    return fsync(fd);
+#else
+    return fdatasync(fd);
+#endif
+}
+/* Data and metadata durable (new files, directories). */
+static int px_sync_full(void *ctx, int fd) {
+    (void)ctx;
+#if defined(__APPLE__)
+    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
+#endif
+    return fsync(fd);
+}
+static int px_ftruncate(void *ctx, int fd, uint64_t length) {
+    (void)ctx;
+    int r;
+    do r = ftruncate(fd, (off_t)length);
+    while (r != 0 && errno == EINTR);
+    return r;
+}
+static int px_renameat(void *ctx, int dirfd, const char *from, const char *to) {
+    (void)ctx;
+    return renameat(dirfd, from, dirfd, to);
+}
+static int px_unlinkat(void *ctx, int dirfd, const char *name) {
+    (void)ctx;
+    return unlinkat(dirfd, name, 0);
+}
+static int px_flock(void *ctx, int fd, int operation) {
+    (void)ctx;
+    int r;
+    do r = flock(fd, operation);
+    while (r != 0 && errno == EINTR);
+    return r;
+}
+static int px_list(void *ctx, int dirfd, int (*each)(void *arg, const char *name), void *arg) {
+    (void)ctx;
+    int dup_fd = dup(dirfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        int e = errno;
+        if (dup_fd >= 0) close(dup_fd);
+        errno = e;
+        return -1;
+    }
+    rewinddir(d); /* the dup shares the position of an earlier listing */
+    int stop = 0;
+    struct dirent *ent;
+    while (!stop && (ent = readdir(d)))
+        if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0) stop = each(arg, ent->d_name);
+    closedir(d);
+    return stop;
+}
+/* A new segment's salt: distinct from any earlier segment's with near
+ * certainty, so that frames of an older file whose blocks a new one reuses
+ * never check out. The clock, the process and a counter, mixed. */
+static uint32_t px_salt(void *ctx) {
+    (void)ctx;
+    static _Atomic uint64_t counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    x ^= (uint64_t)getpid() << 40 ^ jf_monotonic_ns() << 7 ^ atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDull;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ull;
+    x ^= x >> 33;
+    uint32_t s = (uint32_t)x ^ (uint32_t)(x >> 32);
+    return s ? s : 1;
+}
+
+const jf_wal_io jf_wal_posix_io = {
+    NULL,        px_stat,      px_mkdir,     px_open,      px_openat, px_close,     px_write,     px_pread,
+    px_fstat,    px_fstatat,   px_sync_data, px_sync_full, px_ftruncate, px_renameat, px_unlinkat, px_flock,
+    px_list,     px_salt,
+};
+
+static const jf_wal_io *_Atomic io_table = &jf_wal_posix_io;
+
+void jf_wal_set_io(const jf_wal_io *io) {
+    atomic_store(&io_table, io ? io : &jf_wal_posix_io);
+}
+
+static const jf_wal_io *io(void) {
+    return atomic_load_explicit(&io_table, memory_order_relaxed);
+}
+
+/*------------------------------------------------------------------------------
+ * Small I/O helpers (0 or an errno value, except open_at and io_close)
+ *----------------------------------------------------------------------------*/
+
+static int err_or_eio(void) {
+    return errno ? errno : EIO;
+}
+
 static int write_all(int fd, const uint8_t *p, size_t n) {
+    const jf_wal_io *t = io();
     while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return errno ? errno : EIO;
-        }
+        ssize_t w = t->write(t->ctx, fd, p, n);
+        if (w < 0) return err_or_eio();
         if (w == 0) return EIO;
         p += w;
         n -= (size_t)w;
@@ -172,13 +350,11 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
 }
 
 static int pread_all(int fd, uint8_t *p, size_t n, uint64_t off, size_t *got) {
+    const jf_wal_io *t = io();
     *got = 0;
     while (n) {
-        ssize_t r = pread(fd, p, n, (off_t)off);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return errno ? errno : EIO;
-        }
+        ssize_t r = t->pread(t->ctx, fd, p, n, off);
+        if (r < 0) return err_or_eio();
         if (r == 0) break;
         p += r;
         n -= (size_t)r;
@@ -188,30 +364,36 @@ static int pread_all(int fd, uint8_t *p, size_t n, uint64_t off, size_t *got) {
     return 0;
 }
 
-/* Data durable: fdatasync, or F_FULLFSYNC on macOS (its fsync stops at the
- * drive's cache). */
 static int data_sync(int fd) {
-#if defined(__APPLE__)
-    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
-    return fsync(fd) == 0 ? 0 : errno;
-#else
-    return fdatasync(fd) == 0 ? 0 : errno;
-#endif
+    return io()->sync_data(io()->ctx, fd) == 0 ? 0 : err_or_eio();
 }
 
-/* Data and metadata durable (new files, directories). */
 static int full_sync(int fd) {
-#if defined(__APPLE__)
-    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
-#endif
-    return fsync(fd) == 0 ? 0 : errno;
+    return io()->sync_full(io()->ctx, fd) == 0 ? 0 : err_or_eio();
 }
 
 static int open_at(int dirfd, const char *name, int flags, mode_t mode) {
-    int fd;
-    do fd = openat(dirfd, name, flags | O_CLOEXEC, mode);
-    while (fd < 0 && errno == EINTR);
-    return fd;
+    return io()->openat(io()->ctx, dirfd, name, flags, mode);
+}
+
+static void io_close(int fd) {
+    if (fd >= 0) io()->close(io()->ctx, fd);
+}
+
+static int io_fstat(int fd, struct stat *st) {
+    return io()->fstat(io()->ctx, fd, st) == 0 ? 0 : err_or_eio();
+}
+
+static int io_ftruncate(int fd, uint64_t length) {
+    return io()->ftruncate(io()->ctx, fd, length) == 0 ? 0 : err_or_eio();
+}
+
+static int io_rename(int dirfd, const char *from, const char *to) {
+    return io()->renameat(io()->ctx, dirfd, from, to) == 0 ? 0 : err_or_eio();
+}
+
+static int io_unlink(int dirfd, const char *name) {
+    return io()->unlinkat(io()->ctx, dirfd, name) == 0 ? 0 : err_or_eio();
 }
 
 /*------------------------------------------------------------------------------
@@ -275,22 +457,22 @@ typedef struct frame {
     const uint8_t *payload; /* valid until the next reader_get */
 } frame;
 
-/* Reads and checks the frame at `off` that must carry `lsn`. FRAME_END:
- * exactly at the end of the file; FRAME_BAD: anything else that is not a
- * whole valid frame. */
-static frame_status frame_read(reader *r, uint64_t off, uint64_t lsn, uint32_t max_record, frame *f) {
+/* Reads and checks the frame at `off` that must carry record `lsn` in a
+ * segment with `salt`. FRAME_END: exactly at the end of the file; FRAME_BAD:
+ * anything else that is not a whole valid record frame. */
+static frame_status frame_read(reader *r, uint64_t off, uint64_t lsn, uint32_t salt, uint32_t max_record, frame *f) {
     if (off == r->size) return FRAME_END;
     if (r->size - off < FRAME) return FRAME_BAD;
     const uint8_t *h = reader_get(r, off, FRAME);
     if (!h) return r->err ? FRAME_IOERR : FRAME_BAD;
     uint32_t crc = get32(h), len = get32(h + 4);
-    uint64_t got_lsn = get64(h + 8);
-    if (got_lsn != lsn || len > max_record) return FRAME_BAD;
+    uint64_t field = get64(h + 8);
+    if (field_lsn(field, salt) != lsn || field_dist(field, salt) == 0 || len > max_record) return FRAME_BAD;
     if ((uint64_t)len > r->size - off - FRAME) return FRAME_BAD;
     const uint8_t *p = reader_get(r, off, FRAME + (size_t)len);
     if (!p) return r->err ? FRAME_IOERR : FRAME_BAD;
     uint32_t pc = jf_crc32c_hw(0, p + FRAME, len);
-    if (frame_crc(pc, len, lsn) != crc) return FRAME_BAD;
+    if (frame_crc(pc, len, field, salt) != crc) return FRAME_BAD;
     f->len = len;
     f->lsn = lsn;
     f->payload_crc = pc;
@@ -298,21 +480,41 @@ static frame_status frame_read(reader *r, uint64_t off, uint64_t lsn, uint32_t m
     return FRAME_OK;
 }
 
-/* Whether any whole valid frame with an LSN >= `lsn` starts after `off`:
- * what tells a corrupt middle from a torn tail. */
-static bool valid_frame_after(reader *r, uint64_t off, uint64_t lsn, uint32_t max_record) {
+/* Whether the frame at `off` is a seal saying every record up to `lsn` was
+ * durable (version 2 only). */
+static bool seal_at(reader *r, uint64_t off, uint64_t lsn, uint32_t salt) {
+    if (!salt || r->size - off < FRAME) return false;
+    const uint8_t *h = reader_get(r, off, FRAME);
+    if (!h) return false;
+    uint64_t field = get64(h + 8);
+    return get32(h + 4) == 0 && field == lsn && get32(h) == frame_crc(0, 0, field, salt);
+}
+
+/* Damage at `off`, where record `lsn` should be: whether a whole valid frame
+ * after it proves that record was durable, which makes the damage corruption
+ * rather than a torn tail. In version 2 a frame proves it when the last LSN
+ * known durable when that frame was appended (its LSN minus its distance; a
+ * seal's own LSN) is `lsn` or later: unsynced frames persisted out of order
+ * by a power loss prove nothing, and are cut with the torn tail. A distance
+ * of DIST_MAX, or any frame of a version 1 segment, counts as proof (the
+ * cautious answer: refusing, not dropping, records that may be durable). */
+static bool damage_is_durable(reader *r, uint64_t off, uint64_t lsn, uint32_t salt, uint32_t max_record) {
     for (uint64_t p = off + 1; p + FRAME <= r->size; p++) {
         const uint8_t *h = reader_get(r, p, FRAME);
-        if (!h) return false;
+        if (!h) return true; /* unreadable: cautious */
         uint32_t len = get32(h + 4);
-        uint64_t got = get64(h + 8);
+        uint64_t field = get64(h + 8);
+        uint64_t got = field_lsn(field, salt), dist = field_dist(field, salt);
         /* A frame at p has at most (p - off) / FRAME frames before it. */
         if (got < lsn || got - lsn > (p - off) / FRAME || len > max_record || (uint64_t)len > r->size - p - FRAME)
             continue;
+        if (dist == 0 && len != 0) continue;
         uint32_t crc = get32(h);
         const uint8_t *f = reader_get(r, p, FRAME + (size_t)len);
-        if (!f) return false;
-        if (frame_crc(jf_crc32c_hw(0, f + FRAME, len), len, got) == crc) return true;
+        if (!f) return true;
+        if (frame_crc(jf_crc32c_hw(0, f + FRAME, len), len, field, salt) != crc) continue;
+        if (dist >= DIST_MAX || got - dist >= lsn) return true;
+        p += FRAME + len - 1; /* frames follow one another from here */
     }
     return false;
 }
@@ -321,18 +523,25 @@ static bool valid_frame_after(reader *r, uint64_t off, uint64_t lsn, uint32_t ma
  * Segment headers
  *----------------------------------------------------------------------------*/
 
-static void header_encode(uint8_t h[HDR], uint64_t first_lsn) {
+/* Magic, version, header size, first LSN, salt (version 2; 0 in version 1),
+ * CRC32C of the 28 bytes before it. */
+static void header_encode(uint8_t h[HDR], uint64_t first_lsn, uint32_t salt) {
     memset(h, 0, HDR);
     memcpy(h, SEG_MAGIC, 8);
     put32(h + 8, SEG_VERSION);
     put32(h + 12, HDR);
     put64(h + 16, first_lsn);
+    put32(h + 24, salt);
     put32(h + 28, jf_crc32c_hw(0, h, 28));
 }
 
-static bool header_valid(const uint8_t h[HDR], uint64_t first_lsn) {
-    return memcmp(h, SEG_MAGIC, 8) == 0 && get32(h + 8) == SEG_VERSION && get32(h + 12) == HDR &&
-           get64(h + 16) == first_lsn && get32(h + 24) == 0 && get32(h + 28) == jf_crc32c_hw(0, h, 28);
+/* Whether `h` is a valid header of segment `first_lsn`; its salt (0: version 1). */
+static bool header_valid(const uint8_t h[HDR], uint64_t first_lsn, uint32_t *salt) {
+    uint32_t version = get32(h + 8);
+    *salt = get32(h + 24);
+    bool salt_ok = version == 1 ? *salt == 0 : version == SEG_VERSION && *salt != 0;
+    return memcmp(h, SEG_MAGIC, 8) == 0 && salt_ok && get32(h + 12) == HDR && get64(h + 16) == first_lsn &&
+           get32(h + 28) == jf_crc32c_hw(0, h, 28);
 }
 
 /*------------------------------------------------------------------------------
@@ -366,10 +575,16 @@ typedef struct wal_core {
     /* Under mu. */
     jf_mutex mu;
     jf_cond cv;
-    uint64_t *segs; /* first LSN of each segment, ascending; the last is active */
+    uint64_t *segs;  /* first LSN of each segment, ascending; the last is active */
+    uint32_t *salts; /* each segment's salt (0: version 1) */
     size_t nsegs, segcap;
     int fd;             /* active segment, O_APPEND */
     uint64_t seg_bytes; /* active segment's size including buffered frames */
+    uint64_t written_bytes, durable_bytes; /* its size as written, and as last synced */
+    /* The active segment was found by recovery: the next append starts a
+     * segment of its own (with a new salt) rather than write after bytes a
+     * power loss may have put back (a dead generation's frames). */
+    bool need_fresh;
     uint64_t first_lsn, next_lsn, written_lsn, synced_lsn;
     jf_buf buf;   /* frames appended, not yet written */
     jf_buf spare; /* the other buffer; the I/O thread holds it while writing */
@@ -389,12 +604,13 @@ typedef struct wal_core {
 
 static void core_free(wal_core *w) {
     if (!w) return;
-    if (w->fd >= 0) close(w->fd);
-    if (w->dirfd >= 0) close(w->dirfd);
-    if (w->lockfd >= 0) close(w->lockfd); /* releases the flock */
+    io_close(w->fd);
+    io_close(w->dirfd);
+    io_close(w->lockfd); /* releases the flock */
     jf_buf_release(&w->buf);
     jf_buf_release(&w->spare);
     jf_free(w->segs);
+    jf_free(w->salts);
     jf_free(w->path);
     jf_cond_destroy(&w->cv);
     jf_cond_destroy(&w->gather_cv);
@@ -402,19 +618,29 @@ static void core_free(wal_core *w) {
     jf_free(w);
 }
 
-static bool segs_push(wal_core *w, uint64_t first_lsn) {
+static bool segs_push(wal_core *w, uint64_t first_lsn, uint32_t salt) {
     if (w->nsegs == w->segcap) {
         size_t cap = w->segcap ? w->segcap * 2 : 16;
         uint64_t *grown = jf_realloc(w->segs, cap * sizeof *grown);
         if (!grown) return false;
         w->segs = grown;
+        uint32_t *salts = jf_realloc(w->salts, cap * sizeof *salts);
+        if (!salts) return false;
+        w->salts = salts;
         w->segcap = cap;
     }
+    w->salts[w->nsegs] = salt;
     w->segs[w->nsegs++] = first_lsn;
     return true;
 }
 
-/* Marks the log unusable after a failed write or sync (see jsonflat.h). */
+/* Marks the log unusable after a failed write or sync (see jsonflat.h).
+ * With the I/O claimed (io_busy or during a rotation). The active segment is
+ * then cut back to what its last successful sync covered: after a failed
+ * fsync the kernel may keep showing pages it never wrote (and will not write
+ * again), and a later open must not take records from them that a power loss
+ * would then remove from under records acknowledged after them. Best effort:
+ * if the cut fails too, the disk is failing and so will the next open. */
 static void poison(wal_core *w, const char *what, uint64_t seg_first, int e) {
     if (w->poisoned) return;
     char name[NAME_SIZE];
@@ -423,6 +649,14 @@ static void poison(wal_core *w, const char *what, uint64_t seg_first, int e) {
     wal_error(&w->poison, JF_IO, 0, "write-ahead log %.60s: %s (segment %s) failed: %s; close and reopen it",
               w->path, what, name, strerror(e));
     jf_logf(JF_LOG_ERROR, "%s", w->poison.message);
+    if (w->fd >= 0 && !w->need_fresh && w->written_bytes != w->durable_bytes) {
+        int ce = io_ftruncate(w->fd, w->durable_bytes);
+        if (!ce) ce = data_sync(w->fd);
+        if (ce)
+            jf_logf(JF_LOG_ERROR, "write-ahead log %.100s: cannot cut segment %s back to its last synced size: %s",
+                    w->path, name, strerror(ce));
+        else w->written_bytes = w->durable_bytes;
+    }
 }
 
 static int32_t poisoned_error(wal_core *w, jf_error *error) {
@@ -430,9 +664,10 @@ static int32_t poisoned_error(wal_core *w, jf_error *error) {
     return JF_IO;
 }
 
-/* Creates segment `first_lsn`: <name>.tmp, header, fsync, rename, fsync of
+/* Creates segment `first_lsn` with a new salt: <name>.tmp, header, fsync,
+ * rename (over a segment of that name holding no record, if any), fsync of
  * the directory. Returns its fd (O_APPEND) or -1 with errno-based error. */
-static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
+static int segment_create(wal_core *w, uint64_t first_lsn, uint32_t *salt, jf_error *error) {
     char name[NAME_SIZE], tmp[NAME_SIZE];
     seg_name(name, first_lsn, "");
     seg_name(tmp, first_lsn, ".tmp");
@@ -441,7 +676,9 @@ static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
     int e = fd < 0 ? errno : 0;
     if (!e) {
         uint8_t h[HDR];
-        header_encode(h, first_lsn);
+        *salt = io()->salt(io()->ctx);
+        if (!*salt) *salt = 1; /* 0 means version 1 */
+        header_encode(h, first_lsn, *salt);
         step = "write the header of";
         e = write_all(fd, h, HDR);
         if (!e) {
@@ -450,7 +687,7 @@ static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
         }
         if (!e) {
             step = "rename";
-            e = renameat(w->dirfd, tmp, w->dirfd, name) == 0 ? 0 : errno;
+            e = io_rename(w->dirfd, tmp, name);
         }
         if (!e) {
             step = "fsync the directory after creating";
@@ -461,8 +698,8 @@ static int segment_create(wal_core *w, uint64_t first_lsn, jf_error *error) {
         wal_error(error, JF_IO, 0, "write-ahead log %.80s: cannot %s segment %s: %s", w->path, step, name,
                   strerror(e));
         if (fd >= 0) {
-            close(fd);
-            unlinkat(w->dirfd, tmp, 0);
+            io_close(fd);
+            io()->unlinkat(io()->ctx, w->dirfd, tmp);
         }
         errno = e;
         return -1;
@@ -533,14 +770,20 @@ static int32_t wait_for(wal_core *w, uint64_t lsn, bool sync, jf_error *error) {
         out.len = 0;
         out.failed = false;
         w->spare = out;
-        if (we) poison(w, "write", seg_first, we);
-        else if (se) poison(w, "fdatasync", seg_first, se);
-        else {
-            w->written_lsn = target;
-            w->bytes += wrote;
-            if (need_sync) {
-                w->synced_lsn = target;
-                w->syncs++;
+        if (we) {
+            w->written_bytes = UINT64_MAX; /* unknown: some bytes may have gone */
+            poison(w, "write", seg_first, we);
+        } else {
+            w->written_bytes += wrote;
+            if (se) poison(w, "fdatasync", seg_first, se);
+            else {
+                w->written_lsn = target;
+                w->bytes += wrote;
+                if (need_sync) {
+                    w->synced_lsn = target;
+                    w->durable_bytes = w->written_bytes;
+                    w->syncs++;
+                }
             }
         }
         w->io_busy = false;
@@ -549,39 +792,49 @@ static int32_t wait_for(wal_core *w, uint64_t lsn, bool sync, jf_error *error) {
 }
 
 /* With w->mu held and no I/O in progress (claimed): closes the active
- * segment durably and starts segment `next_lsn`. */
+ * segment durably and starts segment `next_lsn` (in place of the active
+ * one when it holds no record: a segment recovery found empty). */
 static int32_t rotate(wal_core *w, jf_error *error) {
     uint64_t old_first = w->segs[w->nsegs - 1];
     if (w->buf.len) {
         int e = write_all(w->fd, w->buf.data, w->buf.len);
         if (e) {
+            w->written_bytes = UINT64_MAX;
             poison(w, "write", old_first, e);
             return poisoned_error(w, error);
         }
         w->bytes += w->buf.len;
+        w->written_bytes += w->buf.len;
         w->buf.len = 0;
     }
     w->written_lsn = w->next_lsn - 1;
-    int e = data_sync(w->fd);
+    /* A recovered segment was synced by the open, and nothing was written to it since. */
+    int e = w->need_fresh ? 0 : data_sync(w->fd);
     if (e) {
         poison(w, "fdatasync", old_first, e);
         return poisoned_error(w, error);
     }
-    w->syncs++;
+    if (!w->need_fresh) w->syncs++;
     w->synced_lsn = w->written_lsn;
-    if (!segs_push(w, w->next_lsn)) {
+    w->durable_bytes = w->written_bytes;
+    bool replace = w->next_lsn == old_first;
+    if (!replace && !segs_push(w, w->next_lsn, 0)) {
         wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory for the segment list");
         return JF_OUT_OF_MEMORY;
     }
-    int fd = segment_create(w, w->next_lsn, error);
+    uint32_t salt = 0;
+    int fd = segment_create(w, w->next_lsn, &salt, error);
     if (fd < 0) {
-        w->nsegs--;
-        poison(w, "creating the segment after", old_first, errno);
+        int ce = errno;
+        if (!replace) w->nsegs--;
+        poison(w, "creating the segment after", old_first, ce);
         return JF_IO;
     }
-    close(w->fd);
+    w->salts[w->nsegs - 1] = salt;
+    io_close(w->fd);
     w->fd = fd;
-    w->seg_bytes = HDR;
+    w->seg_bytes = w->written_bytes = w->durable_bytes = HDR;
+    w->need_fresh = false;
     return JF_OK;
 }
 
@@ -592,7 +845,7 @@ static int32_t append_locked(wal_core *w, const uint8_t *data, uint32_t len, uin
     uint64_t need = FRAME + (uint64_t)len;
     for (;;) {
         if (w->poisoned) return poisoned_error(w, error);
-        if (w->seg_bytes <= HDR || w->seg_bytes + need <= w->segment_size) break;
+        if (!w->need_fresh && (w->seg_bytes <= HDR || w->seg_bytes + need <= w->segment_size)) break;
         if (w->io_busy) { /* someone else's I/O must finish before the segment can close */
             jf_cond_wait(&w->cv, &w->mu);
             continue;
@@ -608,11 +861,17 @@ static int32_t append_locked(wal_core *w, const uint8_t *data, uint32_t len, uin
         wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory for a %u-byte record", len);
         return JF_OUT_OF_MEMORY;
     }
+    if (w->next_lsn > LSN_MASK) {
+        wal_error(error, JF_IO, 0, "write-ahead log %.80s: no log sequence numbers left (2^48 used)", w->path);
+        return JF_IO;
+    }
     uint64_t n = w->next_lsn++;
+    uint32_t salt = w->salts[w->nsegs - 1];
+    uint64_t field = lsn_field(n, w->synced_lsn, salt);
     uint8_t *f = w->buf.data + w->buf.len;
     put32(f + 4, len);
-    put64(f + 8, n);
-    put32(f, frame_crc(payload_crc, len, n));
+    put64(f + 8, field);
+    put32(f, frame_crc(payload_crc, len, field, salt));
     if (len) memcpy(f + FRAME, data, len);
     w->buf.len += (size_t)need;
     w->seg_bytes += need;
@@ -656,11 +915,27 @@ static void registry_unlink(wal_core *w) {
 }
 
 /* Writes out what is still buffered before the core goes (close raced with
- * an append); failures can only be logged here. */
+ * an append), then seals the active segment: a frame after its last record
+ * saying every record was durable, so that recovery tells damage to them
+ * from a torn tail (see damage_is_durable). Not for a segment recovery found
+ * (nothing is written after bytes a power loss may have put back), nor an
+ * empty one. Failures can only be logged here: the records were synced. */
 static void core_destroy(wal_core *w) {
-    if (w->fd >= 0 && !w->poisoned && w->buf.len) {
-        int e = write_all(w->fd, w->buf.data, w->buf.len);
-        if (!e) e = data_sync(w->fd);
+    if (w->fd >= 0 && !w->poisoned) {
+        int e = w->buf.len ? write_all(w->fd, w->buf.data, w->buf.len) : 0;
+        if (!e && w->synced_lsn < w->next_lsn - 1) { /* buffered, or written out by an append racing the close */
+            e = data_sync(w->fd);
+            if (!e) w->synced_lsn = w->next_lsn - 1;
+        }
+        uint32_t salt = w->salts[w->nsegs - 1];
+        if (!e && !w->need_fresh && salt && w->next_lsn > w->segs[w->nsegs - 1]) {
+            uint8_t seal[FRAME];
+            put32(seal + 4, 0);
+            put64(seal + 8, w->synced_lsn);
+            put32(seal, frame_crc(0, 0, w->synced_lsn, salt));
+            e = write_all(w->fd, seal, FRAME);
+            if (!e) e = data_sync(w->fd);
+        }
         if (e) jf_logf(JF_LOG_ERROR, "write-ahead log %.100s: final write at close failed: %s", w->path, strerror(e));
     }
     core_free(w);
@@ -721,42 +996,59 @@ static bool parse_seg_name(const char *s, uint64_t *lsn) {
     return true;
 }
 
-/* Lists the segments (sorted) and removes leftover *.wal.tmp files. */
-static int32_t list_segments(wal_core *w, listing *out, jf_error *error) {
-    int dup_fd = dup(w->dirfd);
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        int e = errno;
-        if (dup_fd >= 0) close(dup_fd);
-        wal_error(error, JF_IO, 0, "write-ahead log %.100s: cannot list the directory: %s", w->path, strerror(e));
-        return JF_IO;
-    }
-    int32_t rc = JF_OK;
-    bool removed = false;
-    struct dirent *ent;
-    while ((ent = readdir(d))) {
-        uint64_t lsn;
-        size_t nl = strlen(ent->d_name);
-        if (parse_seg_name(ent->d_name, &lsn)) {
-            if (out->n == out->cap) {
-                size_t cap = out->cap ? out->cap * 2 : 16;
-                uint64_t *grown = jf_realloc(out->firsts, cap * sizeof *grown);
-                if (!grown) {
-                    wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory listing segments");
-                    rc = JF_OUT_OF_MEMORY;
-                    break;
-                }
-                out->firsts = grown;
-                out->cap = cap;
+typedef struct listing_state {
+    listing *out;
+    jf_buf tmps; /* names of leftover *.wal.tmp files, NUL-terminated, one after another */
+    bool oom;
+} listing_state;
+
+static int list_one(void *arg, const char *name) {
+    listing_state *st = arg;
+    listing *out = st->out;
+    uint64_t lsn;
+    size_t nl = strlen(name);
+    if (parse_seg_name(name, &lsn)) {
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 16;
+            uint64_t *grown = jf_realloc(out->firsts, cap * sizeof *grown);
+            if (!grown) {
+                st->oom = true;
+                return 1;
             }
-            out->firsts[out->n++] = lsn;
-        } else if (nl == 28 && strcmp(ent->d_name + 20, ".wal.tmp") == 0) {
-            unlinkat(w->dirfd, ent->d_name, 0); /* a segment that never got its name */
-            removed = true;
+            out->firsts = grown;
+            out->cap = cap;
         }
+        out->firsts[out->n++] = lsn;
+    } else if (nl == 28 && strcmp(name + 20, ".wal.tmp") == 0) {
+        jf_buf_put(&st->tmps, name, nl + 1); /* a failure sets tmps.failed */
     }
-    closedir(d);
-    if (removed) full_sync(w->dirfd);
+    return 0;
+}
+
+/* Lists the segments (sorted) and removes leftover *.wal.tmp files (after
+ * the listing: removing entries while reading a directory is not portable). */
+static int32_t list_segments(wal_core *w, listing *out, jf_error *error) {
+    listing_state st;
+    st.out = out;
+    st.oom = false;
+    jf_buf_init(&st.tmps, 0);
+    int r = io()->list(io()->ctx, w->dirfd, list_one, &st);
+    int32_t rc = JF_OK;
+    if (r < 0) {
+        wal_error(error, JF_IO, 0, "write-ahead log %.100s: cannot list the directory: %s", w->path,
+                  strerror(err_or_eio()));
+        rc = JF_IO;
+    } else if (st.oom || st.tmps.failed) {
+        wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory listing segments");
+        rc = JF_OUT_OF_MEMORY;
+    }
+    if (rc == JF_OK && st.tmps.len) {
+        /* Segments that never got their name. */
+        for (size_t at = 0; at < st.tmps.len; at += strlen((const char *)st.tmps.data + at) + 1)
+            io()->unlinkat(io()->ctx, w->dirfd, (const char *)st.tmps.data + at);
+        full_sync(w->dirfd);
+    }
+    jf_buf_release(&st.tmps);
     if (rc == JF_OK && out->n) qsort(out->firsts, out->n, sizeof *out->firsts, cmp_u64);
     return rc;
 }
@@ -771,12 +1063,12 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
     seg_name(name, ls->firsts[i], "");
     seg_name(aside, ls->firsts[i], ".corrupt");
     if (off <= HDR) { /* nothing valid in it: the whole file goes aside */
-        if (renameat(w->dirfd, name, w->dirfd, aside) != 0) e = errno;
+        e = io_rename(w->dirfd, name, aside);
         moved += size;
     } else {
         int src = open_at(w->dirfd, name, O_RDWR, 0);
         int dst = src >= 0 ? open_at(w->dirfd, aside, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
-        if (src < 0 || dst < 0) e = errno;
+        if (src < 0 || dst < 0) e = err_or_eio();
         uint8_t chunk[8192];
         for (uint64_t p = off; !e && p < size;) {
             size_t want = size - p < sizeof chunk ? (size_t)(size - p) : sizeof chunk, got;
@@ -786,10 +1078,10 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
             p += got;
         }
         if (!e) e = full_sync(dst);
-        if (!e && ftruncate(src, (off_t)off) != 0) e = errno;
+        if (!e) e = io_ftruncate(src, off);
         if (!e) e = full_sync(src);
-        if (dst >= 0) close(dst);
-        if (src >= 0) close(src);
+        io_close(dst);
+        io_close(src);
         moved += size - off;
     }
     for (size_t j = i + 1; !e && j < ls->n; j++) {
@@ -797,8 +1089,8 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
         seg_name(n2, ls->firsts[j], "");
         seg_name(a2, ls->firsts[j], ".corrupt");
         struct stat st;
-        if (fstatat(w->dirfd, n2, &st, 0) == 0) moved += (uint64_t)st.st_size;
-        if (renameat(w->dirfd, n2, w->dirfd, a2) != 0) e = errno;
+        if (io()->fstatat(io()->ctx, w->dirfd, n2, &st) == 0) moved += (uint64_t)st.st_size;
+        e = io_rename(w->dirfd, n2, a2);
     }
     if (!e) e = full_sync(w->dirfd);
     if (e) {
@@ -815,6 +1107,29 @@ static int32_t salvage(wal_core *w, const listing *ls, size_t i, uint64_t off, u
     return JF_OK;
 }
 
+/* Cuts segment `name` (of `size` bytes) at `bad`, durably, and reports it. */
+static int32_t cut_tail(wal_core *w, const char *name, uint64_t bad, uint64_t size, uint64_t expected,
+                        jf_wal_open_result *res) {
+    int fd = open_at(w->dirfd, name, O_WRONLY, 0);
+    int e = fd < 0 ? err_or_eio() : 0;
+    if (!e) e = io_ftruncate(fd, bad);
+    if (!e) e = full_sync(fd);
+    io_close(fd);
+    if (e) {
+        wal_error(&res->error, JF_IO, bad, "write-ahead log %.80s: cannot cut the torn tail of segment %s: %s",
+                  w->path, name, strerror(e));
+        return JF_IO;
+    }
+    res->torn_bytes = size - bad;
+    res->torn_offset = bad;
+    snprintf(res->torn_segment, sizeof res->torn_segment, "%s", name);
+    jf_logf(JF_LOG_WARN,
+            "write-ahead log %.100s: cut a torn tail of %" PRIu64 " bytes at offset %" PRIu64
+            " of segment %s (records up to %" PRIu64 " kept)",
+            w->path, size - bad, bad, name, expected - 1);
+    return JF_OK;
+}
+
 /* Scans every segment, cuts a torn tail, refuses (or salvages) damage, and
  * leaves w with its segment list, LSNs and the active segment open. */
 static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
@@ -823,16 +1138,22 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
     reader r = { -1, 0, NULL, 0, 0, 0, 0 };
     uint64_t expected = ls.n ? ls.firsts[0] : 1, records = 0;
     size_t kept = ls.n; /* segments that stay in the log */
+    uint32_t *salts = ls.n ? jf_malloc(ls.n * sizeof *salts) : NULL;
+    if (rc == JF_OK && ls.n && !salts) {
+        wal_error(&res->error, JF_OUT_OF_MEMORY, 0, "out of memory for the segment list");
+        rc = JF_OUT_OF_MEMORY;
+    }
     for (size_t i = 0; rc == JF_OK && i < ls.n; i++) {
         char name[NAME_SIZE];
         seg_name(name, ls.firsts[i], "");
         bool last = i + 1 == ls.n;
-        if (r.fd >= 0) close(r.fd);
+        io_close(r.fd);
         r.fd = open_at(w->dirfd, name, O_RDONLY, 0);
         struct stat st;
-        if (r.fd < 0 || fstat(r.fd, &st) != 0) {
+        int oe = r.fd < 0 ? err_or_eio() : io_fstat(r.fd, &st);
+        if (oe) {
             wal_error(&res->error, JF_IO, 0, "write-ahead log %.80s: cannot open segment %s: %s", w->path, name,
-                      strerror(errno));
+                      strerror(oe));
             rc = JF_IO;
             break;
         }
@@ -849,9 +1170,9 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             /* A segment cut short while being created (only possible if the
              * file system reorders the rename before the data): no records;
              * it is created again below. */
-            close(r.fd);
+            io_close(r.fd);
             r.fd = -1;
-            unlinkat(w->dirfd, name, 0);
+            io()->unlinkat(io()->ctx, w->dirfd, name);
             full_sync(w->dirfd);
             res->torn_bytes = r.size;
             res->torn_offset = 0;
@@ -860,7 +1181,7 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
                     name, r.size);
             kept = i;
             break;
-        } else if (!h || !header_valid(h, ls.firsts[i])) {
+        } else if (!h || !header_valid(h, ls.firsts[i], &salts[i])) {
             bad = 0;
             why = "damaged segment header";
         } else if (ls.firsts[i] != expected) {
@@ -868,13 +1189,18 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             why = ls.firsts[i] > expected ? "records missing before this segment" : "segment overlaps the one before";
         }
         uint64_t off = HDR;
+        uint32_t salt = why ? 0 : salts[i];
         while (!why) {
             frame f;
-            frame_status s = frame_read(&r, off, expected, JF_WAL_MAX_RECORD, &f);
+            frame_status s = frame_read(&r, off, expected, salt, JF_WAL_MAX_RECORD, &f);
             if (s == FRAME_END) break;
             if (s == FRAME_IOERR) {
                 why = "unreadable";
                 break;
+            }
+            if (s == FRAME_BAD && seal_at(&r, off, expected - 1, salt)) {
+                off += FRAME; /* the segment was closed cleanly here */
+                continue;
             }
             if (s == FRAME_BAD) {
                 bad = off;
@@ -892,31 +1218,21 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             break;
         }
         if (!why) continue;
-        /* A torn tail: damage at the end of the last segment with nothing valid after it. */
-        /* (A length pointing past the end is no proof of a torn write: a
-         * flipped length bit does the same, so look for valid frames anyway.) */
-        if (last && bad >= HDR && !valid_frame_after(&r, bad, expected, JF_WAL_MAX_RECORD)) {
-            close(r.fd);
+        /* A torn tail: damage in the last segment that nothing after it proves
+         * was durable. (A length pointing past the end is no proof of a torn
+         * write: a flipped length bit does the same, so look at what follows
+         * anyway.) */
+        /* Or damage after the last record of an earlier segment, the next one
+         * starting with the record expected here: no record is there to lose
+         * (a seal whose write a failed fsync or a power loss left unfinished). */
+        bool torn = last ? !damage_is_durable(&r, bad, expected, salt, JF_WAL_MAX_RECORD)
+                         : ls.firsts[i + 1] == expected;
+        if (bad >= HDR && bad != UINT64_MAX && torn) {
+            io_close(r.fd);
             r.fd = -1;
-            int fd = open_at(w->dirfd, name, O_WRONLY, 0);
-            int e = fd < 0 ? errno : 0;
-            if (!e && ftruncate(fd, (off_t)bad) != 0) e = errno;
-            if (!e) e = full_sync(fd);
-            if (fd >= 0) close(fd);
-            if (e) {
-                wal_error(&res->error, JF_IO, bad, "write-ahead log %.80s: cannot cut the torn tail of segment %s: %s",
-                          w->path, name, strerror(e));
-                rc = JF_IO;
-                break;
-            }
-            res->torn_bytes = r.size - bad;
-            res->torn_offset = bad;
-            snprintf(res->torn_segment, sizeof res->torn_segment, "%s", name);
-            jf_logf(JF_LOG_WARN,
-                    "write-ahead log %.100s: cut a torn tail of %" PRIu64 " bytes at offset %" PRIu64
-                    " of segment %s (records up to %" PRIu64 " kept)",
-                    w->path, r.size - bad, bad, name, expected - 1);
-            break;
+            rc = cut_tail(w, name, bad, r.size, expected, res);
+            if (rc || last) break;
+            continue;
         }
         if (r.err) {
             wal_error(&res->error, JF_IO, bad, "write-ahead log %.80s: cannot read segment %s: %s", w->path, name,
@@ -934,45 +1250,47 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
             rc = JF_CORRUPT;
             break;
         }
-        close(r.fd);
+        io_close(r.fd);
         r.fd = -1;
         rc = salvage(w, &ls, i, bad, r.size, res);
         kept = bad <= HDR ? i : i + 1;
         break;
     }
-    if (r.fd >= 0) close(r.fd);
+    io_close(r.fd);
     reader_release(&r);
 
     if (rc == JF_OK) {
         for (size_t i = 0; i < kept && rc == JF_OK; i++)
-            if (!segs_push(w, ls.firsts[i])) {
+            if (!segs_push(w, ls.firsts[i], salts[i])) {
                 wal_error(&res->error, JF_OUT_OF_MEMORY, 0, "out of memory for the segment list");
                 rc = JF_OUT_OF_MEMORY;
             }
     }
     if (rc == JF_OK) {
         if (kept == 0) {
-            if (!segs_push(w, expected)) {
+            if (!segs_push(w, expected, 0)) {
                 wal_error(&res->error, JF_OUT_OF_MEMORY, 0, "out of memory for the segment list");
                 rc = JF_OUT_OF_MEMORY;
             } else {
-                w->fd = segment_create(w, expected, &res->error);
+                w->fd = segment_create(w, expected, &w->salts[0], &res->error);
                 if (w->fd < 0) rc = JF_IO;
-                w->seg_bytes = HDR;
+                w->seg_bytes = w->written_bytes = w->durable_bytes = HDR;
             }
         } else {
             char name[NAME_SIZE];
             seg_name(name, w->segs[w->nsegs - 1], "");
             w->fd = open_at(w->dirfd, name, O_WRONLY | O_APPEND, 0);
             struct stat st;
-            int e = w->fd < 0 ? errno : fstat(w->fd, &st) != 0 ? errno : data_sync(w->fd);
+            int e = w->fd < 0 ? err_or_eio() : io_fstat(w->fd, &st);
+            if (!e) e = data_sync(w->fd);
             /* data_sync: what a killed process left behind is durable from here on */
             if (e) {
                 wal_error(&res->error, JF_IO, 0, "write-ahead log %.80s: cannot open segment %s for appending: %s",
                           w->path, name, strerror(e));
                 rc = JF_IO;
             }
-            else w->seg_bytes = (uint64_t)st.st_size;
+            else w->seg_bytes = w->written_bytes = w->durable_bytes = (uint64_t)st.st_size;
+            w->need_fresh = true;
         }
     }
     if (rc == JF_OK) {
@@ -985,6 +1303,7 @@ static int32_t recover(wal_core *w, bool salvage_on, jf_wal_open_result *res) {
                 records, w->nsegs, expected);
     }
     jf_free(ls.firsts);
+    jf_free(salts);
     return rc;
 }
 
@@ -1000,19 +1319,23 @@ static void fill_open_result(wal_core *w, jf_wal_open_result *res) {
     jf_mutex_unlock(&w->mu);
 }
 
-/* Creates `path` when missing (one level) and fsyncs its parent. */
+/* Creates `path` when missing (one level), then fsyncs its parent, whether
+ * this open created it or an earlier one did (which may have failed at that
+ * very fsync): until then a power loss may take the directory, and every
+ * record in it, away. A parent that cannot be opened for reading (no read
+ * permission) is passed over when the directory already existed. */
 static int32_t make_dir(const char *path, bool create, jf_error *error) {
     struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return JF_OK;
+    bool existed = io()->stat(io()->ctx, path, &st) == 0;
+    if (existed && !S_ISDIR(st.st_mode)) {
         wal_error(error, JF_IO, 0, "write-ahead log %.150s: not a directory", path);
         return JF_IO;
     }
-    if (!create || errno != ENOENT) {
+    if (!existed && (!create || errno != ENOENT)) {
         wal_error(error, JF_IO, 0, "write-ahead log %.150s: %s", path, strerror(errno));
         return JF_IO;
     }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+    if (!existed && io()->mkdir(io()->ctx, path, 0755) != 0 && errno != EEXIST) {
         wal_error(error, JF_IO, 0, "write-ahead log %.150s: cannot create the directory: %s", path, strerror(errno));
         return JF_IO;
     }
@@ -1020,20 +1343,31 @@ static int32_t make_dir(const char *path, bool create, jf_error *error) {
     while (n > 1 && path[n - 1] == '/') n--;
     while (n > 0 && path[n - 1] != '/') n--;
     char *parent = jf_malloc(n + 2);
-    if (parent) {
-        if (n == 0) memcpy(parent, ".", 2);
-        else {
-            memcpy(parent, path, n);
-            parent[n] = 0;
-        }
-        int fd = open(parent, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            full_sync(fd);
-            close(fd);
-        }
-        jf_free(parent);
+    if (!parent) {
+        wal_error(error, JF_OUT_OF_MEMORY, 0, "out of memory");
+        return JF_OUT_OF_MEMORY;
     }
-    return JF_OK;
+    if (n == 0) memcpy(parent, ".", 2);
+    else {
+        memcpy(parent, path, n);
+        parent[n] = 0;
+    }
+    int e = 0;
+    int fd = io()->open(io()->ctx, parent, O_RDONLY);
+    if (fd < 0) e = err_or_eio();
+    else {
+        e = full_sync(fd);
+        io_close(fd);
+    }
+    if (fd < 0 && existed && (e == EACCES || e == EPERM)) e = 0;
+    int32_t rc = JF_OK;
+    if (e) {
+        wal_error(error, JF_IO, 0, "write-ahead log %.150s: cannot fsync its parent directory %.80s: %s", path, parent,
+                  strerror(e));
+        rc = JF_IO;
+    }
+    jf_free(parent);
+    return rc;
 }
 
 static int32_t check_options(const jf_wal_options *o, jf_error *error) {
@@ -1074,7 +1408,7 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
         return 0;
     }
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (io()->stat(io()->ctx, path, &st) != 0) {
         wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: %s", path, strerror(errno));
         jf_free(path);
         return 0;
@@ -1131,8 +1465,7 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
 
     /* Recovery, without the registry lock (other logs stay usable). */
     int32_t rc = JF_OK;
-    do w->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    while (w->dirfd < 0 && errno == EINTR);
+    w->dirfd = io()->open(io()->ctx, path, O_RDONLY | O_DIRECTORY);
     if (w->dirfd < 0) {
         wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: cannot open the directory: %s", path, strerror(errno));
         rc = JF_IO;
@@ -1143,10 +1476,10 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
             wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: cannot create wal.lock: %s", path,
                       strerror(errno));
             rc = JF_IO;
-        } else if (flock(w->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        } else if (io()->flock(io()->ctx, w->lockfd, LOCK_EX | LOCK_NB) != 0) {
             int e = errno;
-            wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: %s", path,
-                      e == EWOULDBLOCK ? "locked by another process" : strerror(e));
+            if (e == EWOULDBLOCK) wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: locked by another process", path);
+            else wal_error(&res->error, JF_IO, 0, "write-ahead log %.150s: cannot lock wal.lock: %s", path, strerror(e));
             rc = JF_IO;
         }
     }
@@ -1304,9 +1637,10 @@ JF_API int32_t jf_wal_truncate_before(uint32_t handle, uint64_t lsn, jf_error *e
     for (; done < k; done++) {
         char name[NAME_SIZE];
         seg_name(name, w->segs[done], "");
-        if (unlinkat(w->dirfd, name, 0) != 0 && errno != ENOENT) {
+        int e = io_unlink(w->dirfd, name);
+        if (e && e != ENOENT) {
             wal_error(error, JF_IO, 0, "write-ahead log %.80s: cannot delete segment %s: %s", w->path, name,
-                      strerror(errno));
+                      strerror(e));
             rc = JF_IO;
             break;
         }
@@ -1318,6 +1652,7 @@ JF_API int32_t jf_wal_truncate_before(uint32_t handle, uint64_t lsn, jf_error *e
             rc = JF_IO;
         }
         memmove(w->segs, w->segs + done, (w->nsegs - done) * sizeof *w->segs);
+        memmove(w->salts, w->salts + done, (w->nsegs - done) * sizeof *w->salts);
         w->nsegs -= done;
         w->first_lsn = w->segs[0];
         for (unsigned i = 0; i < CACHE_SLOTS; i++)
@@ -1345,6 +1680,7 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
     int32_t rc = wait_for(w, w->next_lsn - 1, false, &res->error);
     uint64_t end = w->written_lsn, seg_first = 0, offset = HDR;
     uint64_t *firsts = NULL;
+    uint32_t *salts = NULL;
     size_t nfirsts = 0;
     if (!rc) {
         if (!from) from = w->first_lsn;
@@ -1363,11 +1699,13 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
                 offset = w->cache[c].offset;
         nfirsts = w->nsegs - i;
         firsts = jf_malloc(nfirsts * sizeof *firsts);
-        if (!firsts) {
+        salts = jf_malloc(nfirsts * sizeof *salts);
+        if (!firsts || !salts) {
             wal_error(&res->error, JF_OUT_OF_MEMORY, 0, "out of memory");
             rc = JF_OUT_OF_MEMORY;
         } else {
             memcpy(firsts, w->segs + i, nfirsts * sizeof *firsts);
+            memcpy(salts, w->salts + i, nfirsts * sizeof *salts);
         }
     }
     jf_mutex_unlock(&w->mu);
@@ -1388,17 +1726,18 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
             }
             r.fd = open_at(w->dirfd, name, O_RDONLY, 0);
             struct stat st;
-            if (r.fd < 0 || fstat(r.fd, &st) != 0) {
-                if (errno == ENOENT) {
+            int oe = r.fd < 0 ? err_or_eio() : io_fstat(r.fd, &st);
+            if (oe) {
+                if (oe == ENOENT) {
                     wal_error(&res->error, JF_INVALID_OPTION, 0,
                               "record %" PRIu64 " was truncated while being read", lsn);
                     rc = JF_INVALID_OPTION;
                 } else {
                     wal_error(&res->error, JF_IO, 0, "write-ahead log %.80s: cannot open segment %s: %s", w->path,
-                              name, strerror(errno));
+                              name, strerror(oe));
                     rc = JF_IO;
                 }
-                if (r.fd >= 0) close(r.fd);
+                io_close(r.fd);
                 r.fd = -1;
                 break;
             }
@@ -1408,7 +1747,7 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
             bool more_segments = si + 1 < nfirsts;
             while (cur <= end && !(more_segments && cur >= firsts[si + 1])) {
                 frame f;
-                frame_status s = frame_read(&r, offset, cur, JF_WAL_MAX_RECORD, &f);
+                frame_status s = frame_read(&r, offset, cur, salts[si], JF_WAL_MAX_RECORD, &f);
                 if (s != FRAME_OK) {
                     if (s == FRAME_IOERR) {
                         wal_error(&res->error, JF_IO, offset, "write-ahead log %.80s: cannot read segment %s: %s",
@@ -1446,7 +1785,7 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
                 at_seg = firsts[si];
                 at_off = offset;
             }
-            close(r.fd);
+            io_close(r.fd);
             r.fd = -1;
             if (out.len && out.len >= max_bytes) break;
             if (lsn <= end && cur <= end && !(more_segments && cur >= firsts[si + 1])) break; /* stopped early */
@@ -1454,6 +1793,7 @@ JF_API uint8_t *jf_wal_read(uint32_t handle, uint64_t from, uint64_t max_bytes, 
         reader_release(&r);
     }
     jf_free(firsts);
+    jf_free(salts);
 
     if (!rc && at_off) { /* remember where a sequential reader continues */
         jf_mutex_lock(&w->mu);

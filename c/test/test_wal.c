@@ -3,7 +3,8 @@
  * against portable code; append, sync, read back across segments and
  * reopen; batched and random-access reads; checkpoints; torn tails cut at
  * every offset of the last record, garbage and zeros after it; bit flips in
- * the middle refused with the segment and offset named, then salvaged;
+ * the middle, or in the last record of a sealed (closed) log, refused with
+ * the segment and offset named, then salvaged;
  * damaged headers and missing segments; handles closed twice or never
  * opened; one log shared by two opens; the directory lock; 8 threads in
  * group commit (fewer fsyncs than records); close racing with appends.
@@ -480,14 +481,15 @@ static void test_torn_tail(void) {
     char dir[300], seg[400];
     new_dir(dir, sizeof dir);
     seg_path(seg, sizeof seg, dir, 1);
-    uint64_t last = record_offset(50), end = record_offset(51);
+    /* A closed log ends with a seal: a frame saying its records were durable. */
+    uint64_t last = record_offset(50), end = record_offset(51), sealed = end + JF_WAL_FRAME_HEADER;
     jf_wal_open_result r;
     jf_error e;
     /* Cut the last record at every offset inside it. */
     size_t wrong = 0;
     for (uint64_t cut = last + 1; cut < end; cut += getenv("JF_TEST_QUICK") ? 7 : 1) {
         make_log(dir, 50);
-        CHECK_INT_EQ(file_size(seg), end);
+        CHECK_INT_EQ(file_size(seg), sealed);
         if (truncate(seg, (off_t)cut) != 0) CHECK(0);
         uint32_t h = wal_open(dir, 0, 0, &r);
         if (!h || r.records != 49 || r.next_lsn != 50 || r.torn_bytes != cut - last || r.torn_offset != last ||
@@ -521,18 +523,25 @@ static void test_torn_tail(void) {
         if (write(fd, junk, tails[t].n) != (ssize_t)tails[t].n) CHECK(0);
         close(fd);
         uint32_t h = wal_open(dir, 0, 0, &r);
-        CHECK_MSG(h && r.records == 50 && r.torn_bytes == tails[t].n && r.torn_offset == end, "tail of %s: %s",
+        CHECK_MSG(h && r.records == 50 && r.torn_bytes == tails[t].n && r.torn_offset == sealed, "tail of %s: %s",
                   tails[t].what, r.error.message);
         if (h) CHECK_INT_EQ(read_check(h, 0, 0, 1), 50);
         jf_wal_close(h, &e);
     }
 
-    /* A bit flip in the last record is indistinguishable from a torn write: cut. */
+    /* A bit flip in the last record of a log that was not closed (no seal) is
+     * indistinguishable from a torn write: cut. */
     make_log(dir, 50);
+    if (truncate(seg, (off_t)end) != 0) CHECK(0);
     flip_byte(seg, last + 20, 0x04);
     uint32_t h = wal_open(dir, 0, 0, &r);
     CHECK(h && r.records == 49 && r.torn_offset == last);
     jf_wal_close(h, &e);
+    /* In a closed log the seal proves the record was durable: corruption. */
+    make_log(dir, 50);
+    flip_byte(seg, last + 20, 0x04);
+    h = wal_open(dir, 0, 0, &r);
+    CHECK(h == 0 && r.error.code == JF_CORRUPT && r.error.offset == last);
 
     /* A log cut down to its header: empty, reusable. */
     make_log(dir, 5);
@@ -551,7 +560,7 @@ static void test_corrupt_middle(void) {
     snprintf(aside, sizeof aside, "%s.corrupt", seg);
     jf_wal_open_result r;
     jf_error e;
-    uint64_t off10 = record_offset(10), end = record_offset(51);
+    uint64_t off10 = record_offset(10), end = record_offset(51) + JF_WAL_FRAME_HEADER; /* the seal */
     /* A flip anywhere in record 10 (header or payload). */
     uint8_t buf[512];
     uint64_t len10 = JF_WAL_FRAME_HEADER + payload(10, buf);
