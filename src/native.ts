@@ -228,7 +228,17 @@ const SYMBOLS = {
   jf_wal_close: { args: [FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
 } as const;
 
-type Symbols = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+type Loaded = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+
+/**
+ * A symbol with its pointer result narrowed: Bun returns a `ptr` as a number (null for NULL), while its
+ * typings also allow a bigint. Only results that can be a Pointer change; a u64 result stays a bigint.
+ */
+type PointerNarrowed<F> = F extends (...args: infer A) => infer R
+  ? (...args: A) => Pointer extends R ? Exclude<R, bigint> : R
+  : never;
+
+type Symbols = { readonly [K in keyof Loaded]: PointerNarrowed<Loaded[K]> };
 
 /** Wraps every symbol so each call is logged with its duration (JSONFLAT_TRACE=1). */
 function traced(symbols: Symbols): Symbols {
@@ -254,7 +264,8 @@ function open(): { path: string; symbols: Symbols } {
     }
     // The library is never closed: a buffer finalizer running after dlclose would jump into unmapped code.
     const lib = dlopen(path, SYMBOLS);
-    const symbols = process.env.JSONFLAT_TRACE ? traced(lib.symbols) : lib.symbols;
+    const loaded = lib.symbols as unknown as Symbols;
+    const symbols = process.env.JSONFLAT_TRACE ? traced(loaded) : loaded;
     return { path, symbols };
   }
   throw new JsonFlatError(
