@@ -124,7 +124,7 @@ beforeAll(() => {
   }
   const packed = run([BUN, "scripts/pack.ts", "--out", dist, "--bun", BUN], ROOT);
   if (packed.code !== 0) throw new Error(`pack failed: ${packed.err}`);
-}, 900_000); // tsc writes the declarations (minutes under emulation); -Dall on a first run
+}, 1_800_000); // tsc writes the declarations (minutes under emulation); -Dall (up to ~20 min on a busy 2-core box) on a first run
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -250,7 +250,7 @@ interface Report {
 /** ELF e_machine of each Linux architecture. */
 const ELF_MACHINE: Record<string, number> = { x64: 62, arm64: 183 };
 
-/** `bun build --compile` of `entry` in `dir` into `dir/<out>`; returns the executable's path. */
+/** `bun build --compile` of REPORT_APP (as `dir/main.js`) into `dir/<out>`; returns the executable's path. */
 function compile(dir: string, out: string, extra: string[] = []): string {
   writeFileSync(join(dir, "main.js"), REPORT_APP);
   const built = run([BUN, "build", "--compile", ...extra, "main.js", "--outfile", out], dir);
@@ -322,7 +322,7 @@ test("an app with a strict tsconfig type-checks with 0 errors and sees the docum
   // The app's compiler read the declarations, not the sources.
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules", "jsonflat", "package.json"), "utf8"));
   expect(manifest.exports["."]).toEqual({ types: "./types/index.d.ts", default: "./src/index.ts" });
-});
+}, 900_000); // three tsc runs: seconds here, minutes under emulation
 
 test("bun build --compile embeds the library: the executable runs alone, from an empty folder with an empty environment", async () => {
   const dir = await installApp("compiled");
