@@ -67,6 +67,7 @@ if ! stage setup bash scripts/setup.sh; then
   exit 1
 fi
 
+stage typecheck "$BUN" node_modules/typescript/bin/tsc --noEmit -p . || true
 stage build-all "$ZIG" build -Dall || true
 stage check-lib bash scripts/check-lib.sh || true
 

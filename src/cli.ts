@@ -333,7 +333,7 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
     summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
   } else {
     const input = await readAll(file);
-    result = schema(input, { ...options, mode: undefined });
+    result = schema(input, options); // schema() sets the mode itself
     summary = { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
   }
   const text = v.table ? schemaTable(result) : `${JSON.stringify(result)}\n`;

@@ -4,8 +4,8 @@
  */
 import { CString, dlopen, FFIType, suffix, toArrayBuffer, type Pointer } from "bun:ffi";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { version as VERSION } from "../package.json";
 import { ERROR_CODES, JsonFlatError, type ErrorCode } from "./errors";
 import type { ResolvedOptions } from "./options";
 
@@ -152,22 +152,105 @@ export function platformPackage(): string {
   return `jsonflat-${process.platform}-${process.arch}${libc}`;
 }
 
+/** What the platform package is for, in words: `linux x64 glibc`, `macOS arm64`. */
+function platformWords(): string {
+  const os = { linux: "linux", darwin: "macOS", win32: "Windows" }[process.platform as string] ?? process.platform;
+  return `${os} ${process.arch}${process.platform === "linux" ? (isMusl() ? " musl" : " glibc") : ""}`;
+}
+
 /**
- * Where the library is looked for, in order: `JSONFLAT_LIB`, the development build in `zig-out/lib`,
- * then the per-platform package.
+ * The library of the installed platform package: the path its `index.js` exports (it imports the file
+ * with `type: "file"`). Each package is required by its literal name under literal tests of
+ * `process.platform` and `process.arch`: `bun build --compile` folds those to the target's values, keeps
+ * only the matching branch, and embeds that package's library in the executable (the path is then under
+ * `/$bunfs/`, and dlopen reads it from there). A package that is not installed is left unresolved and
+ * throws here when required: undefined. Also undefined on a platform without a package.
+ */
+function platformLibrary(): string | undefined {
+  let pkg: { default?: unknown } | undefined;
+  // One literal require per package of scripts/pack.ts's PLATFORMS (a computed name cannot be bundled),
+  // inside the try: the bundler leaves a package it cannot resolve there to fail at run time.
+  try {
+    if (process.platform === "linux" && process.arch === "x64") {
+      pkg = isMusl() ? require("jsonflat-linux-x64-musl") : require("jsonflat-linux-x64-gnu");
+    } else if (process.platform === "linux" && process.arch === "arm64") {
+      pkg = isMusl() ? require("jsonflat-linux-arm64-musl") : require("jsonflat-linux-arm64-gnu");
+    } else if (process.platform === "darwin" && process.arch === "x64") {
+      pkg = require("jsonflat-darwin-x64");
+    } else if (process.platform === "darwin" && process.arch === "arm64") {
+      pkg = require("jsonflat-darwin-arm64");
+    } else if (process.platform === "win32" && process.arch === "x64") {
+      pkg = require("jsonflat-win32-x64");
+    }
+  } catch {
+    return undefined; // not installed (or not when the executable was compiled)
+  }
+  return typeof pkg?.default === "string" ? pkg.default : undefined;
+}
+
+/** True in a checkout of jsonflat's sources (where `zig build` writes zig-out/), false once installed. */
+function isSourceCheckout(): boolean {
+  return !Bun.isStandaloneExecutable && existsSync(join(import.meta.dir, "..", "build.zig"));
+}
+
+/**
+ * Where the library is looked for, in order: `JSONFLAT_LIB`, the development build in `zig-out/lib` (in a
+ * checkout of the sources only), then the platform package's library (embedded in a compiled executable).
  */
 export function libraryCandidates(): string[] {
   const candidates: string[] = [];
   if (process.env.JSONFLAT_LIB) candidates.push(process.env.JSONFLAT_LIB);
-  candidates.push(join(import.meta.dir, "..", "zig-out", "lib", LIB_FILE));
-  try {
-    const require = createRequire(import.meta.url);
-    candidates.push(join(dirname(require.resolve(`${platformPackage()}/package.json`)), LIB_FILE));
-  } catch {
-    // not installed: fine during development
-  }
+  if (isSourceCheckout()) candidates.push(join(import.meta.dir, "..", "zig-out", "lib", LIB_FILE));
+  const packaged = platformLibrary();
+  if (packaged) candidates.push(packaged);
   return candidates;
 }
+
+/**
+ * The "not found" message, for whoever meets it: a package user is told which platform package was
+ * expected and how to get it; a compiled executable's user, that it was compiled without it; a contributor,
+ * how to build. `tried` lists the paths that were missing.
+ */
+export function notFoundMessage(tried: string[]): string {
+  const pkg = platformPackage();
+  const known = KNOWN_PACKAGES.includes(pkg);
+  const parts = [`jsonflat: native library not found for ${platformWords()}.`];
+  if (!known) {
+    parts.push(
+      `No prebuilt library exists for this platform (packages: ${KNOWN_PACKAGES.join(", ")}):`,
+      "build it from jsonflat's sources (`zig build`) and set JSONFLAT_LIB to the file.",
+    );
+  } else if (Bun.isStandaloneExecutable) {
+    parts.push(
+      `This executable was compiled without it: install ${pkg}@${VERSION} where you run \`bun build --compile\``,
+      `(an optional dependency of jsonflat; for a --target cross-compile: \`bun install --os=<os> --cpu=<cpu> --libc=<libc>\`,`,
+      `or \`bun add ${pkg}@${VERSION}\`), then compile again. Or set JSONFLAT_LIB to a ${LIB_FILE}.`,
+    );
+  } else if (platformLibrary()) {
+    parts.push(`The package ${pkg} is installed but its library is missing: reinstall it (\`bun add ${pkg}@${VERSION}\`).`);
+  } else {
+    parts.push(
+      `It comes in the package ${pkg}, an optional dependency of jsonflat ${VERSION}, which is not installed`,
+      `(optional dependencies omitted, or installed on another platform and copied here).`,
+      `Reinstall with optional dependencies (\`bun install\`), or add it: \`bun add ${pkg}@${VERSION}\`.`,
+      `Or set JSONFLAT_LIB to a ${LIB_FILE}.`,
+    );
+  }
+  if (isSourceCheckout()) parts.push("In this checkout of jsonflat: `bash scripts/setup.sh` builds zig-out/lib.");
+  if (tried.length) parts.push(`Tried: ${tried.join("; ")}`);
+  return parts.join(" ");
+}
+
+/** The platform packages scripts/pack.ts writes (its PLATFORMS), by name. */
+const KNOWN_PACKAGES = [
+  "jsonflat-linux-x64-gnu",
+  "jsonflat-linux-arm64-gnu",
+  "jsonflat-linux-x64-musl",
+  "jsonflat-linux-arm64-musl",
+  "jsonflat-darwin-x64",
+  "jsonflat-darwin-arm64",
+  "jsonflat-win32-x64",
+];
 
 /*------------------------------------------------------------------------------
  * Loading
@@ -228,7 +311,17 @@ const SYMBOLS = {
   jf_wal_close: { args: [FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
 } as const;
 
-type Symbols = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+type Loaded = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+
+/**
+ * A symbol with its pointer result narrowed: Bun returns a `ptr` as a number (null for NULL), while its
+ * typings also allow a bigint. Only results that can be a Pointer change; a u64 result stays a bigint.
+ */
+type PointerNarrowed<F> = F extends (...args: infer A) => infer R
+  ? (...args: A) => Pointer extends R ? Exclude<R, bigint> : R
+  : never;
+
+type Symbols = { readonly [K in keyof Loaded]: PointerNarrowed<Loaded[K]> };
 
 /** Wraps every symbol so each call is logged with its duration (JSONFLAT_TRACE=1). */
 function traced(symbols: Symbols): Symbols {
@@ -253,14 +346,19 @@ function open(): { path: string; symbols: Symbols } {
       continue;
     }
     // The library is never closed: a buffer finalizer running after dlclose would jump into unmapped code.
-    const lib = dlopen(path, SYMBOLS);
-    const symbols = process.env.JSONFLAT_TRACE ? traced(lib.symbols) : lib.symbols;
+    let lib: ReturnType<typeof dlopen<typeof SYMBOLS>>;
+    try {
+      lib = dlopen(path, SYMBOLS);
+    } catch (e) {
+      // Another platform's library (a package copied between machines, a cross-compiled executable run
+      // elsewhere) or a stale build without a symbol: say which file and why, as a JsonFlatError.
+      throw new JsonFlatError("IO", `jsonflat: cannot load the native library ${path} on ${platformWords()}: ${(e as Error).message}`);
+    }
+    const loaded = lib.symbols as unknown as Symbols;
+    const symbols = process.env.JSONFLAT_TRACE ? traced(loaded) : loaded;
     return { path, symbols };
   }
-  throw new JsonFlatError(
-    "IO",
-    `jsonflat: native library not found. Run \`bash scripts/setup.sh\` or set JSONFLAT_LIB. Tried: ${tried.join("; ")}`,
-  );
+  throw new JsonFlatError("IO", notFoundMessage(tried));
 }
 
 /*------------------------------------------------------------------------------

@@ -132,11 +132,11 @@ type Token = { name: string } | { index: number } | "*" | "[*]" | "**";
 
 function matches(tokens: Token[], segs: Segment[]): boolean {
   if (tokens.length === 0) return segs.length === 0;
-  const [t, ...rest] = tokens;
+  const [t, ...rest] = tokens as [Token, ...Token[]]; // not empty: checked above
   if (t === "**") return segs.some((_, i) => matches(rest, segs.slice(i))) || matches(rest, []);
   if (segs.length === 0) return false;
   const s = segs[0]!;
-  const ok = t === "*" ? typeof s === "string" : t === "[*]" ? typeof s === "number" : "name" in t! ? s === t.name : s === t.index;
+  const ok = t === "*" ? typeof s === "string" : t === "[*]" ? typeof s === "number" : "name" in t ? s === t.name : s === t.index;
   return ok && matches(rest, segs.slice(1));
 }
 
@@ -179,7 +179,7 @@ test("property: search equals an independent walk for random documents and queri
           .filter(([segs]) => key === undefined || (segs.length > 0 && typeof segs.at(-1) === "string" && segs.at(-1) === key))
           .filter(([, v]) => wanted === undefined || Object.is(v, wanted) || (v === wanted && v !== null) || (v === null && wanted === null))
           .filter(([segs]) => tokens === undefined || matches(tokens, segs))
-          .map(([segs, v]) => [jsPath(segs), v]);
+          .map(([segs, v]): [string, unknown] => [jsPath(segs), v]);
         expect(search(JSON.stringify(value), query).hits).toEqual(expected);
       },
     ),
