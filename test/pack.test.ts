@@ -289,7 +289,9 @@ function runAlone(executable: string): Report {
   return JSON.parse(r.stdout.toString());
 }
 
-test("an app with a strict tsconfig type-checks with 0 errors and sees the documented types", async () => {
+// What tsc reports depends on the shipped declarations only, never on the CPU or libc: the native x64 glibc
+// stage checks it, and emulated stages (minutes of tsc under qemu, inside CI's 90) skip it.
+test.skipIf(EMULATED)("an app with a strict tsconfig type-checks with 0 errors and sees the documented types", async () => {
   const dir = await installApp("typed");
   // @types/bun of this checkout (no registry here); bun-types resolves from the link's real path.
   mkdirSync(join(dir, "node_modules", "@types"), { recursive: true });
