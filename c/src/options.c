@@ -94,6 +94,15 @@ static yyjson_read_flag read_flags(const jf_config *cfg) {
     return flags;
 }
 
+/* Fills err from yyjson's fault (a raw control character before it wins, as
+ * in document order); always NULL, for the caller to return. */
+static yyjson_doc *report_fault(const uint8_t *input, size_t len, size_t skip, const jf_config *cfg,
+                                yyjson_read_err *yerr, jf_error *err) {
+    jf_prefer_raw_control(input, skip, cfg, yerr);
+    jf_set_read_error(err, yerr, input, len, skip, cfg->max_nesting);
+    return NULL;
+}
+
 /* With replaceInvalidUtf8: reads a copy of input[skip..len) whose lone
  * surrogate escapes say \uFFFD. The copy has the same length, so a later
  * fault's offset is the caller's; yyjson copies its input (no INSITU), so the
@@ -114,9 +123,7 @@ static yyjson_doc *parse_replacing_surrogates(const uint8_t *input, size_t len, 
     if (doc) return jf_reject_raw_control(doc, input, len, skip, cfg, err);
     /* Every lone escape is gone, so this is another fault, at the same offset
      * in the caller's bytes. */
-    jf_prefer_raw_control(input, skip, cfg, &yerr);
-    jf_set_read_error(err, &yerr, input, len, skip, cfg->max_nesting);
-    return NULL;
+    return report_fault(input, len, skip, cfg, &yerr, err);
 }
 
 yyjson_doc *jf_parse_failed(const uint8_t *input, size_t len, size_t skip, const jf_config *cfg,
@@ -139,9 +146,7 @@ yyjson_doc *jf_parse_failed(const uint8_t *input, size_t len, size_t skip, const
             return NULL;
         }
     }
-    jf_prefer_raw_control(input, skip, cfg, yerr);
-    jf_set_read_error(err, yerr, input, len, skip, cfg->max_nesting);
-    return NULL;
+    return report_fault(input, len, skip, cfg, yerr, err);
 }
 
 yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err) {

@@ -105,20 +105,9 @@ async function chooseFormat(body: AsyncIterable<Uint8Array>, coding: Coding): Pr
     head.push(step.value);
     size += step.value.byteLength;
   }
-  const first = joinHead(head);
+  const first = head.length === 1 ? head[0]! : Bun.concatArrayBuffers(head, Infinity, true);
   const zlib = first.byteLength >= 2 && (first[0]! & 0x0f) === 8 && first[0]! >> 4 <= 7 && ((first[0]! << 8) | first[1]!) % 31 === 0;
   return { format: zlib ? "deflate" : "deflate-raw", source: prepend(head, iterator) };
-}
-
-function joinHead(pieces: Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
 }
 
 async function* prepend(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {

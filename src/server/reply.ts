@@ -74,7 +74,7 @@ export function bytesResponse(
   const init = { headers: { "content-type": contentType, ...headers } };
   if (total <= COPY_BELOW) {
     // The response takes its own copy of the bytes, so the native blocks can be freed right away.
-    const response = new Response(parts.length === 1 ? parts[0]! : concat(parts, total), init);
+    const response = new Response(parts.length === 1 ? parts[0]! : Bun.concatArrayBuffers(parts, Infinity, true), init);
     release();
     finish(200, total);
     return response;
@@ -156,15 +156,6 @@ function free(part: Uint8Array | NativeBytes): void {
   if ("dispose" in part) part.dispose();
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
 
 /** Bun's direct stream source: the controller writes to the response sink itself. */
 interface DirectSource {

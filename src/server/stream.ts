@@ -77,14 +77,9 @@ async function* splitLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ by
   if (pending.length) yield { bytes: join(pending), line: ++line, offset };
 }
 
+/** One buffer holding `pieces` in order (views are copied as views, not whole buffers). */
 function join(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
+  return Bun.concatArrayBuffers(pieces, Infinity, true);
 }
 
 function isBlank(bytes: Uint8Array): boolean {
