@@ -1,11 +1,13 @@
 /*==============================================================================
- * fuzz_flatten_lines.c — libFuzzer target for jf_flatten_lines.
+ * fuzz_flatten_lines.c — libFuzzer target for the line engine through
+ * jf_flatten_lines and jf_unflatten_lines.
  *
  * Input layout: 5 option bytes, then the NDJSON chunk.
  *   bytes 0-2: as fuzz_flatten's bytes 0-2 (mode, style, format, flags,
  *              max_depth, max_nesting, delimiter length; no invalid options)
  *   byte 3:    bits 0-1 on_error (3 = skip), bits 2-4 column (0-7)
- *   byte 4:    delimiter bytes
+ *   byte 4:    bits 0-5 delimiter bytes; bit 7: jf_unflatten_lines, replayed
+ *              with jf_unflatten, instead of jf_flatten_lines and jf_flatten
  *
  * Checks, in addition to ASan/UBSan:
  *  - in skip mode the output is exactly the concatenation of jf_flatten of
@@ -45,6 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lo.on_error = oe == 3 ? JF_ON_ERROR_SKIP : oe;
     lo.column = (data[3] >> 2) & 7u;
     lo.first_line = data[3] >> 5;
+    bool unflatten = data[4] >> 7;
+    uint8_t *(*lines_call)(const uint8_t *, size_t, const jf_options *, const jf_lines_options *, jf_lines_result *) =
+        unflatten ? jf_unflatten_lines : jf_flatten_lines;
+    uint8_t *(*one_call)(const uint8_t *, size_t, const jf_options *, jf_result *) = unflatten ? jf_unflatten : jf_flatten;
     const uint8_t *in = data + 5;
     size_t len = size - 5;
 
@@ -53,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     jf_lines_result r;
     memset(&r, 0xA5, sizeof r);
-    uint8_t *out = jf_flatten_lines(in, len, &o, &lo, &r);
+    uint8_t *out = lines_call(in, len, &o, &lo, &r);
     if (!out) {
         FUZZ_ASSERT(lo.on_error == JF_ON_ERROR_FAIL, "failed in mode %u: %s", lo.on_error, r.error.message);
         FUZZ_ASSERT(r.error.code >= JF_INVALID_JSON && r.error.code <= JF_OUT_OF_MEMORY, "code %d", r.error.code);
@@ -90,12 +96,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 }
             }
             jf_result one;
-            uint8_t *single = have ? jf_flatten(field, flen, &o, &one) : NULL;
+            uint8_t *single = have ? one_call(field, flen, &o, &one) : NULL;
             if (single) {
                 docs++;
                 FUZZ_ASSERT(opos + one.length + 1 <= r.length && memcmp(out + opos, single, (size_t)one.length) == 0 &&
                             out[opos + one.length] == '\n',
-                            "line %llu differs from jf_flatten: %.*s", (unsigned long long)lines,
+                            "line %llu differs from the one-document call: %.*s", (unsigned long long)lines,
                             (int)(one.length < 300 ? one.length : 300), (const char *)single);
                 opos += (size_t)one.length + 1;
                 jf_free(single);

@@ -71,14 +71,16 @@ typedef enum jf_code {
 
 /** A positioned error, filled by the callee on failure.
  *  Layout is fixed (256 bytes) because TypeScript reads it through a
- *  DataView: code @0, line @4, column @8, offset @16, message @24. */
+ *  DataView: code @0, line @4, column @8, offset @16, message @24.
+ *  Positions are fields only: the message never repeats them, so a front
+ *  end composes its own one-liner ("... at line 3, column 6"). */
 typedef struct jf_error {
     int32_t  code;      /* jf_code; JF_OK when there is no error */
     uint32_t line;      /* 1-based line of `offset` in the input (0 if unknown) */
     uint32_t column;    /* 1-based column of `offset`, counted in code points */
     uint32_t reserved;
     uint64_t offset;    /* 0-based byte offset in the input */
-    char     message[JF_MESSAGE_SIZE]; /* NUL-terminated English sentence */
+    char     message[JF_MESSAGE_SIZE]; /* NUL-terminated English sentence, no position */
 } jf_error;
 
 /** Returns the upper-case name of a code ("INVALID_JSON"), or "UNKNOWN".
@@ -260,7 +262,10 @@ typedef struct jf_lines_result {
 /** Flattens every line of an NDJSON chunk, one output line per document.
  *
  *  input/length: whole lines (`\n` or `\r\n`; the last may lack its `\n`);
- *                blank lines (only spaces, tabs, CR) are skipped. Borrowed.
+ *                blank lines (only spaces, tabs, CR) are skipped but counted
+ *                in line numbers; a UTF-8 BOM at the start of a document is
+ *                skipped, as in jf_flatten. Borrowed. The same line rules hold
+ *                for every *_lines entry point (one engine, lines.c).
  *  options:      as for jf_flatten (every mode, style and format); may be NULL.
  *  lines:        NDJSON options; may be NULL for the defaults.
  *  result:       required.
@@ -274,6 +279,13 @@ typedef struct jf_lines_result {
  *  JF_INVALID_OPTION, JF_OUT_OF_MEMORY. Thread safe. */
 JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_options *options,
                                  const jf_lines_options *lines, jf_lines_result *result);
+
+/** jf_unflatten over every line of an NDJSON chunk: one output line (the
+ *  rebuilt document and `\n`) per flattened object, lines and bad lines as in
+ *  jf_flatten_lines (emit mode writes the same error record). `leaves` counts
+ *  the paths read. Thread safe. */
+JF_API uint8_t *jf_unflatten_lines(const uint8_t *input, size_t length, const jf_options *options,
+                                   const jf_lines_options *lines, jf_lines_result *result);
 
 /** Number of `\n` bytes in input[0, length), as a double (exact below 2^53) so
  *  that JavaScript gets a number, not a BigInt. NULL input counts 0 whatever

@@ -594,101 +594,67 @@ static void write_error_record(jf_buf *errors, const jf_error *err, uint64_t lin
     jf_buf_byte(errors, '}');
 }
 
-/* Small documents parse into one reused block (no allocation per line). */
-typedef struct parse_pool {
-    uint8_t *block;
-    size_t   size;
-} parse_pool;
+/* The decoder as a sink of the line engine: values go to `out` as one JSON
+ * array, every bad line (whatever the mode) to `errors`. */
+typedef struct decode_sink {
+    const jf_config *cfg;
+    decoder   d;
+    jf_parser parser;
+    jf_buf    errors;
+    uint64_t  values;
+} decode_sink;
 
-static yyjson_doc *parse_line(parse_pool *pool, const uint8_t *doc, size_t len, const jf_config *cfg, jf_error *err) {
-    yyjson_read_flag flags = YYJSON_READ_NUMBER_AS_RAW;
-    if (cfg->flags & JF_FLAG_REPLACE_INVALID_UTF8) flags |= YYJSON_READ_ALLOW_INVALID_UNICODE;
-    size_t skip = (len >= 3 && doc[0] == 0xEF && doc[1] == 0xBB && doc[2] == 0xBF) ? 3 : 0;
-    size_t need = yyjson_read_max_memory_usage(len - skip, flags) + 64;
-    if (len > ((size_t)1 << 20)) return jf_parse(doc, len, cfg, err);
-    if (need > pool->size) {
-        uint8_t *block = jf_realloc(pool->block, need);
-        if (!block) return jf_parse(doc, len, cfg, err);
-        pool->block = block;
-        pool->size = need;
+static bool decode_line(void *ctx, const uint8_t *doc, size_t len, uint64_t line, jf_buf *out, jf_error *err) {
+    (void)line;
+    decode_sink *ds = ctx;
+    yyjson_doc *parsed = jf_parser_read(&ds->parser, doc, len, ds->cfg, err);
+    if (!parsed) return false;
+    size_t mark = out->len;
+    if (ds->values) jf_buf_byte(out, ',');
+    bool fits = decode_root(&ds->d, parsed, out);
+    yyjson_doc_free(parsed); /* from the parser's block: only marks it free */
+    if (fits) {
+        ds->values++;
+        return true;
     }
-    yyjson_alc alc;
-    yyjson_alc_pool_init(&alc, pool->block, pool->size);
-    yyjson_read_err yerr;
-    yyjson_doc *d = yyjson_read_opts((char *)(uintptr_t)(doc + skip), len - skip, flags, &alc, &yerr);
-    if (d) return jf_reject_raw_control(d, doc, len, skip, cfg, err);
-    if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(doc, len, cfg, err);
-    return jf_parse_failed(doc, len, skip, cfg, &yerr, err);
+    out->len = mark;
+    if (ds->d.failed) jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while decoding %zu bytes", len);
+    else mismatch_error(&ds->d, err);
+    return false;
+}
+
+static void decode_bad_line(void *ctx, const jf_error *err, uint64_t line, jf_on_error mode, jf_buf *out) {
+    (void)mode;
+    (void)out;
+    decode_sink *ds = ctx;
+    write_error_record(&ds->errors, err, line, err->code == JF_SHAPE_MISMATCH ? &ds->d : NULL);
 }
 
 JF_API uint8_t *jf_decode_lines(const jf_shape *shape, const uint8_t *input, size_t length,
                                 const jf_options *options, const jf_lines_options *lines, jf_lines_result *result) {
-    if (!result) return NULL;
-    memset(result, 0, sizeof(*result));
-    static const jf_lines_options default_lines;
-    const jf_lines_options *o = lines ? lines : &default_lines;
     jf_config cfg;
-    if (!jf_config_from(options, &cfg, &result->error) || !jf_lines_options_valid(o, &result->error)) return NULL;
-    if (!shape || (!input && length)) {
-        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "%s is NULL", shape ? "input" : "shape");
+    if (!result || !jf_lines_begin(input, length, options, &lines, result, &cfg)) return NULL;
+    if (!shape) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "shape is NULL");
         return NULL;
     }
-    decoder d;
-    decoder_init(&d, shape, &cfg);
-    parse_pool pool = { NULL, 0 };
-    jf_buf out, errors;
+    decode_sink ds = { .cfg = &cfg };
+    decoder_init(&ds.d, shape, &cfg);
+    jf_buf out;
     jf_buf_init(&out, length / 4 + 64);
-    jf_buf_init(&errors, 64);
+    jf_buf_init(&ds.errors, 64);
     jf_buf_lit(&out, "{\"values\":[");
-    jf_buf_byte(&errors, '[');
-    uint64_t line_no = o->first_line ? o->first_line : 1;
-    bool stop = false;
-    for (size_t at = 0; at < length && !stop && !d.failed && !out.failed && !errors.failed; line_no++) {
-        const uint8_t *nl = memchr(input + at, '\n', length - at);
-        size_t end = nl ? (size_t)(nl - input) : length;
-        jf_line_span line = { input + at, end - at, at };
-        if (line.len && line.start[line.len - 1] == '\r') line.len--;
-        result->lines++;
-        at = nl ? end + 1 : length;
-        if (jf_line_is_blank(line.start, line.len)) continue;
-        const uint8_t *doc = line.start;
-        size_t doc_len = line.len;
-        jf_error err;
-        memset(&err, 0, sizeof(err));
-        yyjson_doc *parsed = NULL;
-        bool fits = false;
-        if (o->column && !jf_line_column(&line, o->column, &doc, &doc_len)) {
-            jf_set_error(&err, JF_INVALID_JSON, NULL, 0, 0, "the line has fewer than %u tab-separated fields", o->column);
-            doc = line.start + line.len;
-        } else if ((parsed = parse_line(&pool, doc, doc_len, &cfg, &err))) {
-            size_t mark = out.len;
-            if (result->documents) jf_buf_byte(&out, ',');
-            fits = decode_root(&d, parsed, &out);
-            if (!fits) out.len = mark;
-            yyjson_doc_free(parsed); /* from the pool: only marks the block free */
-            if (!fits) mismatch_error(&d, &err);
-        }
-        if (fits) {
-            result->documents++;
-            continue;
-        }
-        if (d.failed || err.code == JF_OUT_OF_MEMORY) break;
-        jf_line_place_error(&err, &line, doc, line_no, o->base_offset);
-        if (!result->errors++) result->error = err;
-        write_error_record(&errors, &err, line_no, err.code == JF_SHAPE_MISMATCH ? &d : NULL);
-        stop = o->on_error == JF_ON_ERROR_FAIL;
-    }
+    jf_buf_byte(&ds.errors, '[');
+    jf_line_sink sink = { .ctx = &ds, .document = decode_line, .bad_line = decode_bad_line, .stopped = NULL };
+    bool ok = jf_lines_each(input, length, lines, &sink, &out, result);
+    /* A bad line in fail mode ends the values: the caller reads it from `errors`. */
+    if (!ok && lines->on_error == JF_ON_ERROR_FAIL && result->error.code != JF_OUT_OF_MEMORY) ok = true;
     jf_buf_lit(&out, "],\"errors\":");
-    jf_buf_put(&out, errors.data, errors.len);
+    jf_buf_put(&out, ds.errors.data, ds.errors.len);
     jf_buf_lit(&out, "]}");
-    bool failed = d.failed || out.failed || errors.failed;
-    decoder_release(&d);
-    jf_free(pool.block);
-    jf_buf_release(&errors);
-    if (failed) {
-        jf_buf_release(&out);
-        jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while decoding %zu bytes", length);
-        return NULL;
-    }
-    return jf_buf_take(&out, &result->length);
+    if (ds.d.failed || ds.errors.failed) out.failed = true;
+    decoder_release(&ds.d);
+    jf_parser_release(&ds.parser);
+    jf_buf_release(&ds.errors);
+    return jf_lines_finish(&out, ok, length, result);
 }

@@ -53,9 +53,6 @@ void jf_set_error(jf_error *err, jf_code code, const uint8_t *input, size_t inpu
     int n = vsnprintf(err->message, JF_MESSAGE_SIZE, fmt, args);
     va_end(args);
     if (n < 0) err->message[0] = '\0';
-    if (input && n >= 0 && (size_t)n < JF_MESSAGE_SIZE - 1)
-        snprintf(err->message + n, JF_MESSAGE_SIZE - (size_t)n, " at line %u, column %u",
-                 err->line, err->column);
 }
 
 void jf_set_read_error(jf_error *err, const yyjson_read_err *yerr,

@@ -376,17 +376,10 @@ static void walk(flattener *f, yyjson_val *root) {
  * One document (shared by jf_flatten and the NDJSON entry points)
  *----------------------------------------------------------------------------*/
 
-/* Documents up to this size parse into one reusable block (yyjson's pool
- * allocator), so a stream of small lines costs no allocation per line.
- * Larger ones use mimalloc directly: the pool's worst-case estimate is
- * several times the input. */
-#define POOLED_PARSE_LIMIT ((size_t)1 << 20)
-
 struct jf_flattener {
     flattener f;
     jf_config cfg;
-    uint8_t  *pool;
-    size_t    pool_size;
+    jf_parser parser;
     bool      pooled;
     yyjson_val **ends;  /* scratch for jf_nests_deeper */
     size_t    ends_cap;
@@ -414,15 +407,13 @@ void jf_flattener_free(jf_flattener *fl) {
     jf_groups_release(&fl->f.groups);
     jf_path_release(&fl->f.path);
     jf_value_writer_release(&fl->f.values);
-    jf_free(fl->pool);
+    jf_parser_release(&fl->parser);
     jf_free(fl->ends);
     jf_free(fl);
 }
 
-void jf_flattener_set_line(jf_flattener *fl, uint64_t line) { fl->f.line = line; }
 uint64_t jf_flattener_hits(const jf_flattener *fl) { return fl->f.hits; }
 bool jf_flattener_stopped(const jf_flattener *fl) { return fl->f.stop; }
-bool jf_flattener_is_schema(const jf_flattener *fl) { return fl->cfg.mode == JF_MODE_SCHEMA; }
 
 void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out) {
     fl->f.out = out;
@@ -432,32 +423,10 @@ void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out) {
 uint64_t jf_flattener_leaves(const jf_flattener *fl) { return fl->f.leaves; }
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl) { return fl->f.values.unsafe_integers; }
 
-static yyjson_doc *parse_pooled(jf_flattener *fl, const uint8_t *input, size_t length, jf_error *err) {
-    size_t skip = (length >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF) ? 3 : 0;
-    yyjson_read_flag flags = YYJSON_READ_NUMBER_AS_RAW;
-    if (fl->cfg.flags & JF_FLAG_REPLACE_INVALID_UTF8) flags |= YYJSON_READ_ALLOW_INVALID_UNICODE;
-    size_t need = yyjson_read_max_memory_usage(length - skip, flags) + 64;
-    if (need > fl->pool_size) {
-        uint8_t *pool = jf_realloc(fl->pool, need);
-        if (!pool) return jf_parse(input, length, &fl->cfg, err);
-        fl->pool = pool;
-        fl->pool_size = need;
-    }
-    yyjson_alc alc;
-    yyjson_alc_pool_init(&alc, fl->pool, fl->pool_size);
-    yyjson_read_err yerr;
-    yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)(input + skip), length - skip, flags, &alc, &yerr);
-    if (doc) return jf_reject_raw_control(doc, input, length, skip, &fl->cfg, err);
-    /* yyjson's estimate is not an upper bound for every malformed input: let
-     * the general allocator decide between a real error and a real OOM. */
-    if (yerr.code == YYJSON_READ_ERROR_MEMORY_ALLOCATION) return jf_parse(input, length, &fl->cfg, err);
-    return jf_parse_failed(input, length, skip, &fl->cfg, &yerr, err);
-}
-
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {
     flattener *f = &fl->f;
-    yyjson_doc *doc = fl->pooled && length <= POOLED_PARSE_LIMIT ? parse_pooled(fl, input, length, err)
-                                                   : jf_parse(input, length, &fl->cfg, err);
+    yyjson_doc *doc = fl->pooled ? jf_parser_read(&fl->parser, input, length, &fl->cfg, err)
+                                 : jf_parse(input, length, &fl->cfg, err);
     if (!doc) return false;
     bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
     bool bare = schema || fl->cfg.query; /* schema and search write their own shapes */
@@ -531,4 +500,51 @@ JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
         return NULL;
     }
     return jf_buf_take(&out, &result->length);
+}
+
+/*------------------------------------------------------------------------------
+ * NDJSON: the flattener as a sink of the line engine (flatten, schema, search)
+ *----------------------------------------------------------------------------*/
+
+static bool flatten_line(void *ctx, const uint8_t *doc, size_t len, uint64_t line, jf_buf *out, jf_error *err) {
+    jf_flattener *fl = ctx;
+    fl->f.line = line; /* search writes it before each hit */
+    if (!jf_flatten_document(fl, doc, len, out, err)) return false;
+    /* schema and search write their own shapes: a schema at the end, a line per hit */
+    if (fl->cfg.mode != JF_MODE_SCHEMA && !fl->cfg.query) jf_buf_byte(out, '\n');
+    return true;
+}
+
+static bool flattener_stopped(void *ctx) { return jf_flattener_stopped(ctx); }
+
+uint8_t *jf_flattener_lines(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
+                            jf_lines_result *result) {
+    bool schema = cfg->mode == JF_MODE_SCHEMA;
+    jf_flattener *fl = jf_flattener_new(cfg, true);
+    jf_buf out;
+    jf_buf_init(&out, cfg->query ? 4096 : length + length / 2 + 64);
+    jf_line_sink sink = {
+        .ctx = fl,
+        .document = flatten_line,
+        .bad_line = schema ? NULL : jf_line_record, /* a schema counts bad lines, never writes them */
+        .stopped = cfg->query ? flattener_stopped : NULL,
+    };
+    bool ok = fl && jf_lines_each(input, length, lines, &sink, &out, result);
+    if (ok && schema) {
+        jf_flattener_write_schema(fl, &out);
+        jf_buf_byte(&out, '\n');
+    }
+    if (fl) {
+        result->leaves = jf_flattener_leaves(fl);
+        result->unsafe_integers = jf_flattener_unsafe_integers(fl);
+    }
+    jf_flattener_free(fl);
+    return jf_lines_finish(&out, ok, length, result);
+}
+
+JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_options *options,
+                                 const jf_lines_options *lines, jf_lines_result *result) {
+    jf_config cfg;
+    if (!result || !jf_lines_begin(input, length, options, &lines, result, &cfg)) return NULL;
+    return jf_flattener_lines(input, length, &cfg, lines, result);
 }

@@ -120,7 +120,7 @@ void jf_clear_result(jf_result *result);
 void jf_set_nesting_error(jf_error *err, const uint8_t *input, size_t input_len, uint32_t max_nesting);
 
 /*==============================================================================
- * Options and parsing (options.c).
+ * Options (options.c).
  *============================================================================*/
 
 typedef struct jf_config {
@@ -141,6 +141,13 @@ bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err);
  * the options and the input pointer; false with the error filled. */
 bool jf_begin_call(const uint8_t *input, size_t length, const jf_options *options, jf_result *result, jf_config *cfg);
 
+/*==============================================================================
+ * Parsing (parse.c): the one way a document is read.
+ *============================================================================*/
+
+/* 3 when input starts with a UTF-8 byte order mark (skipped at the start of
+ * every document, whatever the call), else 0. */
+size_t jf_bom_length(const uint8_t *input, size_t len);
 /* Parses `input` (skipping a UTF-8 BOM) with raw numbers; NULL with the
  * error filled on failure. Free the document with yyjson_doc_free. */
 yyjson_doc *jf_parse(const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err);
@@ -163,6 +170,17 @@ void jf_prefer_raw_control(const uint8_t *input, size_t skip, const jf_config *c
  * control rule above, then `err` filled. NULL with `err` filled on failure. */
 yyjson_doc *jf_parse_failed(const uint8_t *input, size_t len, size_t skip, const jf_config *cfg,
                             yyjson_read_err *yerr, jf_error *err);
+
+/* A reusable parse block for streams of documents: each document up to
+ * 1 MiB parses into it without allocating; larger ones use jf_parse. Zero it
+ * to start; one thread at a time. */
+typedef struct jf_parser {
+    uint8_t *block;
+    size_t   size;
+} jf_parser;
+/* jf_parse through the parser's block. */
+yyjson_doc *jf_parser_read(jf_parser *parser, const uint8_t *input, size_t len, const jf_config *cfg, jf_error *err);
+void jf_parser_release(jf_parser *parser);
 
 /*==============================================================================
  * Escaped lone surrogates (surrogate.c), which yyjson refuses under any flag.
@@ -205,7 +223,7 @@ bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *
 void jf_put_replacing_invalid(jf_buf *buf, const uint8_t *s, size_t n);
 
 /*==============================================================================
- * Queries (search.c).
+ * Queries (query.c).
  *============================================================================*/
 
 /* One segment of the current path: a member name, or an index when key is NULL. */
@@ -216,7 +234,7 @@ typedef struct jf_segment_ref {
 
 typedef struct jf_query jf_query;
 
-/* The glob as an automaton (search.c): a state is a bit set of
+/* The glob as an automaton (query.c): a state is a bit set of
  * jf_query_state_words(q) words (0 when the query has no path, and then no
  * state is needed). The walk keeps one per open container: the state before
  * any segment is jf_query_start(q), and jf_query_step derives a child's state
@@ -251,39 +269,60 @@ void jf_flattener_free(jf_flattener *fl);
  * was and `err` holds a position relative to `input`. */
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err);
 uint64_t jf_flattener_leaves(const jf_flattener *fl);
-/* Search: the NDJSON line number written before each hit (0: none). */
-void jf_flattener_set_line(jf_flattener *fl, uint64_t line);
 /* Search: hits so far, and whether the query's limit stopped the walk. */
 uint64_t jf_flattener_hits(const jf_flattener *fl);
 bool jf_flattener_stopped(const jf_flattener *fl);
-bool jf_flattener_is_schema(const jf_flattener *fl);
+
+/* Schema mode: writes the schema of every document so far (SPEC section 4). */
+void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
+uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);
+/* jf_flatten_lines with a checked config (search sets its query on it). */
+uint8_t *jf_flattener_lines(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
+                            jf_lines_result *result);
 
 /*==============================================================================
- * NDJSON (ndjson.c)
+ * The line engine (lines.c): every NDJSON entry point is jf_lines_each with
+ * a sink that turns one document into output.
  *============================================================================*/
 
-/* The NDJSON loop behind jf_flatten_lines and jf_search_lines, with a
- * validated config; `result` already zeroed. */
-uint8_t *jf_lines_run(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
-                      jf_lines_result *result);
 /* One line of a chunk, without its \n (and \r). */
 typedef struct jf_line_span {
     const uint8_t *start;
     size_t         len;
     size_t         offset; /* of `start` in the chunk */
 } jf_line_span;
-/* Whether a line holds only spaces, tabs and CR (it is then skipped). */
+
+typedef struct jf_line_sink {
+    void *ctx;
+    /* One document (a line, or its `column` field), numbered `line`: appends
+     * its output to `out` and returns true, or returns false with `out` as it
+     * was and `err` filled, its offset relative to `doc`. */
+    bool (*document)(void *ctx, const uint8_t *doc, size_t len, uint64_t line, jf_buf *out, jf_error *err);
+    /* Told of every bad line, `err` placed in the file (offset, line,
+     * column); writes what the mode asks for. NULL: bad lines are only counted. */
+    void (*bad_line)(void *ctx, const jf_error *err, uint64_t line, jf_on_error mode, jf_buf *out);
+    /* Whether the sink wants no more lines (search's limit); NULL: never. */
+    bool (*stopped)(void *ctx);
+} jf_line_sink;
+
+/* Whether a line holds only spaces, tabs and CR (skipped, but numbered). */
 bool jf_line_is_blank(const uint8_t *s, size_t n);
-/* The `column`th tab-separated field of a line (1-based); false if absent. */
-bool jf_line_column(const jf_line_span *line, uint32_t column, const uint8_t **field, size_t *len);
-/* Moves an error found in `doc` (a part of `line`) to its place in the
- * file: NDJSON line number, file offset, column in the line. */
-void jf_line_place_error(jf_error *err, const jf_line_span *line, const uint8_t *doc, uint64_t line_no,
-                         uint64_t base_offset);
-/* Checks on_error and reserved; false with JF_INVALID_OPTION. */
-bool jf_lines_options_valid(const jf_lines_options *o, jf_error *err);
-/* Schema mode: writes the schema of every document so far (SPEC section 4). */
-void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
-uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);
+/* The bad_line of the flatten family: in emit mode writes the record
+ * {"error":{"code","message","offset","line","column"},"line":n} and \n. */
+void jf_line_record(void *ctx, const jf_error *err, uint64_t line, jf_on_error mode, jf_buf *out);
+/* The common start of an NDJSON entry point: zeroes `result`, checks the
+ * options, the line options (*lines NULL: the defaults, set here) and the
+ * input; false with JF_INVALID_OPTION filled. */
+bool jf_lines_begin(const uint8_t *input, size_t length, const jf_options *options, const jf_lines_options **lines,
+                    jf_lines_result *result, jf_config *cfg);
+/* Feeds every non-blank line of input[0..length) to `sink`, counting lines,
+ * documents and errors into `result`. False when the call must fail: a bad
+ * line in fail mode (result->error holds it) or out of memory. */
+bool jf_lines_each(const uint8_t *input, size_t length, const jf_lines_options *lines, const jf_line_sink *sink,
+                   jf_buf *out, jf_lines_result *result);
+/* The common end: hands `out` over (a valid block even when empty) when
+ * `ok` and the buffer did not fail; otherwise frees it and returns NULL with
+ * result->error kept, or set to JF_OUT_OF_MEMORY. */
+uint8_t *jf_lines_finish(jf_buf *out, bool ok, size_t length, jf_lines_result *result);
 
 #endif /* JF_INTERNAL_H */

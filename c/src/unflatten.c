@@ -71,7 +71,7 @@ static size_t member_offset(unflattener *u, yyjson_val *key) {
     /* yyjson parses a private copy of the input in place, so a key's bytes
      * sit at the same offset as in the input, one past its opening quote. */
     const char *base = u->doc->str_pool;
-    size_t bom = u->input_len >= 3 && u->input[0] == 0xEF && u->input[1] == 0xBB && u->input[2] == 0xBF ? 3 : 0;
+    size_t bom = jf_bom_length(u->input, u->input_len);
     if (!base) return 0;
     return (size_t)(unsafe_yyjson_get_str(key) - base) - 1 + bom;
 }
@@ -644,29 +644,72 @@ static bool unflatten_doc(unflattener *u, jf_buf *out, uint64_t *unsafe_integers
     return true;
 }
 
-JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
-                             const jf_options *options, jf_result *result) {
-    jf_config cfg;
-    if (!result || !jf_begin_call(input, length, options, result, &cfg)) return NULL;
-    if (!input) input = (const uint8_t *)"";
-    unflattener u = { .cfg = &cfg, .input = input, .input_len = length, .err = &result->error };
+/* One flattened object to its document, appended to `out` (left as it was
+ * on failure); adds to the counters. */
+static bool unflatten_one(const uint8_t *input, size_t length, const jf_config *cfg, jf_buf *out,
+                          jf_lines_result *counts, jf_error *err) {
+    unflattener u = { .cfg = cfg, .input = input, .input_len = length, .err = err };
     u.max_index = length > 1024 ? length : 1024;
     jf_buf_init(&u.keys, 64); /* never NULL: empty keys point into it */
     jf_buf_init(&u.scratch, 64);
     jf_buf_init(&u.sanitized, 64);
     /* A parse error is ordered against the nesting limit the input is held
      * to (see unflatten_doc): its own wrapper level does not count. */
-    jf_config parse_cfg = cfg;
+    jf_config parse_cfg = *cfg;
     if (parse_cfg.max_nesting != UINT32_MAX) parse_cfg.max_nesting++;
-    u.doc = jf_parse(input, length, &parse_cfg, &result->error);
+    u.doc = jf_parse(input, length, &parse_cfg, err);
+    size_t mark = out->len;
+    uint64_t unsafe_integers = 0;
+    bool ok = u.doc && unflatten_doc(&u, out, &unsafe_integers);
+    counts->unsafe_integers += unsafe_integers;
+    counts->leaves += u.doc && yyjson_is_obj(yyjson_doc_get_root(u.doc)) ? yyjson_obj_size(yyjson_doc_get_root(u.doc)) : 0;
+    release(&u);
+    if (!ok && !out->failed) out->len = mark;
+    return ok;
+}
+
+JF_API uint8_t *jf_unflatten(const uint8_t *input, size_t length,
+                             const jf_options *options, jf_result *result) {
+    jf_config cfg;
+    if (!result || !jf_begin_call(input, length, options, result, &cfg)) return NULL;
     jf_buf out;
     jf_buf_init(&out, length + 64);
-    bool ok = u.doc && unflatten_doc(&u, &out, &result->unsafe_integers);
-    result->leaves = u.doc && yyjson_is_obj(yyjson_doc_get_root(u.doc)) ? yyjson_obj_size(yyjson_doc_get_root(u.doc)) : 0;
-    release(&u);
+    jf_lines_result counts = { .length = 0 };
+    bool ok = unflatten_one(input ? input : (const uint8_t *)"", length, &cfg, &out, &counts, &result->error);
+    result->leaves = counts.leaves;
+    result->unsafe_integers = counts.unsafe_integers;
     if (!ok) {
         jf_buf_release(&out);
         return NULL;
     }
     return jf_buf_take(&out, &result->length);
+}
+
+/*------------------------------------------------------------------------------
+ * NDJSON: a flattened object per line, through the line engine
+ *----------------------------------------------------------------------------*/
+
+typedef struct unflatten_sink {
+    const jf_config *cfg;
+    jf_lines_result *result;
+} unflatten_sink;
+
+static bool unflatten_line(void *ctx, const uint8_t *doc, size_t len, uint64_t line, jf_buf *out, jf_error *err) {
+    (void)line;
+    unflatten_sink *us = ctx;
+    if (!unflatten_one(doc, len, us->cfg, out, us->result, err)) return false;
+    jf_buf_byte(out, '\n');
+    return true;
+}
+
+JF_API uint8_t *jf_unflatten_lines(const uint8_t *input, size_t length, const jf_options *options,
+                                   const jf_lines_options *lines, jf_lines_result *result) {
+    jf_config cfg;
+    if (!result || !jf_lines_begin(input, length, options, &lines, result, &cfg)) return NULL;
+    unflatten_sink us = { &cfg, result };
+    jf_line_sink sink = { .ctx = &us, .document = unflatten_line, .bad_line = jf_line_record, .stopped = NULL };
+    jf_buf out;
+    jf_buf_init(&out, length + length / 4 + 64);
+    bool ok = jf_lines_each(input, length, lines, &sink, &out, result);
+    return jf_lines_finish(&out, ok, length, result);
 }

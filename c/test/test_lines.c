@@ -3,7 +3,9 @@
  * line splitting (\n, \r\n, blank lines, a last line without \n), the three
  * error policies, line numbers and file offsets of errors, first_line and
  * base_offset, TSV columns, equality with jf_flatten per line on the Open
- * Library files, and chunking at line starts giving the same bytes.
+ * Library files, and chunking at line starts giving the same bytes; the
+ * same line rules through every sink of the engine (flatten, schema,
+ * search, decode, unflatten), and positions kept out of messages.
  *============================================================================*/
 #include "check.h"
 #include "yyjson.h"
@@ -318,6 +320,78 @@ static void test_count_newlines(void) {
     free(b);
 }
 
+/* Every *_lines entry point is one engine: the same blank-line rule (a lone
+ * CR is blank), the same BOM rule, the same error record and positions, and
+ * no position inside a message. */
+static void test_every_sink(void) {
+    const char *flat = "\xEF\xBB\xBF{\"a.b\":1}\r\n\r\n{\"a.b\":x}\n{\"c\":2}";
+    jf_lines_options lo;
+    memset(&lo, 0, sizeof lo);
+    lo.on_error = JF_ON_ERROR_EMIT;
+    lo.first_line = 10;
+    lo.base_offset = 1000;
+    jf_lines_result r;
+    memset(&r, 0xAB, sizeof r);
+    uint8_t *out = jf_unflatten_lines((const uint8_t *)flat, strlen(flat), NULL, &lo, &r);
+    CHECK(out != NULL);
+    if (out) {
+        CHECK_MEM_STR(out, (size_t)r.length,
+                      "{\"a\":{\"b\":1}}\n"
+                      "{\"error\":{\"code\":\"INVALID_JSON\",\"message\":\"invalid JSON: unexpected character, expected a valid JSON value\","
+                      "\"offset\":1023,\"line\":12,\"column\":8},\"line\":12}\n"
+                      "{\"c\":2}\n");
+        CHECK_INT_EQ(r.lines, 4);
+        CHECK_INT_EQ(r.documents, 2);
+        CHECK_INT_EQ(r.errors, 1);
+        CHECK_INT_EQ(r.leaves, 2);
+    }
+    jf_free(out);
+
+    /* fail: the line's position in fields, none in the message */
+    lo.on_error = JF_ON_ERROR_FAIL;
+    out = jf_unflatten_lines((const uint8_t *)flat, strlen(flat), NULL, &lo, &r);
+    CHECK(out == NULL);
+    CHECK_INT_EQ(r.error.code, JF_INVALID_JSON);
+    CHECK_INT_EQ(r.error.line, 12);
+    CHECK_INT_EQ(r.error.offset, 1023);
+    CHECK_INT_EQ(r.error.column, 8);
+    CHECK(strstr(r.error.message, "line") == NULL && strstr(r.error.message, "column") == NULL);
+    jf_free(out);
+
+    /* a conflict inside one line: unflatten's own error, placed the same way */
+    const char *conflict = "{\"a\":1,\"a.b\":2}\n";
+    out = jf_unflatten_lines((const uint8_t *)conflict, strlen(conflict), NULL, NULL, &r);
+    CHECK(out == NULL);
+    CHECK_INT_EQ(r.error.code, JF_PATH_CONFLICT);
+    CHECK_INT_EQ(r.error.line, 1);
+
+    /* decode, search and flatten see the same lines: the CR line is blank */
+    const char *docs = "{\"id\":1}\n\r\n{\"id\":2}\r\n";
+    jf_error err;
+    const uint8_t *plan =
+        (const uint8_t *)"{\"fields\":[{\"name\":\"id\",\"path\":[\"id\"],\"type\":\"integer\",\"required\":true}]}";
+    jf_shape *shape = jf_shape_compile(plan, strlen((const char *)plan), &err);
+    CHECK_MSG(shape != NULL, "%s", err.message);
+    if (shape) {
+        out = jf_decode_lines(shape, (const uint8_t *)docs, strlen(docs), NULL, NULL, &r);
+        CHECK(out != NULL);
+        if (out) CHECK_MEM_STR(out, (size_t)r.length, "{\"values\":[{\"id\":1},{\"id\":2}],\"errors\":[]}");
+        CHECK_INT_EQ(r.lines, 3);
+        jf_free(out);
+        jf_shape_free(shape);
+    }
+    jf_query *q = jf_query_compile((const uint8_t *)"{\"key\":\"id\"}", 12, &err);
+    CHECK_MSG(q != NULL, "%s", err.message);
+    if (q) {
+        out = jf_search_lines((const uint8_t *)docs, strlen(docs), q, NULL, NULL, &r);
+        CHECK(out != NULL);
+        if (out) CHECK_MEM_STR(out, (size_t)r.length, "[1,\"id\",1]\n[3,\"id\",2]\n");
+        jf_free(out);
+        jf_query_free(q);
+    }
+    EXPECT_LINES(NULL, NULL, docs, "{\"id\":1}\n{\"id\":2}\n");
+}
+
 int main(void) {
     jf_alloc_stats start, now;
     jf_get_alloc_stats(&start);
@@ -327,6 +401,7 @@ int main(void) {
     test_columns();
     test_openlibrary();
     test_count_newlines();
+    test_every_sink();
     jf_get_alloc_stats(&now);
     CHECK_INT_EQ(now.live_blocks, start.live_blocks);
     return check_done("test_lines");
