@@ -350,7 +350,7 @@ function corrupt(dir: string, lsn: number, why: string): JsonFlatError {
 }
 
 /**
- * Reads every record. A chunk record that starts before the end of the previous one rewinds the list (a
+ * Reads every record. A chunk record that starts (in the input) at or before the start of the previous one rewinds the list (a
  * later run redid pieces whose output had been damaged); anything else out of order is `CORRUPT`.
  */
 function replay(wal: JournalWal, start: JournalPosition): Replayed {
@@ -375,7 +375,8 @@ function replay(wal: JournalWal, start: JournalPosition): Replayed {
     }
     if (record.t !== "chunk") throw corrupt(wal.dir, lsn, `has an unknown type ${JSON.stringify(record.t)}`);
     if (!isChunk(record)) throw corrupt(wal.dir, lsn, "is a malformed chunk record");
-    while (state.chunks.length && state.chunks.at(-1)!.out[0] >= record.out[0]) state.chunks.pop();
+    // Rewind by input, not output: a piece may write no bytes, so two records can start at one output offset.
+    while (state.chunks.length && state.chunks.at(-1)!.in[0] >= record.in[0]) state.chunks.pop();
     const last = state.chunks.at(-1);
     const expected = last ? { input: last.in[1], output: last.out[0] + last.out[1] } : start;
     if (record.in[0] !== expected.input || record.out[0] !== expected.output) {
