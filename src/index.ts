@@ -16,22 +16,22 @@ export {
   type PoolStats,
   type RunOptions,
 } from "./coworker/index";
-export { JsonFlatError, type ErrorCode, type ErrorInfo } from "./errors";
-export { log } from "./log";
-export { crc32c, Wal } from "./wal";
-export { flatten, flattenBytes, flattenEntries } from "./flatten";
-export type { JsonInput } from "./input";
+export { JsonFlatError, type ErrorCode, type ErrorInfo } from "./core/errors";
+export { log } from "./core/log";
+export { crc32c, Wal } from "./durable/wal";
+export { flatten, flattenBytes, flattenEntries } from "./document/flatten";
+export type { JsonInput } from "./core/input";
 export { native, type AllocStats, type NativeBytes, type NativeOutput } from "./native";
-export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./options";
-export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./search";
-export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./schema";
-export { unflatten, unflattenBytes } from "./unflatten";
-export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./ndjson";
-export { index, PathIndex, type IndexOptions, type LookupOptions } from "./path-index";
+export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./core/options";
+export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./query/search";
+export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./query/schema";
+export { unflatten, unflattenBytes } from "./document/unflatten";
+export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./lines/ndjson";
+export { index, PathIndex, type IndexOptions, type LookupOptions } from "./query/path-index";
 export type { IndexStats } from "./native";
-export { bind, Binding, ShapeMismatchError, type BindOptions, type DecodeLinesOptions, type StandardResult, type StandardSchemaV1 } from "./bind";
-export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./shape";
-export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./journal";
-export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./jobs";
-export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./unflatten-lines";
+export { bind, Binding, ShapeMismatchError, type BindOptions, type DecodeLinesOptions, type StandardResult, type StandardSchemaV1 } from "./bind/bind";
+export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./bind/shape";
+export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./durable/journal";
+export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./durable/jobs";
+export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/unflatten-lines";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUN } from "./fixtures/child-bun";
 
-const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const OPENLIBRARY = new URL("../../shared/data/openlibrary/works-head-n1000.txt", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

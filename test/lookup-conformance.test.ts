@@ -5,10 +5,10 @@
 import { afterAll } from "bun:test";
 import type { Pointer } from "bun:ffi";
 import { native } from "../src/native";
-import { resolveOptions } from "../src/options";
+import { resolveOptions } from "../src/core/options";
 import { referenceDecode } from "../src/reference/bind";
 import { referenceIndex } from "../src/reference/lookup";
-import { planText } from "../src/shape";
+import { planText } from "../src/bind/shape";
 import { runLookupCases } from "./lookup-cases";
 
 const encoder = new TextEncoder();

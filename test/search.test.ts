@@ -94,7 +94,7 @@ describe("NDJSON", () => {
 });
 
 describe("CLI", () => {
-  const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+  const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
   const run = (args: string[], stdin: string) => {
     const p = Bun.spawnSync([BUN, CLI, "search", ...args], { stdin: new TextEncoder().encode(stdin) });
     return { code: p.exitCode, out: p.stdout.toString() };
@@ -294,7 +294,7 @@ describe("exact numbers", () => {
     expect(paths('{"e":1e99999999999999999999999}', "1e99999999999999999999998")).toEqual([]);
   });
   test("the CLI's --value keeps the exponent", () => {
-    const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+    const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
     const p = Bun.spawnSync([BUN, CLI, "search", "--value", "1e68719476736"], { stdin: new TextEncoder().encode('{"a":1e6871947673,"b":1e68719476736}') });
     expect(p.stdout.toString()).toBe('["b",1e68719476736]\n');
   });

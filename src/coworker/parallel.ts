@@ -4,9 +4,9 @@
  * out strictly in input order, with the file's real line numbers and byte offsets.
  */
 import { stat } from "node:fs/promises";
-import { JsonFlatError, type ErrorInfo } from "../errors";
-import { alignRange, type ByteRange, type NdjsonOptions, type StreamProgress } from "../ndjson";
-import { resolveOptions } from "../options";
+import { JsonFlatError, type ErrorInfo } from "../core/errors";
+import { alignRange, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/ndjson";
+import { resolveOptions } from "../core/options";
 import { Pool } from "./pool";
 import { renumberError, renumberOutput } from "./renumber";
 import type { RangeParams, RangeResult } from "./tasks";

@@ -1,10 +1,10 @@
 /**
- * @module schema — the type of every grouped path, over one document or an NDJSON stream of any size.
+ * @module query/schema — the type of every grouped path, over one document or an NDJSON stream of any size.
  */
-import { toBytes, type JsonInput } from "./input";
-import { native } from "./native";
-import { flattenStream, type ByteRange, type StreamOptions } from "./ndjson";
-import { resolveOptions, type FlattenOptions } from "./options";
+import { toBytes, type JsonInput } from "../core/input";
+import { native } from "../native";
+import { flattenStream, type ByteRange, type StreamOptions } from "../lines/ndjson";
+import { resolveOptions, type FlattenOptions } from "../core/options";
 
 /** JSON value types a schema counts; `object` and `array` are empty ones (or whole subtrees under `maxDepth`). */
 export type SchemaType = "string" | "integer" | "number" | "boolean" | "null" | "object" | "array";

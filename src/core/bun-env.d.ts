@@ -1,5 +1,5 @@
 /**
- * @module bun-env — runtime facts of Bun 1.4.4 that its typings (@types/bun 1.4.5) and TypeScript's lib
+ * @module core/bun-env — runtime facts of Bun 1.4.4 that its typings (@types/bun 1.4.5) and TypeScript's lib
  * (5.9) leave out, declared once so the sources type-check under the strict tsconfig. Ambient only: the
  * declarations shipped to package users (`types/`, written by scripts/pack.ts) never mention them, so
  * nothing here leaks into an app that imports jsonflat.

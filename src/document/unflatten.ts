@@ -1,10 +1,10 @@
 /**
- * @module unflatten — rebuild a JSON document from its flattened form through the native core.
+ * @module document/unflatten — rebuild a JSON document from its flattened form through the native core.
  */
-import { JsonFlatError } from "./errors";
-import { toBytes, type JsonInput } from "./input";
-import { native, type NativeBytes, type NativeOutput } from "./native";
-import { resolveOptions, type UnflattenOptions } from "./options";
+import { JsonFlatError } from "../core/errors";
+import { toBytes, type JsonInput } from "../core/input";
+import { native, type NativeBytes, type NativeOutput } from "../native";
+import { resolveOptions, type UnflattenOptions } from "../core/options";
 
 /**
  * Rebuilds the document from a flattened object (JSON text, bytes, or the object itself).

@@ -1,5 +1,5 @@
 /**
- * @module results — builds JS values from native JSON text, keeping big integers exact when asked.
+ * @module core/results — builds JS values from native JSON text, keeping big integers exact when asked.
  */
 
 /** An entry as the native core writes it with big-integer marks: `[path, value, mark?]`. */

@@ -1,12 +1,12 @@
 /**
- * @module search — find leaves by path glob, short key and value (SPEC section 6), natively, in one document
+ * @module query/search — find leaves by path glob, short key and value (SPEC section 6), natively, in one document
  * or an NDJSON stream of any size.
  */
-import { JsonFlatError } from "./errors";
-import { toBytes, type JsonInput } from "./input";
-import { native, type NativeBytes, type NativeOutput } from "./native";
-import { streamChunks, type ByteRange, type Source, type StreamOptions } from "./ndjson";
-import { resolveOptions, type PathStyle } from "./options";
+import { JsonFlatError } from "../core/errors";
+import { toBytes, type JsonInput } from "../core/input";
+import { native, type NativeBytes, type NativeOutput } from "../native";
+import { streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/ndjson";
+import { resolveOptions, type PathStyle } from "../core/options";
 
 /**
  * What to look for; every field given must hold.

@@ -1,5 +1,5 @@
 /**
- * @module input — turns what a caller hands us (JSON text, bytes or a JS value) into UTF-8 bytes.
+ * @module core/input — turns what a caller hands us (JSON text, bytes or a JS value) into UTF-8 bytes.
  */
 import { JsonFlatError } from "./errors";
 

@@ -1,10 +1,10 @@
 /**
- * @module flatten — flatten one JSON document into paths and values through the native core.
+ * @module document/flatten — flatten one JSON document into paths and values through the native core.
  */
-import { toBytes, type JsonInput } from "./input";
-import { native, type NativeBytes, type NativeCallFlags, type NativeOutput } from "./native";
-import { resolveFormat, resolveOptions, type FlattenOptions } from "./options";
-import { markedEntries, objectFromEntries } from "./results";
+import { toBytes, type JsonInput } from "../core/input";
+import { native, type NativeBytes, type NativeCallFlags, type NativeOutput } from "../native";
+import { resolveFormat, resolveOptions, type FlattenOptions } from "../core/options";
+import { markedEntries, objectFromEntries } from "../core/results";
 
 // Shared flag objects: the native layer skips re-encoding its options struct when they repeat.
 const PLAIN: NativeCallFlags = Object.freeze({});

@@ -1,12 +1,12 @@
 /**
- * @module unflatten-lines — NDJSON of flattened objects back to documents, chunk by chunk: one output line per
+ * @module lines/unflatten-lines — NDJSON of flattened objects back to documents, chunk by chunk: one output line per
  * non-blank input line; the first bad line stops the stream with its line number and file offset.
  */
-import { JsonFlatError } from "./errors";
-import type { LinesCall, LinesOutput, NativeBytes } from "./native";
+import { JsonFlatError } from "../core/errors";
+import type { LinesCall, LinesOutput, NativeBytes } from "../native";
 import { streamChunks, streamPieces, type ByteRange, type ChunkRunner, type Source, type StreamPiece, type StreamProgress } from "./ndjson";
-import { resolveOptions, type UnflattenOptions } from "./options";
-import { unflattenBytes } from "./unflatten";
+import { resolveOptions, type UnflattenOptions } from "../core/options";
+import { unflattenBytes } from "../document/unflatten";
 
 /**
  * Options of `unflattenStream`: every unflatten option, plus how lines are read.

@@ -1,5 +1,5 @@
 /**
- * @module errors — the one error type every jsonflat front end throws or returns.
+ * @module core/errors — the one error type every jsonflat front end throws or returns.
  */
 
 /** Every error code of SPEC section 9, plus OUT_OF_MEMORY from the allocator, WORKER_CRASHED from the pool and

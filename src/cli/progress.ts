@@ -1,5 +1,5 @@
 /**
- * @module progress — a one-line progress bar on standard error: bytes, MB/s and time left.
+ * @module cli/progress — a one-line progress bar on standard error: bytes, MB/s and time left.
  */
 
 /** A progress bar for a job of known size. */

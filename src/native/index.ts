@@ -5,9 +5,9 @@
 import { CString, dlopen, FFIType, suffix, toArrayBuffer, type Pointer } from "bun:ffi";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { version as VERSION } from "../package.json";
-import { ERROR_CODES, JsonFlatError, type ErrorCode } from "./errors";
-import type { ResolvedOptions } from "./options";
+import { VERSION } from "../core/version";
+import { ERROR_CODES, JsonFlatError, type ErrorCode } from "../core/errors";
+import type { ResolvedOptions } from "../core/options";
 
 /** Output shape of a flatten call: `{"path":value}` or `[["path",value]]`. */
 export type NativeFormat = "object" | "entries";
@@ -190,7 +190,7 @@ function platformLibrary(): string | undefined {
 
 /** True in a checkout of jsonflat's sources (where `zig build` writes zig-out/), false once installed. */
 function isSourceCheckout(): boolean {
-  return !Bun.isStandaloneExecutable && existsSync(join(import.meta.dir, "..", "build.zig"));
+  return !Bun.isStandaloneExecutable && existsSync(join(import.meta.dir, "..", "..", "build.zig"));
 }
 
 /**
@@ -200,7 +200,7 @@ function isSourceCheckout(): boolean {
 export function libraryCandidates(): string[] {
   const candidates: string[] = [];
   if (process.env.JSONFLAT_LIB) candidates.push(process.env.JSONFLAT_LIB);
-  if (isSourceCheckout()) candidates.push(join(import.meta.dir, "..", "zig-out", "lib", LIB_FILE));
+  if (isSourceCheckout()) candidates.push(join(import.meta.dir, "..", "..", "zig-out", "lib", LIB_FILE));
   const packaged = platformLibrary();
   if (packaged) candidates.push(packaged);
   return candidates;
@@ -633,7 +633,7 @@ function bind(path: string, symbols: Symbols): Native {
  *----------------------------------------------------------------------------*/
 
 /**
- * The native logger's settings, as numbers (jf_log_config). `src/log.ts` maps names onto them.
+ * The native logger's settings, as numbers (jf_log_config). `src/core/log.ts` maps names onto them.
  *
  * @example
  * const c = native().logConfig(); native().logConfigure({ ...c, level: 2 }); // warn and above
@@ -931,7 +931,7 @@ let instance: Native | undefined;
  * to log every native call with its duration).
  *
  * @example
- * native().version() // "0.1.0"
+ * native().version() // the C library's JF_VERSION_STRING, equal to core/version's VERSION
  */
 export function native(): Native {
   if (!instance) {

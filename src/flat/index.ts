@@ -16,21 +16,21 @@
  * flatten({ a: { b: [1, 2] } })             // { "a.b.0": 1, "a.b.1": 2 }
  * unflatten({ "a.b.0": 1, "a.b.1": 2 })     // { a: { b: [1, 2] } }
  */
-import { portFlatten } from "./flat/flatten-port";
+import { portFlatten } from "./flatten-port";
 import {
   coreFlattenOptions,
   coreUnflattenOptions,
   flattenWithCore,
   unflattenWithCore,
-} from "./flat/native-calls";
-import { flattensNatively, unflattensNatively } from "./flat/native-route";
-import { nativeUnflattenAgrees } from "./flat/native-unflatten-agrees";
-import type { FlatFlattenOptions, FlatUnflattenOptions } from "./flat/options";
-import { plainJsonShape } from "./flat/plain-json";
-import { portUnflatten } from "./flat/unflatten-port";
-import { tagOf } from "./flat/value-kinds";
+} from "./native-calls";
+import { flattensNatively, unflattensNatively } from "./native-route";
+import { nativeUnflattenAgrees } from "./native-unflatten-agrees";
+import type { FlatFlattenOptions, FlatUnflattenOptions } from "./options";
+import { plainJsonShape } from "./plain-json";
+import { portUnflatten } from "./unflatten-port";
+import { tagOf } from "./value-kinds";
 
-export type { FlatFlattenOptions, FlatUnflattenOptions } from "./flat/options";
+export type { FlatFlattenOptions, FlatUnflattenOptions } from "./options";
 
 /**
  * Flattens a nested object into one level of `delimiter`-joined paths, exactly as npm `flat`'s `flatten`.

@@ -1,14 +1,14 @@
 /**
- * @module jobs — NDJSON file to file: flatten (in this thread or on a coworker pool) or unflatten, with an
+ * @module durable/jobs — NDJSON file to file: flatten (in this thread or on a coworker pool) or unflatten, with an
  * optional journal so that running the same job again after a crash resumes where the last run stopped.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { ParallelOptions } from "./coworker/parallel";
-import { JsonFlatError } from "./errors";
+import type { ParallelOptions } from "../coworker/parallel";
+import { JsonFlatError } from "../core/errors";
 import { runJournaled, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./journal";
-import { alignRange, flattenPieces, type ByteRange, type StreamPiece, type StreamProgress } from "./ndjson";
-import { unflattenPieces, type UnflattenStreamOptions } from "./unflatten-lines";
+import { alignRange, flattenPieces, type ByteRange, type StreamPiece, type StreamProgress } from "../lines/ndjson";
+import { unflattenPieces, type UnflattenStreamOptions } from "../lines/unflatten-lines";
 
 /**
  * What every file job takes besides its own options.
@@ -73,7 +73,7 @@ async function* streamed(pieces: AsyncGenerator<StreamPiece, StreamProgress>): A
 }
 
 async function* ranged(input: string, range: ByteRange, from: JournalPosition, options: FlattenFileOptions): AsyncGenerator<JournalPiece> {
-  const { flattenRangesParallel } = await import("./coworker/parallel");
+  const { flattenRangesParallel } = await import("../coworker/parallel");
   const { journal: _j, onResume: _r, onProgress: _p, ...rest } = options;
   const ranges = flattenRangesParallel(input, { ...rest, range: { start: from.input, end: range.end }, firstLine: from.line });
   for await (const r of ranges) {

@@ -1,5 +1,5 @@
 /**
- * @module options — the options every flatten/unflatten front end accepts, and their validation.
+ * @module core/options — the options every flatten/unflatten front end accepts, and their validation.
  */
 import { JsonFlatError } from "./errors";
 

@@ -1,8 +1,8 @@
 /**
- * @module shape-encode — the way back: a value checked against its shape and written as the JSON document
+ * @module bind/shape-encode — the way back: a value checked against its shape and written as the JSON document
  * the shape reads (every field at its path), with every misfit listed.
  */
-import { JsonFlatError } from "./errors";
+import { JsonFlatError } from "../core/errors";
 import { jsPath, type CompiledField, type Problem, type ScalarType } from "./shape";
 
 type Place = Record<string, unknown> | unknown[];

@@ -1,12 +1,12 @@
 /**
- * @module path-index — a native index over one large document: full path → value, short key → leaves and
+ * @module query/path-index — a native index over one large document: full path → value, short key → leaves and
  * value → leaves, built once and queried many times without parsing again.
  */
-import { JsonFlatError } from "./errors";
-import { toBytes, type JsonInput } from "./input";
-import { native, type IndexStats, type NativeCallFlags } from "./native";
-import { resolveOptions, type BigIntMode, type PathStyle, type ResolvedOptions } from "./options";
-import { markedEntries } from "./results";
+import { JsonFlatError } from "../core/errors";
+import { toBytes, type JsonInput } from "../core/input";
+import { native, type IndexStats, type NativeCallFlags } from "../native";
+import { resolveOptions, type BigIntMode, type PathStyle, type ResolvedOptions } from "../core/options";
+import { markedEntries } from "../core/results";
 
 /**
  * Options of `index`: how paths are spelled (in and out) and how big integers come back.

@@ -1,12 +1,12 @@
 /**
- * @module ndjson — flatten NDJSON (and Open Library TSV) of any size: whole chunks per native call,
+ * @module lines/ndjson — flatten NDJSON (and Open Library TSV) of any size: whole chunks per native call,
  * memory bounded by the chunk size, line numbers and file offsets kept across chunks.
  */
 import { open, type FileHandle } from "node:fs/promises";
-import { JsonFlatError } from "./errors";
-import { toBytes } from "./input";
-import { native, type LinesCall, type LinesOutput, type NativeBytes } from "./native";
-import { resolveFormat, resolveOptions, type FlattenOptions } from "./options";
+import { JsonFlatError } from "../core/errors";
+import { toBytes } from "../core/input";
+import { native, type LinesCall, type LinesOutput, type NativeBytes } from "../native";
+import { resolveFormat, resolveOptions, type FlattenOptions } from "../core/options";
 
 /** What to do with a bad line: stop (`fail`), leave it out (`skip`), or write an error record (`emit`). */
 export type OnError = "fail" | "skip" | "emit";

@@ -1,13 +1,13 @@
 /**
- * @module bind — typed binding (SPEC section 7): a shape compiled once into a native plan; `decode` reads
+ * @module bind/bind — typed binding (SPEC section 7): a shape compiled once into a native plan; `decode` reads
  * only the declared paths of each document (one native call per document, or per NDJSON chunk) into a
  * value typed from the shape; `encode` writes the document back.
  */
-import { JsonFlatError } from "./errors";
-import { toBytes, type JsonInput } from "./input";
-import { native, type LinesOutput, type NativeBytes } from "./native";
-import { lineOptions, streamChunks, type ByteRange, type Source, type StreamOptions } from "./ndjson";
-import { resolveOptions } from "./options";
+import { JsonFlatError } from "../core/errors";
+import { toBytes, type JsonInput } from "../core/input";
+import { native, type LinesOutput, type NativeBytes } from "../native";
+import { lineOptions, streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/ndjson";
+import { resolveOptions } from "../core/options";
 import { compileFields, planText, type CompiledField, type Decoded, type Problem, type Shape } from "./shape";
 import { defaultProblems, encodeFields } from "./shape-encode";
 

@@ -1,8 +1,8 @@
 /**
- * @module shape — how a typed binding is declared (SPEC section 7): field name → path and type, the
+ * @module bind/shape — how a typed binding is declared (SPEC section 7): field name → path and type, the
  * TypeScript type a shape decodes to, and the checked plan the native core compiles.
  */
-import { JsonFlatError } from "./errors";
+import { JsonFlatError } from "../core/errors";
 
 /**
  * The JSON types a field may declare. `integer` is integer text within ±(2^53−1); `bigint` any integer text,

@@ -1,22 +1,21 @@
 #!/usr/bin/env bun
 /**
- * @module cli — `jsonflat` on the command line: files or stdin to stdout, any mode, NDJSON of any size.
+ * @module cli/main — `jsonflat` on the command line: files or stdin to stdout, any mode, NDJSON of any size.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { JsonFlatError } from "./errors";
-import { flattenBytes } from "./flatten";
-import { native } from "./native";
-import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "./ndjson";
-import type { FlattenOptions, UnflattenOptions } from "./options";
-import type { FileJobOptions, FileJobSummary } from "./jobs";
+import { JsonFlatError } from "../core/errors";
+import { flattenBytes } from "../document/flatten";
+import { native } from "../native";
+import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "../lines/ndjson";
+import type { FlattenOptions, UnflattenOptions } from "../core/options";
+import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
 import { createProgressBar } from "./progress";
-import { schema, schemaStream, schemaTable, type Schema } from "./schema";
-import { compileQuery, searchBytes, searchStream, type SearchQuery } from "./search";
-import { unflattenBytes } from "./unflatten";
-import { SERVE_HELP } from "./server/help";
-import { unflattenStream } from "./unflatten-lines";
-
-const VERSION = "0.1.0";
+import { schema, schemaStream, schemaTable, type Schema } from "../query/schema";
+import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
+import { unflattenBytes } from "../document/unflatten";
+import { SERVE_HELP } from "../server/help";
+import { unflattenStream } from "../lines/unflatten-lines";
+import { VERSION } from "../core/version";
 
 /** Exit codes: documented in `--help`. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
@@ -243,7 +242,7 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
     onProgress: bar ? (p: StreamProgress) => bar.update(p.bytesRead) : undefined,
   };
   if (v.journal !== undefined) {
-    const { flattenFile } = await import("./jobs");
+    const { flattenFile } = await import("../durable/jobs");
     const { onProgress: _, ...rest } = options;
     return journaled(file, v, bar, (job) => flattenFile(file, v.output!, { ...rest, workers, ...job }));
   }
@@ -305,7 +304,7 @@ async function journaled(
 
 /** The coworker pool's ordered chunks, loaded only when --workers asks for it. */
 async function parallelChunks(file: string, workers: number, options: StreamOptions & { range?: ByteRange }) {
-  const { flattenFileParallel } = await import("./coworker/parallel");
+  const { flattenFileParallel } = await import("../coworker/parallel");
   return flattenFileParallel(file, { ...options, workers }) as AsyncGenerator<Uint8Array, StreamProgress>;
 }
 
@@ -409,7 +408,7 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
   };
   if (v.journal !== undefined) {
     if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
-    const { unflattenFile } = await import("./jobs");
+    const { unflattenFile } = await import("../durable/jobs");
     const chunkBytes = whole("chunk-bytes", v["chunk-bytes"], 1);
     return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, chunkBytes, ...job }));
   }
@@ -530,7 +529,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** `jsonflat serve`: its own flags (parsed in the server module, loaded only here); runs until SIGTERM or SIGINT. */
 async function serve(argv: string[]): Promise<number> {
-  const { serveCommand, ServeUsageError } = await import("./server/command");
+  const { serveCommand, ServeUsageError } = await import("../server/command");
   try {
     return await serveCommand(argv);
   } catch (error) {

@@ -1,12 +1,12 @@
 /**
- * @module wal — a durable append-only log of records (the native write-ahead log): CRC32C-framed records in
+ * @module durable/wal — a durable append-only log of records (the native write-ahead log): CRC32C-framed records in
  * segment files, group commit across threads and Bun Workers, recovery that cuts a torn tail and refuses a
  * corrupt middle.
  */
-import { JsonFlatError } from "./errors";
-import { native, type WalOptions, type WalRecovery, type WalStats } from "./native";
+import { JsonFlatError } from "../core/errors";
+import { native, type WalOptions, type WalRecovery, type WalStats } from "../native";
 
-export type { WalOptions, WalRecovery, WalStats } from "./native";
+export type { WalOptions, WalRecovery, WalStats } from "../native";
 
 /**
  * One record read back: its log sequence number, its bytes and their CRC-32C.

@@ -1,13 +1,13 @@
 /**
- * @module journal — jobs that survive `kill -9` and power loss: a job that turns an input file into an output
+ * @module durable/journal — jobs that survive `kill -9` and power loss: a job that turns an input file into an output
  * file piece by piece records each finished piece in a write-ahead log once the piece's output bytes are
  * durable, and running the same job again resumes after the last piece whose bytes are still intact.
  */
 import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
-import { JsonFlatError } from "./errors";
-import type { ByteRange } from "./ndjson";
+import { JsonFlatError } from "../core/errors";
+import type { ByteRange } from "../lines/ndjson";
 import { crc32c, Wal, type WalOptions } from "./wal";
 
 /**

@@ -1,13 +1,13 @@
 /**
- * @module log — the native logger from TypeScript: leveled records (debug, info, warn, error, fatal) as text
+ * @module core/log — the native logger from TypeScript: leveled records (debug, info, warn, error, fatal) as text
  * (optionally coloured) or JSON lines, to stderr or an O_APPEND file, one write per record, so lines from every
  * Bun Worker arrive whole. The library logs through the same logger (for example what WAL recovery cut).
  */
 import { threadId } from "node:worker_threads";
 import { JsonFlatError } from "./errors";
-import { native, type LogStats, type NativeLogConfig } from "./native";
+import { native, type LogStats, type NativeLogConfig } from "../native";
 
-export type { LogStats } from "./native";
+export type { LogStats } from "../native";
 
 /**
  * A record's level, lowest first.
