@@ -381,7 +381,7 @@ test.skipIf(!CROSS)("a --target cross-compile embeds the target's platform packa
   expect(report.error!.message).toContain("cannot load the native library /$bunfs/");
 });
 
-test("src/native requires every platform package pack.ts writes by its literal name (or it cannot be embedded)", () => {
-  const source = readFileSync(join(ROOT, "src", "native", "index.ts"), "utf8");
+test("src/native/ffi.ts requires every platform package pack.ts writes by its literal name (or it cannot be embedded)", () => {
+  const source = readFileSync(join(ROOT, "src", "native", "ffi.ts"), "utf8");
   for (const p of PLATFORMS) expect(source).toContain(`require("${packageName(p)}")`);
 });
