@@ -3,9 +3,10 @@
  * only the declared paths of each document (one native call per document, or per NDJSON chunk) into a
  * value typed from the shape; `encode` writes the document back.
  */
-import { JsonFlatError } from "../core/errors";
+import { JsonFlatError, type ErrorCode } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
-import { native, type LinesOutput, type NativeBytes } from "../native";
+import { native, type LinesOutput, type NativeBytes, type ShapeHandle } from "../native";
+import { NativeHandle } from "../native/handle";
 import { lineOptions, streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/ndjson";
 import { resolveOptions } from "../core/options";
 import { compileFields, planText, type CompiledField, type Decoded, type Problem, type Shape } from "./shape";
@@ -85,7 +86,6 @@ interface ErrorRecord {
   problems?: Problem[];
 }
 
-const registry = new FinalizationRegistry<number>((handle) => native().freeShape(handle as never));
 const decoder = new TextDecoder();
 
 function keepBigInts(_key: string, value: unknown): unknown {
@@ -122,15 +122,15 @@ function bigintFixer(fields: CompiledField[]): ((value: Record<string, unknown>)
  * const Edition = bind({ key: "string", title: "string", isbn: { path: "isbn_13[]", type: "string", array: true, optional: true } });
  * const e = Edition.decode(line); // { key: string; title: string; isbn?: string[] }
  */
-export class Binding<T> {
+export class Binding<T> extends NativeHandle<ShapeHandle> {
   /** The checked fields, as the native plan holds them. */
   readonly fields: CompiledField[];
-  private handle: number | undefined;
   private readonly fix: ((value: Record<string, unknown>) => void) | undefined;
   private readonly validate: StandardSchemaV1<unknown, T> | undefined;
   private readonly options: ReturnType<typeof resolveOptions>;
 
   constructor(shape: Shape, options: BindOptions<T> = {}) {
+    super("binding");
     this.fields = compileFields(shape);
     const wrongDefaults = defaultProblems(this.fields);
     if (wrongDefaults.length) throw new JsonFlatError("INVALID_OPTION", `invalid shape: a default does not fit its type (${summary(wrongDefaults)})`);
@@ -140,13 +140,7 @@ export class Binding<T> {
     this.validate = options.validate;
     this.options = resolveOptions({ replaceInvalidUtf8: options.replaceInvalidUtf8 === true });
     this.fix = bigintFixer(this.fields);
-    this.handle = native().compileShape(new TextEncoder().encode(planText(this.fields))) as unknown as number;
-    registry.register(this, this.handle, this);
-  }
-
-  private get pointer(): never {
-    if (this.handle === undefined) throw new JsonFlatError("INVALID_OPTION", "this binding was disposed");
-    return this.handle as never;
+    this.attach(native().compileShape(new TextEncoder().encode(planText(this.fields))), (handle) => native().freeShape(handle));
   }
 
   /** The decoded value after big integers and the Standard Schema; throws ShapeMismatchError on issues. */
@@ -175,7 +169,7 @@ export class Binding<T> {
    * bind({ n: "integer" }).decode('{"n":5,"other":[1,2,3]}') // { n: 5 }
    */
   decode(input: JsonInput): T {
-    const { text, mismatch } = native().decode(this.pointer, toBytes(input), this.options);
+    const { text, mismatch } = native().decode(this.handle, toBytes(input), this.options);
     if (!mismatch) return this.finish(JSON.parse(text));
     const problems = JSON.parse(text) as Problem[];
     throw new ShapeMismatchError(summary(problems), problems);
@@ -187,7 +181,7 @@ export class Binding<T> {
     if (onError === "fail" && errors.length) {
       const e = errors[0]!;
       const position = { offset: e.offset, line: e.line, column: e.column };
-      if (!e.problems) throw new JsonFlatError(e.code as never, e.message, position);
+      if (!e.problems) throw new JsonFlatError(e.code as ErrorCode, e.message, position);
       throw new ShapeMismatchError(e.message, e.problems.map((p) => ({ ...p, line: e.line })), position);
     }
     const decoded: T[] = new Array(values.length);
@@ -205,7 +199,7 @@ export class Binding<T> {
   decodeLines(input: string | Uint8Array | ArrayBuffer, options: DecodeLinesOptions = {}): T[] {
     const onError = options.onError ?? "fail";
     const lines = lineOptions({ ...options, onError });
-    return this.chunk(native().decodeLines(this.pointer, toBytes(input), this.options, lines), onError);
+    return this.chunk(native().decodeLines(this.handle, toBytes(input), this.options, lines), onError);
   }
 
   /**
@@ -221,7 +215,7 @@ export class Binding<T> {
   ): AsyncGenerator<T[]> {
     const onError = options.onError ?? "fail";
     const chunks = streamChunks(source, { ...options, onError }, (whole, lines) =>
-      native().decodeLines(this.pointer, whole, this.options, lines),
+      native().decodeLines(this.handle, whole, this.options, lines),
     );
     for await (const out of chunks) yield this.chunk(out as NativeBytes & LinesOutput, onError);
   }
@@ -239,17 +233,6 @@ export class Binding<T> {
     return this.fix ? JSON.stringify(document, keepBigInts) : JSON.stringify(document);
   }
 
-  /** Frees the native plan now; later calls throw. Idempotent. */
-  dispose(): void {
-    if (this.handle === undefined) return;
-    registry.unregister(this);
-    native().freeShape(this.handle as never);
-    this.handle = undefined;
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
-  }
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { JsonFlatError } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
-import { native, type IndexStats, type NativeCallFlags } from "../native";
+import { native, type IndexHandle, type IndexStats, type NativeCallFlags } from "../native";
+import { NativeHandle } from "../native/handle";
 import { resolveOptions, type BigIntMode, type PathStyle, type ResolvedOptions } from "../core/options";
 import { markedEntries } from "../core/results";
 
@@ -38,8 +39,6 @@ const EXACT: NativeCallFlags = Object.freeze({ bigintAsString: true });
 const MARKED: NativeCallFlags = Object.freeze({ bigintAsString: true, bigintMark: true });
 const encoder = new TextEncoder();
 
-const registry = new FinalizationRegistry<number>((handle) => native().indexFree(handle as never));
-
 function keepBigInts(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value;
 }
@@ -61,27 +60,21 @@ function limitOf(options: LookupOptions | undefined): number {
  * idx.byKey("screen_name").length         // 100 (leaves named screen_name, in document order)
  * idx.byValue(false)                      // [["statuses[0].truncated", false], …]
  */
-export class PathIndex {
+export class PathIndex extends NativeHandle<IndexHandle> {
   /** Leaves in the document (what `flattenEntries` would list). */
   readonly size: number;
   /** Values with a path: containers and leaves. */
   readonly nodes: number;
-  private handle: number | undefined;
   private readonly options: ResolvedOptions;
 
   constructor(input: JsonInput, options?: IndexOptions) {
+    super("index");
     this.options = resolveOptions(options);
     const flags = this.options.bigint === "bigint" ? MARKED : this.options.bigint === "string" ? EXACT : PLAIN;
     const built = native().indexBuild(toBytes(input), this.options, flags);
-    this.handle = built.handle as unknown as number;
+    this.attach(built.handle, (handle) => native().indexFree(handle));
     this.size = built.leaves;
     this.nodes = built.nodes;
-    registry.register(this, this.handle, this);
-  }
-
-  private get pointer(): never {
-    if (this.handle === undefined) throw new JsonFlatError("INVALID_OPTION", "this index was disposed");
-    return this.handle as never;
   }
 
   /**
@@ -91,7 +84,7 @@ export class PathIndex {
    * index('{"a":{"b":[1,2]}}').get("a.b") // [1, 2]
    */
   get(path: string): unknown {
-    const { text, unsafeIntegers } = native().indexGet(this.pointer, encoder.encode(path));
+    const { text, unsafeIntegers } = native().indexGet(this.handle, encoder.encode(path));
     if (text === undefined) return undefined;
     const value: unknown = JSON.parse(text);
     // A big integer leaf came back as a string; inside a whole subtree such integers stay strings.
@@ -105,7 +98,7 @@ export class PathIndex {
    * index('{"a":null}').has("a") // true
    */
   has(path: string): boolean {
-    return native().indexGet(this.pointer, encoder.encode(path)).text !== undefined;
+    return native().indexGet(this.handle, encoder.encode(path)).text !== undefined;
   }
 
   /**
@@ -116,7 +109,7 @@ export class PathIndex {
    * index('{"a":{"id":1},"b":[{"id":2}]}').byKey("id") // [["a.id", 1], ["b[0].id", 2]]
    */
   byKey(key: string, options?: LookupOptions): [string, unknown][] {
-    return this.entries(native().indexFind(this.pointer, "key", encoder.encode(key), limitOf(options)));
+    return this.entries(native().indexFind(this.handle, "key", encoder.encode(key), limitOf(options)));
   }
 
   /**
@@ -129,7 +122,7 @@ export class PathIndex {
   byValue(value: unknown, options?: LookupOptions): [string, unknown][] {
     const text = JSON.stringify(value, keepBigInts);
     if (text === undefined) throw new JsonFlatError("INVALID_OPTION", `value of type ${typeof value} is not JSON`);
-    return this.entries(native().indexFind(this.pointer, "value", encoder.encode(text), limitOf(options)));
+    return this.entries(native().indexFind(this.handle, "value", encoder.encode(text), limitOf(options)));
   }
 
   /**
@@ -139,19 +132,7 @@ export class PathIndex {
    * index(doc).stats().bytes
    */
   stats(): IndexStats {
-    return native().indexStats(this.pointer);
-  }
-
-  /** Frees the native index now; later calls throw. Idempotent. */
-  dispose(): void {
-    if (this.handle === undefined) return;
-    registry.unregister(this);
-    native().indexFree(this.handle as never);
-    this.handle = undefined;
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
+    return native().indexStats(this.handle);
   }
 
   private entries(found: { text: string; unsafeIntegers: number }): [string, unknown][] {

@@ -4,7 +4,8 @@
  */
 import { JsonFlatError } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
-import { native, type NativeBytes, type NativeOutput } from "../native";
+import { native, type NativeBytes, type NativeOutput, type QueryHandle } from "../native";
+import { NativeHandle } from "../native/handle";
 import { streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/ndjson";
 import { resolveOptions, type PathStyle } from "../core/options";
 
@@ -76,8 +77,6 @@ function checkQuery(query: SearchQuery): void {
   }
 }
 
-const registry = new FinalizationRegistry<number>((handle) => native().freeQuery(handle as never));
-
 function keepBigInts(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value;
 }
@@ -90,34 +89,20 @@ function keepBigInts(_key: string, value: unknown): unknown {
  * using ids = compileQuery({ key: "id" });
  * for (const doc of docs) console.log(search(doc, ids).count);
  */
-export class Query {
+export class Query extends NativeHandle<QueryHandle> {
   readonly query: SearchQuery;
-  private handle: number | undefined;
 
   constructor(query: SearchQuery) {
+    super("query");
     checkQuery(query);
     this.query = query;
     const text = JSON.stringify(query, keepBigInts);
-    this.handle = native().compileQuery(new TextEncoder().encode(text)) as unknown as number;
-    registry.register(this, this.handle, this);
+    this.attach(native().compileQuery(new TextEncoder().encode(text)), (handle) => native().freeQuery(handle));
   }
 
   /** The native handle; throws once disposed. */
-  get pointer(): number {
-    if (this.handle === undefined) throw new JsonFlatError("INVALID_OPTION", "this query was disposed");
+  get pointer(): QueryHandle {
     return this.handle;
-  }
-
-  /** Frees the native query now. Idempotent. */
-  dispose(): void {
-    if (this.handle === undefined) return;
-    registry.unregister(this);
-    native().freeQuery(this.handle as never);
-    this.handle = undefined;
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
   }
 }
 
@@ -149,7 +134,7 @@ function withQuery<T>(query: SearchQuery | Query, use: (q: Query) => T): T {
  */
 export function searchBytes(input: JsonInput, query: SearchQuery | Query, options?: SearchOptions): NativeBytes & NativeOutput {
   const o = resolveOptions(options);
-  return withQuery(query, (q) => native().searchBytes(toBytes(input), q.pointer as never, o));
+  return withQuery(query, (q) => native().searchBytes(toBytes(input), q.pointer, o));
 }
 
 function parseHits(text: string): unknown[][] {
@@ -203,7 +188,7 @@ export async function* searchStream(
   const limit = compiled.query.limit ?? Infinity;
   let hits = 0;
   try {
-    const chunks = streamChunks(source, options, (whole, lines) => native().searchLines(whole, compiled.pointer as never, o, lines));
+    const chunks = streamChunks(source, options, (whole, lines) => native().searchLines(whole, compiled.pointer, o, lines));
     for await (const chunk of chunks) {
       const lineCount = countLines(chunk);
       const kept = hits + lineCount > limit ? firstLines(chunk, limit - hits) : chunk;
