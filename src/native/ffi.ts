@@ -170,6 +170,7 @@ const SYMBOLS = {
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_abi_layout: { args: [], returns: FFIType.cstring },
   // Logger and write-ahead log (native/durable.ts).
   jf_crc32c: { args: [FFIType.u32, FFIType.ptr, FFIType.usize], returns: FFIType.u32 },
   jf_log_get_config: { args: [FFIType.ptr], returns: FFIType.void },

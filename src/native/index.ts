@@ -37,6 +37,8 @@ export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeN
   version(): string;
   /** Process-wide live allocation counters of the library. */
   allocStats(): AllocStats;
+  /** The C compiler's view of every boundary struct, as JSON text (jf_abi_layout): what LAYOUT must equal. */
+  abiLayout(): string;
 }
 
 const A = LAYOUT.jf_alloc_stats.fields;
@@ -53,6 +55,7 @@ function createNative(path: string, symbols: Symbols): Native {
       const v = alloc.view;
       return { liveBlocks: u64(v, A.live_blocks), liveBytes: u64(v, A.live_bytes), totalBlocks: u64(v, A.total_blocks) };
     },
+    abiLayout: () => String(symbols.jf_abi_layout()),
     ...documentCalls(calls),
     ...linesCalls(calls),
     ...queryCalls(calls),
