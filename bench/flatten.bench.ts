@@ -14,7 +14,8 @@ import { flatten as flat } from "flat";
 import { do_not_optimize, group, run, summary, bench } from "mitata";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { flatten, flattenBytes, flattenEntries, native } from "../src/index";
+import { flatten, flattenBytes, flattenEntries } from "../src/index";
+import { native } from "../src/native";
 
 const args = process.argv.slice(2);
 const filterAt = args.indexOf("--filter");

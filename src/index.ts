@@ -21,7 +21,7 @@ export { log } from "./core/log";
 export { crc32c, Wal } from "./durable/wal";
 export { flatten, flattenBytes, flattenEntries } from "./document/flatten";
 export type { JsonInput } from "./core/input";
-export { native, type AllocStats, type NativeBytes, type NativeOutput } from "./native";
+export type { AllocStats, NativeBytes, NativeOutput } from "./native";
 export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./core/options";
 export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./query/search";
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./query/schema";

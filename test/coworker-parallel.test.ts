@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flattenFileParallel, Pool, renumberError, renumberOutput, renumberRecord, type ParallelOptions } from "../src/coworker";
-import { alignRange, flattenStream, JsonFlatError, native, type StreamOptions } from "../src/index";
+import { alignRange, flattenStream, JsonFlatError, type StreamOptions } from "../src/index";
+import { native } from "../src/native";
 import { rng as random } from "./fixtures/rng";
 
 const OPENLIBRARY = ["authors-tail-n1000.txt", "editions-head-n1000.txt", "works-head-n1000.txt"].map(

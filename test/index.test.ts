@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { index, JsonFlatError, native, search, type IndexOptions } from "../src/index";
+import { index, JsonFlatError, search, type IndexOptions } from "../src/index";
+import { native } from "../src/native";
 import { referenceIndex } from "../src/reference/lookup";
 import { checkProperty } from "./fixtures/property";
 

@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { compileQuery, JsonFlatError, native, QUERY_LIMITS, search, searchAll } from "../src/index";
+import { compileQuery, JsonFlatError, QUERY_LIMITS, search, searchAll } from "../src/index";
+import { native } from "../src/native";
 import { exactDecimal } from "../src/reference/lookup";
 import { createHandler } from "../src/server/index";
 import { BUN } from "./fixtures/child-bun";

@@ -6,12 +6,6 @@
  */
 
 declare module "bun:ffi" {
-  // FFIType.usize exists at runtime (the same code as uint64_t, 8); the typings know only the string
-  // name "usize". Every target Bun ships is 64-bit, so size_t is a u64 everywhere.
-  enum FFIType {
-    usize = 8,
-  }
-
   /**
    * The documented deallocator form (Bun's FFI docs, "Memory management"): the function at `deallocator`
    * (a JSTypedArrayBytesDeallocator) frees the bytes when the buffer is collected or transferred away.

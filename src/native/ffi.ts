@@ -138,33 +138,39 @@ const KNOWN_PACKAGES = [
  * Loading
  *----------------------------------------------------------------------------*/
 
+/**
+ * size_t: a u64 on every target Bun ships (all 64-bit). `FFIType.usize` is the same code (8) at run time, but
+ * Bun's typings lack it, and this table's type reaches the shipped declarations (types/native/ffi.d.ts).
+ */
+const usize = FFIType.u64;
+
 const SYMBOLS = {
   jf_version: { args: [], returns: FFIType.cstring },
-  jf_flatten: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
-  jf_unflatten: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_flatten: { args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_unflatten: { args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_flatten_lines: {
-    args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.ptr,
   },
-  jf_count_newlines: { args: [FFIType.ptr, FFIType.usize], returns: FFIType.f64 },
-  jf_query_compile: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_count_newlines: { args: [FFIType.ptr, usize], returns: FFIType.f64 },
+  jf_query_compile: { args: [FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
   jf_query_free: { args: [FFIType.ptr], returns: FFIType.void },
-  jf_search: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_search: { args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_search_lines: {
-    args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.ptr,
   },
-  jf_index_build: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_build: { args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_index_free: { args: [FFIType.ptr], returns: FFIType.void },
-  jf_index_get: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
-  jf_index_by_key: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
-  jf_index_by_value: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_get: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_by_key: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
+  jf_index_by_value: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
   jf_index_get_stats: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.void },
-  jf_shape_compile: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_shape_compile: { args: [FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
   jf_shape_free: { args: [FFIType.ptr], returns: FFIType.void },
-  jf_decode: { args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_decode: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_decode_lines: {
-    args: [FFIType.ptr, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.ptr,
   },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
@@ -172,21 +178,21 @@ const SYMBOLS = {
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
   jf_abi_layout: { args: [], returns: FFIType.cstring },
   // Logger and write-ahead log (native/durable.ts).
-  jf_crc32c: { args: [FFIType.u32, FFIType.ptr, FFIType.usize], returns: FFIType.u32 },
+  jf_crc32c: { args: [FFIType.u32, FFIType.ptr, usize], returns: FFIType.u32 },
   jf_log_get_config: { args: [FFIType.ptr], returns: FFIType.void },
   jf_log_configure: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   jf_log_set_level: { args: [FFIType.i32], returns: FFIType.i32 },
   jf_log_get_level: { args: [], returns: FFIType.i32 },
-  jf_log_open_file: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr], returns: FFIType.i32 },
+  jf_log_open_file: { args: [FFIType.ptr, usize, FFIType.ptr], returns: FFIType.i32 },
   jf_log_use_stderr: { args: [], returns: FFIType.void },
   jf_log_write: {
-    args: [FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.usize, FFIType.ptr],
+    args: [FFIType.i32, FFIType.i32, FFIType.ptr, usize, FFIType.ptr, usize, FFIType.ptr],
     returns: FFIType.i32,
   },
   jf_log_get_stats: { args: [FFIType.ptr], returns: FFIType.void },
-  jf_wal_open: { args: [FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.u32 },
-  jf_wal_append: { args: [FFIType.u32, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  jf_wal_append_sync: { args: [FFIType.u32, FFIType.ptr, FFIType.usize, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_open: { args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.u32 },
+  jf_wal_append: { args: [FFIType.u32, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+  jf_wal_append_sync: { args: [FFIType.u32, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   jf_wal_sync: { args: [FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
   jf_wal_read: { args: [FFIType.u32, FFIType.u64, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
   jf_wal_truncate_before: { args: [FFIType.u32, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
