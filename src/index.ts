@@ -27,7 +27,7 @@ export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, sear
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./query/schema";
 export { unflatten, unflattenBytes } from "./document/unflatten";
 export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./lines/ndjson";
-export { index, PathIndex, type IndexOptions, type LookupOptions } from "./query/path-index";
+export { pathIndex, PathIndex, type IndexOptions, type LookupOptions } from "./query/path-index";
 export type { IndexStats } from "./native";
 export { bind, Binding, ShapeMismatchError, type BindOptions, type DecodeLinesOptions, type StandardResult, type StandardSchemaV1 } from "./bind/bind";
 export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./bind/shape";

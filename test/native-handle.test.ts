@@ -4,7 +4,7 @@
  * and nothing native stays alive.
  */
 import { expect, test } from "bun:test";
-import { bind, compileQuery, index as pathIndex, JsonFlatError, search } from "../src/index";
+import { bind, compileQuery, JsonFlatError, pathIndex, search } from "../src/index";
 import { native } from "../src/native";
 import { NativeHandle } from "../src/native/handle";
 

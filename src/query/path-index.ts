@@ -10,7 +10,7 @@ import { resolveOptions, type BigIntMode, type PathStyle, type ResolvedOptions }
 import { markedEntries } from "../core/results";
 
 /**
- * Options of `index`: how paths are spelled (in and out) and how big integers come back.
+ * Options of `pathIndex`: how paths are spelled (in and out) and how big integers come back.
  *
  * @example
  * const options: IndexOptions = { style: "pointer", bigint: "bigint" };
@@ -55,7 +55,7 @@ function limitOf(options: LookupOptions | undefined): number {
  * `dispose()` (`using` works too). Paths are in the style the index was built with.
  *
  * @example
- * using idx = index(await Bun.file("twitter.json").bytes());
+ * using idx = pathIndex(await Bun.file("twitter.json").bytes());
  * idx.get("statuses[0].user.screen_name") // "ayuu0123"
  * idx.byKey("screen_name").length         // 100 (leaves named screen_name, in document order)
  * idx.byValue(false)                      // [["statuses[0].truncated", false], …]
@@ -81,7 +81,7 @@ export class PathIndex extends NativeHandle<IndexHandle> {
    * The value at `path` (a leaf, or a whole object or array), or `undefined` when no value has that path.
    *
    * @example
-   * index('{"a":{"b":[1,2]}}').get("a.b") // [1, 2]
+   * pathIndex('{"a":{"b":[1,2]}}').get("a.b") // [1, 2]
    */
   get(path: string): unknown {
     const { text, unsafeIntegers } = native().indexGet(this.handle, encoder.encode(path));
@@ -95,7 +95,7 @@ export class PathIndex extends NativeHandle<IndexHandle> {
    * Whether some value has `path`.
    *
    * @example
-   * index('{"a":null}').has("a") // true
+   * pathIndex('{"a":null}').has("a") // true
    */
   has(path: string): boolean {
     return native().indexGet(this.handle, encoder.encode(path)).text !== undefined;
@@ -106,7 +106,7 @@ export class PathIndex extends NativeHandle<IndexHandle> {
    * as `search(doc, { key })`.
    *
    * @example
-   * index('{"a":{"id":1},"b":[{"id":2}]}').byKey("id") // [["a.id", 1], ["b[0].id", 2]]
+   * pathIndex('{"a":{"id":1},"b":[{"id":2}]}').byKey("id") // [["a.id", 1], ["b[0].id", 2]]
    */
   byKey(key: string, options?: LookupOptions): [string, unknown][] {
     return this.entries(native().indexFind(this.handle, "key", encoder.encode(key), limitOf(options)));
@@ -117,7 +117,7 @@ export class PathIndex extends NativeHandle<IndexHandle> {
    * document order — the same as `search(doc, { value })`.
    *
    * @example
-   * index('{"a":1,"b":"1","c":1.0}').byValue(1) // [["a", 1], ["c", 1]]
+   * pathIndex('{"a":1,"b":"1","c":1.0}').byValue(1) // [["a", 1], ["c", 1]]
    */
   byValue(value: unknown, options?: LookupOptions): [string, unknown][] {
     const text = JSON.stringify(value, keepBigInts);
@@ -129,7 +129,7 @@ export class PathIndex extends NativeHandle<IndexHandle> {
    * Sizes of the index (nodes, leaves, distinct keys and values, native bytes of the tables).
    *
    * @example
-   * index(doc).stats().bytes
+   * pathIndex(doc).stats().bytes
    */
   stats(): IndexStats {
     return native().indexStats(this.handle);
@@ -146,10 +146,10 @@ export class PathIndex extends NativeHandle<IndexHandle> {
  * memory; lookups then cost a hash probe instead of a parse.
  *
  * @example
- * const idx = index(bytes, { style: "pointer" });
+ * const idx = pathIndex(bytes, { style: "pointer" });
  * idx.get("/statuses/0/id") // 505874924095815700
  * idx.dispose();
  */
-export function index(input: JsonInput, options?: IndexOptions): PathIndex {
+export function pathIndex(input: JsonInput, options?: IndexOptions): PathIndex {
   return new PathIndex(input, options);
 }

@@ -1,5 +1,5 @@
 /**
- * @module index.test — the native path index against the reference index (src/reference/lookup.ts) on
+ * @module path-index.test — the native path index against the reference index (src/reference/lookup.ts) on
  * examples, random documents in every path style, the JSONTestSuite corpus and twitter.json; plus big
  * integers, quoting, duplicates, errors and native memory.
  */
@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { index, JsonFlatError, search, type IndexOptions } from "../src/index";
+import { pathIndex, JsonFlatError, search, type IndexOptions } from "../src/index";
 import { native } from "../src/native";
 import { referenceIndex } from "../src/reference/lookup";
 import { checkProperty } from "./fixtures/property";
@@ -19,7 +19,7 @@ const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 describe("examples", () => {
   const doc = '{"a":{"id":1,"b c":[1,2,{"id":"1"}]},"c":1.0,"e":{},"z":[],"a":{"id":7},"n":null}';
   test("get: leaves, containers, the root; the last duplicate wins", () => {
-    using idx = index(doc);
+    using idx = pathIndex(doc);
     expect(idx.get("a")).toEqual({ id: 7 });
     expect(idx.get("a.id")).toBe(7);
     expect(idx.get('a["b c"][2]')).toEqual({ id: "1" });
@@ -34,7 +34,7 @@ describe("examples", () => {
     expect(idx.size).toBe(9); // both duplicates' leaves count, as in flattenEntries
   });
   test("byKey and byValue equal search's answers", () => {
-    using idx = index(doc);
+    using idx = pathIndex(doc);
     expect(idx.byKey("id")).toEqual([["a.id", 1], ['a["b c"][2].id', "1"], ["a.id", 7]]);
     expect(idx.byKey("id")).toEqual(search(doc, { key: "id" }).hits);
     expect(idx.byValue(1)).toEqual([["a.id", 1], ['a["b c"][0]', 1], ["c", 1]]);
@@ -48,55 +48,55 @@ describe("examples", () => {
   });
   test("every path style, quoting and escapes", () => {
     const odd = '{"a/b":{"~":1},"x.y":[true],"":{"\\"q\\n":2},"é":3}';
-    using js = index(odd);
+    using js = pathIndex(odd);
     expect(js.get('["a/b"]["~"]')).toBe(1);
     expect(js.get('[""]["\\"q\\n"]')).toBe(2);
     expect(js.get("é")).toBeUndefined(); // flatten spells non-ASCII names quoted
     expect(js.get('["é"]')).toBe(3);
-    using pointer = index(odd, { style: "pointer" });
+    using pointer = pathIndex(odd, { style: "pointer" });
     expect(pointer.get("/a~1b/~0")).toBe(1);
     expect(pointer.get('//"q\n')).toBe(2);
     expect(pointer.byKey("~")).toEqual([["/a~1b/~0", 1]]);
-    using flat = index(odd, { style: "flat", delimiter: "::" });
+    using flat = pathIndex(odd, { style: "flat", delimiter: "::" });
     expect(flat.get("x.y::0")).toBe(true);
     expect(flat.get("a/b::~")).toBe(1);
   });
   test("big integers: exact as bigint or string, rounded by default", () => {
     const big = '{"id":12345678901234567890,"ids":[12345678901234567891],"small":5}';
-    using exact = index(big, { bigint: "bigint" });
+    using exact = pathIndex(big, { bigint: "bigint" });
     expect(exact.get("id")).toBe(12345678901234567890n);
     expect(exact.get("small")).toBe(5);
     expect(exact.byValue(12345678901234567891n)).toEqual([["ids[0]", 12345678901234567891n]]);
     expect(exact.byValue(12345678901234567890n)).toEqual([["id", 12345678901234567890n]]);
     expect(exact.get("ids")).toEqual(["12345678901234567891"]); // inside a subtree: a string, as flatten does
-    using asString = index(big, { bigint: "string" });
+    using asString = pathIndex(big, { bigint: "string" });
     expect(asString.get("id")).toBe("12345678901234567890");
-    using rounded = index(big);
+    using rounded = pathIndex(big);
     expect(rounded.get("id")).toBe(12345678901234567890);
   });
   test("numbers compare by exact value at any length", () => {
-    using idx = index('{"a":1.50,"b":15e-1,"c":1.5000000000000000001,"d":-0,"e":0}');
+    using idx = pathIndex('{"a":1.50,"b":15e-1,"c":1.5000000000000000001,"d":-0,"e":0}');
     expect(idx.byValue(1.5).map(([p]) => p)).toEqual(["a", "b"]);
     expect(idx.byValue(0).map(([p]) => p)).toEqual(["d", "e"]);
   });
   test("bad input and bad options are JsonFlatErrors", () => {
-    expect(() => index('{"a":[1,}')).toThrow(JsonFlatError);
+    expect(() => pathIndex('{"a":[1,}')).toThrow(JsonFlatError);
     try {
-      index('{"a":\n [1,}');
+      pathIndex('{"a":\n [1,}');
     } catch (error) {
       expect((error as JsonFlatError).toJSON()).toMatchObject({ code: "INVALID_JSON", offset: 10, line: 2, column: 5 });
     }
-    expect(() => index("[[[1]]]", { maxNesting: 2 })).toThrow(expect.objectContaining({ code: "NESTING_TOO_DEEP" }));
-    expect(index("[[[1]]]", { maxNesting: 3 }).get("[0][0][0]")).toBe(1);
-    expect(() => index("{}", { style: "nope" as never })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
-    using idx = index("{}");
+    expect(() => pathIndex("[[[1]]]", { maxNesting: 2 })).toThrow(expect.objectContaining({ code: "NESTING_TOO_DEEP" }));
+    expect(pathIndex("[[[1]]]", { maxNesting: 3 }).get("[0][0][0]")).toBe(1);
+    expect(() => pathIndex("{}", { style: "nope" as never })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+    using idx = pathIndex("{}");
     expect(() => idx.byKey("a", { limit: 0 })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
     expect(() => idx.byValue(undefined)).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
   });
   test("native memory is freed by dispose (idempotent) and lookups after it throw", () => {
     Bun.gc(true);
     const before = native().allocStats().liveBlocks;
-    const idx = index(readFileSync(join(DATA, "bench/twitter.json")));
+    const idx = pathIndex(readFileSync(join(DATA, "bench/twitter.json")));
     expect(native().allocStats().liveBlocks).toBeGreaterThan(before);
     idx.dispose();
     idx.dispose();
@@ -107,7 +107,7 @@ describe("examples", () => {
     Bun.gc(true);
     const before = native().allocStats().liveBlocks;
     (() => {
-      for (let i = 0; i < 20; i++) index('{"a":[1,2,3],"b":{"c":"d"}}').get("a");
+      for (let i = 0; i < 20; i++) pathIndex('{"a":[1,2,3],"b":{"c":"d"}}').get("a");
     })();
     for (let i = 0; i < 20 && native().allocStats().liveBlocks > before; i++) {
       Bun.gc(true);
@@ -120,7 +120,7 @@ describe("examples", () => {
 describe("twitter.json", () => {
   const bytes = readFileSync(join(DATA, "bench/twitter.json"));
   const parsed = JSON.parse(bytes.toString());
-  const idx = index(bytes);
+  const idx = pathIndex(bytes);
   test("get agrees with JSON.parse navigation", () => {
     expect(idx.get("statuses[0].user.screen_name")).toBe(parsed.statuses[0].user.screen_name);
     expect(idx.get("statuses[99].entities")).toEqual(parsed.statuses[99].entities);
@@ -179,7 +179,7 @@ test("property: the native index answers as the reference index", () => {
     fc.property(json, styleArb, fc.integer({ min: 0, max: 3 }), keyArb, scalarArb, (value, options, variant, key, wanted) => {
       const bytes = encoder.encode(spelled(value, variant));
       const reference = referenceIndex(bytes, options);
-      using idx = index(bytes, options);
+      using idx = pathIndex(bytes, options);
       expect(idx.size).toBe(reference.leaves);
       const nullPaths = (JSON.parse(reference.byValue(encoder.encode("null"))) as [string][]).map(([p]) => p);
       // js and pointer paths are unambiguous and the only duplicate member ("a":"dup") comes first, so a null
@@ -203,7 +203,7 @@ test("property: every leaf path of a random document gets its value back", () =>
   checkProperty(
     fc.property(json, styleArb, (value, options) => {
       const bytes = encoder.encode(JSON.stringify(value));
-      using idx = index(bytes, options);
+      using idx = pathIndex(bytes, options);
       const reference = referenceIndex(bytes, options);
       for (const [path, leaf] of search(bytes, { path: "**" }, options).hits) {
         expect(idx.get(path)).toEqual(JSON.parse(reference.get(path)!));
@@ -224,10 +224,10 @@ describe("JSONTestSuite", () => {
   test(`${files.length} files: y_ indexed like the reference, n_ refused with a position`, () => {
     for (const file of files) {
       const bytes = new Uint8Array(readFileSync(join(dir, file)));
-      let built: ReturnType<typeof index> | undefined;
+      let built: ReturnType<typeof pathIndex> | undefined;
       let failure: JsonFlatError | undefined;
       try {
-        built = index(bytes);
+        built = pathIndex(bytes);
       } catch (error) {
         if (!(error instanceof JsonFlatError)) throw error;
         failure = error;
