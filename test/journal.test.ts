@@ -189,10 +189,10 @@ describe("kill -9 and resume", () => {
   }, LOOP_TIMEOUT);
 
   test("CLI, 2 workers (and runs alternating 1 and 2 workers on one job)", async () => {
-    const two = await crashLoop((job) => [CLI, "flatten", ...FLAGS, "--workers", "2", "--chunk-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal], reference, ITERATIONS, SEED + 1);
+    const two = await crashLoop((job) => [CLI, "flatten", ...FLAGS, "--workers", "2", "--range-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal], reference, ITERATIONS, SEED + 1);
     report("CLI 2 workers", two);
     const mixed = await crashLoop(
-      (job, run) => [CLI, "flatten", ...FLAGS, "--workers", String(1 + (run % 2)), "--chunk-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal],
+      (job, run) => [CLI, "flatten", ...FLAGS, "--workers", String(1 + (run % 2)), "--chunk-bytes", "131072", "--range-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal],
       reference,
       Math.max(2, ITERATIONS >> 1),
       SEED + 2,

@@ -47,7 +47,10 @@ NDJSON options:
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
       --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
-      --chunk-bytes N      input bytes per native call (default 8388608)
+      --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
+                           inside each coworker (default 4194304)
+      --range-bytes N      with --workers: input bytes per coworker range, one task each (default 33554432;
+                           unused in this thread)
       --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
                            chunk in the write-ahead log DIR once its output is durable; the same command
                            after a crash resumes from the last intact chunk (output byte-identical to one
@@ -102,6 +105,7 @@ const OPTIONS = {
   range: { type: "string" },
   workers: { type: "string" },
   "chunk-bytes": { type: "string" },
+  "range-bytes": { type: "string" },
   journal: { type: "string" },
   summary: { type: "boolean" },
   table: { type: "boolean" },
@@ -230,6 +234,7 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
   if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
   const workers = whole("workers", v.workers, 1) ?? 1;
   if (workers > 1 && file === "-") throw new UsageError("--workers needs a FILE, not standard input");
+  const rangeBytes = whole("range-bytes", v["range-bytes"], 1);
   const aligned = range ? await alignRange(file, range) : undefined;
   const total = aligned ? aligned.end - aligned.start : inputSize(file);
   const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
@@ -244,11 +249,11 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
   if (v.journal !== undefined) {
     const { flattenFile } = await import("../durable/jobs");
     const { onProgress: _, ...rest } = options;
-    return journaled(file, v, bar, (job) => flattenFile(file, v.output!, { ...rest, workers, ...job }));
+    return journaled(file, v, bar, (job) => flattenFile(file, v.output!, { ...rest, workers, rangeBytes, ...job }));
   }
   const source = file === "-" ? Bun.stdin.stream() : file;
   const summary: Summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
-  const chunks = workers > 1 ? await parallelChunks(file, workers, options) : flattenStream(source, options);
+  const chunks = workers > 1 ? await parallelChunks(file, workers, rangeBytes, options) : flattenStream(source, options);
   try {
     for (;;) {
       const next = await chunks.next();
@@ -302,10 +307,14 @@ async function journaled(
   return { bytesIn: result.inputBytesThisRun, documents: result.documents, leaves: result.leaves, errors: result.errors };
 }
 
-/** The coworker pool's ordered chunks, loaded only when --workers asks for it. */
-async function parallelChunks(file: string, workers: number, options: StreamOptions & { range?: ByteRange }) {
+/**
+ * The coworker pool's ordered chunks, loaded only when --workers asks for it: `rangeBytes` per task, and
+ * --chunk-bytes per native call inside a task (the pool's `readBytes`).
+ */
+async function parallelChunks(file: string, workers: number, rangeBytes: number | undefined, options: StreamOptions & { range?: ByteRange }) {
   const { flattenFileParallel } = await import("../coworker/parallel");
-  return flattenFileParallel(file, { ...options, workers }) as AsyncGenerator<Uint8Array, StreamProgress>;
+  const { chunkBytes, ...rest } = options;
+  return flattenFileParallel(file, { ...rest, workers, rangeBytes, readBytes: chunkBytes }) as AsyncGenerator<Uint8Array, StreamProgress>;
 }
 
 async function schemaCommand(file: string, v: Values, out: Output): Promise<Summary> {
@@ -495,7 +504,8 @@ export async function main(argv: string[]): Promise<number> {
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
-    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
+    if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
+    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
     if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }

@@ -30,13 +30,17 @@ export interface FileJobOptions {
 }
 
 /**
- * Options of `flattenFile`: the NDJSON options of `flattenFileParallel` (`workers: 1`, the default, flattens
- * in this thread with `chunkBytes` per native call; more uses a coworker pool with `chunkBytes` per range).
+ * Options of `flattenFile`: the NDJSON options of `flattenFileParallel`. `workers: 1` (the default) flattens in
+ * this thread, `chunkBytes` per native call; more uses a coworker pool: `rangeBytes` per range (one task each),
+ * and `readBytes` (or else `chunkBytes`) per native call inside a task.
  *
  * @example
- * await flattenFile("dump.txt", "flat.ndjson", { column: 5, workers: 2, journal: "flat.wal" })
+ * await flattenFile("dump.txt", "flat.ndjson", { column: 5, workers: 2, rangeBytes: 16 << 20, journal: "flat.wal" })
  */
-export interface FlattenFileOptions extends Omit<ParallelOptions, "onProgress" | "retain">, FileJobOptions {}
+export interface FlattenFileOptions extends Omit<ParallelOptions, "onProgress" | "retain">, FileJobOptions {
+  /** Input bytes per native call (default 8 MiB in this thread; on a pool, `readBytes` when given wins). */
+  chunkBytes?: number;
+}
 
 /**
  * Options of `unflattenFile`.
@@ -55,7 +59,7 @@ export interface UnflattenFileOptions extends Omit<UnflattenStreamOptions, "onPr
 export type FileJobSummary = JournalSummary;
 
 // Options that decide how the work is split, never what is written: not part of a journal's identity.
-const NOT_SHAPING = new Set(["pool", "workers", "chunkBytes", "readBytes", "maxInFlight", "signal", "timeoutMs", "range", "firstLine", "journal", "onResume", "onProgress"]);
+const NOT_SHAPING = new Set(["pool", "workers", "chunkBytes", "rangeBytes", "readBytes", "maxInFlight", "signal", "timeoutMs", "range", "firstLine", "journal", "onResume", "onProgress"]);
 
 function shaping(kind: string, options: object): Record<string, unknown> {
   const picked: Record<string, unknown> = { kind };
@@ -74,8 +78,8 @@ async function* streamed(pieces: AsyncGenerator<StreamPiece, StreamProgress>): A
 
 async function* ranged(input: string, range: ByteRange, from: JournalPosition, options: FlattenFileOptions): AsyncGenerator<JournalPiece> {
   const { flattenRangesParallel } = await import("../coworker/parallel");
-  const { journal: _j, onResume: _r, onProgress: _p, ...rest } = options;
-  const ranges = flattenRangesParallel(input, { ...rest, range: { start: from.input, end: range.end }, firstLine: from.line });
+  const { journal: _j, onResume: _r, onProgress: _p, chunkBytes, ...rest } = options;
+  const ranges = flattenRangesParallel(input, { readBytes: chunkBytes, ...rest, range: { start: from.input, end: range.end }, firstLine: from.line });
   for await (const r of ranges) {
     yield { bytes: r.chunks, input: r.input, firstLine: r.firstLine, lines: r.lines, documents: r.documents, errors: r.errors, leaves: r.leaves };
   }
@@ -133,7 +137,7 @@ async function runFileJob(
   kind: string,
   input: string,
   output: string,
-  options: FileJobOptions & { range?: ByteRange; firstLine?: number; chunkBytes?: number; workers?: number },
+  options: FileJobOptions & { range?: ByteRange; firstLine?: number; chunkBytes?: number; rangeBytes?: number; workers?: number },
   produce: (from: JournalPosition, range: ByteRange) => AsyncIterable<JournalPiece>,
 ): Promise<FileJobSummary> {
   const range = await jobRange(input, options.range);
@@ -148,7 +152,7 @@ async function runFileJob(
     range,
     firstLine,
     options: shaping(kind, options),
-    notes: { chunkBytes: options.chunkBytes, workers: options.workers ?? 1 },
+    notes: { chunkBytes: options.chunkBytes, rangeBytes: options.rangeBytes, workers: options.workers ?? 1 },
     produce: (from) => withProgress(produce(from, range), range, options.onProgress),
     onResume: options.onResume,
   });
@@ -160,7 +164,7 @@ async function runFileJob(
  * call after a crash (`kill -9`, power loss) resumes from the last intact chunk; the output is then byte for
  * byte what one uninterrupted run writes, error records and line numbers included. A job already finished is
  * not run again (`alreadyComplete`); one started with another input or other options is refused
- * (`JOURNAL_MISMATCH`). `workers` and `chunkBytes` may change between runs: they never change the output.
+ * (`JOURNAL_MISMATCH`). `workers`, `chunkBytes`, `rangeBytes` and `readBytes` may change between runs: they never change the output.
  *
  * @example
  * const s = await flattenFile("big.ndjson", "out.ndjson", { journal: "job.wal", workers: 2, onError: "emit" });
@@ -170,7 +174,7 @@ export function flattenFile(input: string, output: string, options: FlattenFileO
   const parallel = options.pool !== undefined || (options.workers ?? 1) > 1;
   return runFileJob("flatten", input, output, options, (from, range) => {
     if (parallel) return ranged(input, range, from, options);
-    const { journal: _j, onResume: _r, onProgress: _p, pool: _pool, workers: _w, readBytes: _rb, maxInFlight: _m, timeoutMs: _t, ...stream } = options;
+    const { journal: _j, onResume: _r, onProgress: _p, pool: _pool, workers: _w, rangeBytes: _rg, readBytes: _rb, maxInFlight: _m, timeoutMs: _t, ...stream } = options;
     return streamed(flattenPieces(input, { ...stream, range: { start: from.input, end: range.end }, firstLine: from.line }));
   });
 }
