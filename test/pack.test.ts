@@ -44,7 +44,8 @@ function run(cmd: string[], cwd: string, stdin?: string): { code: number; out: s
 function expectLibraryCallWorks(dir: string): void {
   writeFileSync(
     join(dir, "call.ts"),
-    'import { flatten, native, unflatten } from "jsonflat";\n' +
+    'import { flatten, unflatten } from "jsonflat";\n' +
+      'import { native } from "jsonflat/native";\n' +
       'console.log(JSON.stringify({ flat: flatten(\'{"x":[{"y":1}]}\'), back: unflatten({ "x[0].y": 1 }), lib: native().path }));\n',
   );
   const call = run([BUN, "call.ts"], dir);
@@ -227,7 +228,8 @@ async function installApp(name: string, specs = [`jsonflat@${VERSION}`], args: s
 }
 
 /** An app's entry point that prints what jsonflat did, or its error, with the files embedded in it. */
-const REPORT_APP = `import { flatten, native } from "jsonflat";
+const REPORT_APP = `import { flatten } from "jsonflat";
+import { native } from "jsonflat/native";
 const embedded = [];
 for (const file of Bun.embeddedFiles) {
   const head = new DataView(await file.slice(0, 20).arrayBuffer());

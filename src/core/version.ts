@@ -8,7 +8,6 @@ import { version } from "../../package.json";
  * jsonflat's version, as package.json states it.
  *
  * @example
- * import { VERSION } from "./core/version";
- * console.log(`jsonflat ${VERSION}`); // "jsonflat 0.1.0"
+ * console.log(`jsonflat ${VERSION}`); // jsonflat 0.1.0 (the CLI's --version and help use it)
  */
 export const VERSION: string = version;
