@@ -4,7 +4,7 @@
  */
 import type { ResolvedOptions } from "../core/options";
 import type { JsonFlatError } from "../core/errors";
-import { adoptBytes, copyBytes, textAt, type Pointer, type Symbols } from "./ffi";
+import { adoptBytes, copyBytes, nonEmpty, textAt, type Pointer, type Symbols } from "./ffi";
 import { LAYOUT, readError, setU64, span, Struct, u64 } from "./layout";
 
 /** Output shape of a flatten call: `{"path":value}` or `[["path",value]]`. */
@@ -124,8 +124,6 @@ export class Calls {
   readonly linesResult = new Struct(LAYOUT.jf_lines_result);
   /** jf_free_callback's address: the deallocator of zero-copy buffers. */
   readonly deallocator: Pointer;
-  /** Stands in for an empty input: C gets a valid pointer and length 0. */
-  private readonly empty = new Uint8Array(1);
   private encodedFor: ResolvedOptions | undefined;
   private encodedFlags: NativeCallFlags | undefined;
 
@@ -135,7 +133,7 @@ export class Calls {
 
   /** `bytes`, or a 1-byte stand-in when it is empty (a zero-length typed array has no pointer). */
   input(bytes: Uint8Array): Uint8Array {
-    return bytes.byteLength ? bytes : this.empty;
+    return nonEmpty(bytes);
   }
 
   /** Writes `o` and `flags` into the options struct, unless they are the last call's. */

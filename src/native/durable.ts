@@ -3,8 +3,7 @@
  * CRC-32C: settings and counters as plain objects, errors as JsonFlatError, log handles as ids.
  */
 import { JsonFlatError } from "../core/errors";
-import type { Symbols } from "./ffi";
-import { copyBytes } from "./ffi";
+import { copyBytes, nonEmpty, type Symbols } from "./ffi";
 import { charsAt, LAYOUT, readError, setU64, span, Struct, u64 } from "./layout";
 
 /**
@@ -179,7 +178,6 @@ export function durableCalls(symbols: Symbols): DurableNative {
   const walOptions = new Struct(LAYOUT.jf_wal_options);
   const openResult = new Struct(LAYOUT.jf_wal_open_result);
   const readResult = new Struct(LAYOUT.jf_wal_read_result);
-  const NONE = new Uint8Array(1);
 
   function check(code: number): void {
     if (code !== 0) throw readError(error, 0, "IO");
@@ -212,14 +210,14 @@ export function durableCalls(symbols: Symbols): DurableNative {
     logLevel: () => symbols.jf_log_get_level(),
     logOpenFile: (path) => {
       const bytes = encoder.encode(path);
-      check(symbols.jf_log_open_file(bytes.byteLength ? bytes : NONE, bytes.byteLength, error.bytes));
+      check(symbols.jf_log_open_file(nonEmpty(bytes), bytes.byteLength, error.bytes));
     },
     logUseStderr: () => symbols.jf_log_use_stderr(),
     logWrite: (level, worker, message, fields) => {
       const code = symbols.jf_log_write(
         level,
         worker,
-        message.byteLength ? message : NONE,
+        nonEmpty(message),
         message.byteLength,
         fields?.byteLength ? fields : null,
         fields?.byteLength ?? 0,
@@ -245,7 +243,7 @@ export function durableCalls(symbols: Symbols): DurableNative {
       v.setUint32(WO.max_record, whole("maxRecord", o.maxRecord, 0), true);
       setU64(v, WO.buffer_size, whole("bufferSize", o.bufferSize, 0));
       const path = encoder.encode(dir);
-      const handle = symbols.jf_wal_open(path.byteLength ? path : NONE, path.byteLength, walOptions.bytes, openResult.bytes);
+      const handle = symbols.jf_wal_open(nonEmpty(path), path.byteLength, walOptions.bytes, openResult.bytes);
       if (!handle) throw readError(openResult, OR.error, "IO");
       const r = openResult.view;
       const tornSegment = charsAt(openResult.bytes, OR.torn_segment, TORN_SEGMENT_SIZE);
@@ -264,7 +262,7 @@ export function durableCalls(symbols: Symbols): DurableNative {
     },
     walAppend: (handle, data, sync) => {
       const fn = sync ? symbols.jf_wal_append_sync : symbols.jf_wal_append;
-      check(fn(handle, data.byteLength ? data : NONE, data.byteLength, lsnOut, error.bytes));
+      check(fn(handle, nonEmpty(data), data.byteLength, lsnOut, error.bytes));
       return Number(lsnOut[0]);
     },
     walSync: (handle) => check(symbols.jf_wal_sync(handle, error.bytes)),

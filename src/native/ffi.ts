@@ -298,6 +298,16 @@ export function openLibrary(): { path: string; symbols: Symbols } {
 
 const decoder = new TextDecoder();
 const SMALL_TEXT = 256;
+/** Stands in for an empty input: C gets a valid pointer with length 0 (an empty typed array has none). */
+const EMPTY = new Uint8Array(1);
+
+/**
+ * `bytes` as a call argument: itself, or a 1-byte stand-in when it is empty (pass `bytes.byteLength` as the
+ * length either way).
+ */
+export function nonEmpty(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength ? bytes : EMPTY;
+}
 
 /** `length` bytes at `p` copied into a new JS-owned Uint8Array (`length` 0 is allowed). */
 export function copyBytes(p: Pointer, length: number, into: Uint8Array = new Uint8Array(length)): Uint8Array {
