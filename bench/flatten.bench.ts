@@ -6,7 +6,7 @@
  *   node_modules/.bin/bun bench/flatten.bench.ts --filter canada   # only rows whose name matches (not saved)
  *   node_modules/.bin/bun bench/flatten.bench.ts --rounds 1        # one round (default 3; each row keeps its best median)
  *
- * The library is the one `src/native.ts` finds (JSONFLAT_LIB, else zig-out/lib). The yyjson ceiling is
+ * The library is the one `src/native/ffi.ts` finds (JSONFLAT_LIB, else zig-out/lib). The yyjson ceiling is
  * built by bench/ceiling/build.sh into build/bench/ and dlopened here, in the same process. See bench/README.md.
  */
 import { dlopen } from "bun:ffi";
@@ -14,7 +14,8 @@ import { flatten as flat } from "flat";
 import { do_not_optimize, group, run, summary, bench } from "mitata";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { flatten, flattenBytes, flattenEntries, native } from "../src/index";
+import { flatten, flattenBytes, flattenEntries } from "../src/index";
+import { native } from "../src/native";
 
 const args = process.argv.slice(2);
 const filterAt = args.indexOf("--filter");

@@ -14,7 +14,8 @@
  * Not part of the CI suite: a million calls take minutes on a shared 2-core machine.
  */
 import { parseArgs } from "node:util";
-import { flatten, flattenBytes, flattenEntries, flattenLines, native, search, unflatten } from "../src/index";
+import { flatten, flattenBytes, flattenEntries, flattenLines, search, unflatten } from "../src/index";
+import { native } from "../src/native";
 
 const MB = 1 << 20;
 

@@ -9,7 +9,7 @@
 # then runs `bun test` with
 #   LD_PRELOAD=<clang's libclang_rt.asan-x86_64.so>   (the runtime must be the
 #              first library loaded: Bun itself is not instrumented)
-#   JSONFLAT_LIB=build/asan/libjsonflat.so            (src/native.ts loads it)
+#   JSONFLAT_LIB=build/asan/libjsonflat.so            (src/native/ffi.ts loads it)
 #   ASAN_OPTIONS=detect_leaks=0:...                   (LeakSanitizer would report
 #              Bun's own allocations at exit; leaks of the library are proven by
 #              its live-block counter in test/leak.test.ts and the soak test)

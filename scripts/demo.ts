@@ -1,7 +1,8 @@
 /**
  * @module demo — the README's first command: flatten a bundled sample and show what came out.
  */
-import { flattenBytes, flatten, native } from "../src/index";
+import { flattenBytes, flatten } from "../src/index";
+import { native } from "../src/native";
 
 const file = new URL("../../shared/data/bench/citm_catalog.json", import.meta.url);
 const input = await Bun.file(file).bytes();

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { flattenBytes, unflattenBytes } from "../src/index";
-import type { FlattenOptions, PathStyle, UnflattenOptions } from "../src/options";
+import type { FlattenOptions, PathStyle, UnflattenOptions } from "../src/core/options";
 import { referenceFlatten, referenceUnflatten } from "../src/reference/index";
 
 type Outcome = { ok: true; text: string } | { ok: false; code: string };

@@ -10,7 +10,7 @@
  *   dependency per platform at the same version. A package manager installs only the one whose `os`,
  *   `cpu` and `libc` fields match the machine.
  * - `jsonflat-<platform>-<version>.tgz`: `package.json`, the library, and an `index.js` whose default export
- *   is the library's path, imported `with { type: "file" }`: `src/native.ts` requires the package by its
+ *   is the library's path, imported `with { type: "file" }`: `src/native/ffi.ts` requires the package by its
  *   literal name, so `bun build --compile` of an app embeds the library and the executable loads it from
  *   there. One package per platform whose library has been built under `zig-out/<target>/`
  *   (`zig build -Dall`). The host's own platform falls back to the `zig-out/lib/` build, so a plain
@@ -46,7 +46,7 @@ export const PLATFORMS: Platform[] = [
   { target: "x86_64-windows-gnu", os: "win32", cpu: "x64", file: "jsonflat.dll" },
 ];
 
-/** The package name of a platform; the same rule as `platformPackage()` in src/native.ts. */
+/** The package name of a platform; the same rule as `platformPackage()` in src/native/ffi.ts. */
 export function packageName(p: Platform): string {
   const libc = p.os === "linux" ? (p.libc === "musl" ? "-musl" : "-gnu") : "";
   return `jsonflat-${p.os}-${p.cpu}${libc}`;

@@ -10,7 +10,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { flatten, flattenBytes, flattenEntries, flattenLines, JsonFlatError, native, search, unflatten, unflattenBytes } from "../src/index";
+import { flatten, flattenBytes, flattenEntries, flattenLines, JsonFlatError, search, unflatten, unflattenBytes } from "../src/index";
+import { native } from "../src/native";
 
 const MB = 1 << 20;
 /** Each test does seconds of native work on a loaded machine (or under ASan or qemu): its own timeout. */

@@ -2,7 +2,8 @@
  * @module api.test — the public library API: inputs, result forms, big integers, errors and ownership.
  */
 import { describe, expect, test } from "bun:test";
-import { flatten, flattenBytes, flattenEntries, JsonFlatError, native, unflatten } from "../src/index";
+import { flatten, flattenBytes, flattenEntries, JsonFlatError, unflatten } from "../src/index";
+import { native } from "../src/native";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

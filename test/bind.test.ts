@@ -8,10 +8,11 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bind, JsonFlatError, native, ShapeMismatchError, type Shape, type StandardSchemaV1 } from "../src/index";
-import { resolveOptions } from "../src/options";
+import { bind, JsonFlatError, ShapeMismatchError, type Shape, type StandardSchemaV1 } from "../src/index";
+import { native } from "../src/native";
+import { resolveOptions } from "../src/core/options";
 import { referenceDecode } from "../src/reference/bind";
-import { compileFields, planText, type CompiledField } from "../src/shape";
+import { compileFields, planText, type CompiledField } from "../src/bind/shape";
 import { checkProperty } from "./fixtures/property";
 
 const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));

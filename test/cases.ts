@@ -4,8 +4,8 @@
  * bytes, so every implementation writes the same canonical JSON.
  */
 import { describe, expect, test } from "bun:test";
-import { JsonFlatError, type ErrorCode } from "../src/errors";
-import type { FlattenOptions, UnflattenOptions } from "../src/options";
+import { JsonFlatError, type ErrorCode } from "../src/core/errors";
+import type { FlattenOptions, UnflattenOptions } from "../src/core/options";
 
 /**
  * What one call gave: the output text, or the error's plain fields.

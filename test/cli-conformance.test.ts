@@ -2,11 +2,11 @@
  * @module cli-conformance.test — the shared conformance suite through the `jsonflat` command, one process per
  * call: bytes on stdin, options as flags, output on stdout, errors parsed back from the one-line message.
  */
-import type { FlattenOptions, UnflattenOptions } from "../src/options";
+import type { FlattenOptions, UnflattenOptions } from "../src/core/options";
 import { runCases, type FlattenCallOptions, type Impl, type Outcome } from "./cases";
 import { BUN } from "./fixtures/child-bun";
 
-const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const ERROR_LINE = /^jsonflat: .*?(?::(\d+):(\d+))?: ([A-Z_]+) (.*?)(?: \(byte (\d+)\))?\n/;
 
 function flags(options: FlattenOptions & UnflattenOptions & { format?: string }): string[] {

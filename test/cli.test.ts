@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUN } from "./fixtures/child-bun";
 
-const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const OPENLIBRARY = new URL("../../shared/data/openlibrary/works-head-n1000.txt", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,6 +97,25 @@ describe("NDJSON", () => {
     );
     expect(parts.map((p) => p.stdout).join("")).toBe(whole.stdout);
   });
+  test("--chunk-bytes is bytes per native call, --range-bytes bytes per coworker range: neither changes the output", async () => {
+    const one = await run(["flatten", "--ndjson", "--column", "5", OPENLIBRARY]);
+    expect(one.code).toBe(0);
+    for (const args of [
+      ["--chunk-bytes", "4096"],
+      ["--workers", "2", "--range-bytes", "65536"],
+      ["--workers", "2", "--range-bytes", "65536", "--chunk-bytes", "4096"],
+    ]) {
+      const r = await run(["flatten", "--ndjson", "--column", "5", ...args, OPENLIBRARY]);
+      expect({ args, code: r.code, same: r.stdout === one.stdout }).toEqual({ args, code: 0, same: true });
+    }
+    const help = (await run(["--help"])).stdout;
+    expect(help).toContain("--chunk-bytes N      input bytes per native call: in this thread");
+    expect(help).toContain("--range-bytes N      with --workers: input bytes per coworker range");
+    const wrong = await run(["schema", "--ndjson", "--range-bytes", "65536", OPENLIBRARY]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--range-bytes applies to flatten --ndjson --workers N only");
+  });
+
   test("--summary reports counts on standard error", async () => {
     const r = await run(["flatten", "--ndjson", "--on-error", "skip", "--summary"], lines);
     expect(r.stderr).toMatch(/2 documents, 2 leaves, 1 bad lines/);

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flattenFileParallel, Pool, renumberError, renumberOutput, renumberRecord, type ParallelOptions } from "../src/coworker";
-import { alignRange, flattenStream, JsonFlatError, native, type StreamOptions } from "../src/index";
+import { alignRange, flattenStream, JsonFlatError, type StreamOptions } from "../src/index";
+import { native } from "../src/native";
 import { rng as random } from "./fixtures/rng";
 
 const OPENLIBRARY = ["authors-tail-n1000.txt", "editions-head-n1000.txt", "works-head-n1000.txt"].map(
@@ -107,8 +108,8 @@ describe("equal to single-threaded flattenStream", () => {
     for (const path of OPENLIBRARY) {
       const expected = await single(path, { column: 5 });
       expect(expected.error).toBeUndefined();
-      for (const chunkBytes of [40_000, 1 << 20]) {
-        const got = await parallel(path, { pool: async, column: 5, chunkBytes });
+      for (const rangeBytes of [40_000, 1 << 20]) {
+        const got = await parallel(path, { pool: async, column: 5, rangeBytes });
         expect(got.error).toBeUndefined();
         sameBytes(got.bytes, expected.bytes);
         expect(got.summary).toMatchObject({ lines: 1000, documents: 1000, errors: 0, bytesRead: Bun.file(path).size });
@@ -120,7 +121,7 @@ describe("equal to single-threaded flattenStream", () => {
     const path = OPENLIBRARY[1]!;
     const options = { column: 5, style: "pointer", mode: "grouped", format: "entries" } as const;
     const expected = await single(path, options);
-    const got = await parallel(path, { ...options, workers: 2, chunkBytes: 100_000 });
+    const got = await parallel(path, { ...options, workers: 2, rangeBytes: 100_000 });
     sameBytes(got.bytes, expected.bytes);
   });
 
@@ -129,12 +130,12 @@ describe("equal to single-threaded flattenStream", () => {
       const expected = await single(generated, { onError });
       expect(expected.error).toBeUndefined();
       const summaries: any[] = [];
-      for (const [pool, chunkBytes, readBytes] of [
+      for (const [pool, rangeBytes, readBytes] of [
         [async, 256 << 10, 64 << 10],
         [async, 1 << 20, undefined],
         [sync, 300_000, 50_000],
       ] as const) {
-        const got = await parallel(generated, { pool, onError, chunkBytes, readBytes });
+        const got = await parallel(generated, { pool, onError, rangeBytes, readBytes });
         expect(got.error).toBeUndefined();
         sameBytes(got.bytes, expected.bytes);
         summaries.push(got.summary);
@@ -165,11 +166,11 @@ describe("equal to single-threaded flattenStream", () => {
     const expected = await single(generated, { onError: "fail" });
     expect(expected.error).toBeInstanceOf(JsonFlatError);
     expect(expected.error!.line).toBeGreaterThan(100);
-    for (const [pool, chunkBytes] of [
+    for (const [pool, rangeBytes] of [
       [async, 64 << 10],
       [sync, 100_000],
     ] as const) {
-      const got = await parallel(generated, { pool, chunkBytes, readBytes: 16 << 10 });
+      const got = await parallel(generated, { pool, rangeBytes, readBytes: 16 << 10 });
       expect(got.error).toBeInstanceOf(JsonFlatError);
       expect(got.error!.toJSON()).toEqual(expected.error!.toJSON());
       // What was yielded before the error is whole lines of the good output.
@@ -182,7 +183,7 @@ describe("equal to single-threaded flattenStream", () => {
     const range = { start: Math.floor(size / 3) + 7, end: Math.floor((2 * size) / 3) - 11 };
     const aligned = await alignRange(generated, range);
     const expected = await single(generated, { onError: "emit", range: aligned, firstLine: 5, baseOffset: 1000 });
-    const got = await parallel(generated, { pool: async, onError: "emit", range, firstLine: 5, baseOffset: 1000, chunkBytes: 200_000 });
+    const got = await parallel(generated, { pool: async, onError: "emit", range, firstLine: 5, baseOffset: 1000, rangeBytes: 200_000 });
     sameBytes(got.bytes, expected.bytes);
   });
 });
@@ -192,9 +193,9 @@ describe("splits", () => {
     const size = Bun.file(small).size;
     for (const onError of ["emit", "skip", "fail"] as const) {
       const expected = await single(small, { onError });
-      for (let chunkBytes = 1; chunkBytes <= size + 1; chunkBytes++) {
+      for (let rangeBytes = 1; rangeBytes <= size + 1; rangeBytes++) {
         for (const readBytes of [1, 3, 1 << 20]) {
-          const got = await parallel(small, { pool: sync, onError, chunkBytes, readBytes });
+          const got = await parallel(small, { pool: sync, onError, rangeBytes, readBytes });
           sameBytes(onError === "fail" ? got.bytes.subarray(0, 0) : got.bytes, onError === "fail" ? expected.bytes.subarray(0, 0) : expected.bytes);
           expect(got.error?.toJSON()).toEqual(expected.error?.toJSON());
         }
@@ -204,8 +205,8 @@ describe("splits", () => {
 
   test("some of those splits on workers", async () => {
     const expected = await single(small, { onError: "emit" });
-    for (const chunkBytes of [1, 5, 17, 40]) {
-      const got = await parallel(small, { pool: async, onError: "emit", chunkBytes, readBytes: 7 });
+    for (const rangeBytes of [1, 5, 17, 40]) {
+      const got = await parallel(small, { pool: async, onError: "emit", rangeBytes, readBytes: 7 });
       sameBytes(got.bytes, expected.bytes);
     }
   });
@@ -214,10 +215,10 @@ describe("splits", () => {
     const options = { onError: "emit", maxDepth: 1 } as const;
     const expected = await single(lookalike, options);
     expect(expected.bytes.toString().split("\n").filter((l) => l.startsWith('{"error":')).length).toBe(4);
-    for (const chunkBytes of [1, 20, 130, 1000]) {
-      const got = await parallel(lookalike, { ...options, pool: sync, chunkBytes, readBytes: 1 << 20 });
+    for (const rangeBytes of [1, 20, 130, 1000]) {
+      const got = await parallel(lookalike, { ...options, pool: sync, rangeBytes, readBytes: 1 << 20 });
       sameBytes(got.bytes, expected.bytes);
-      const viaWorkers = await parallel(lookalike, { ...options, pool: async, chunkBytes });
+      const viaWorkers = await parallel(lookalike, { ...options, pool: async, rangeBytes });
       sameBytes(viaWorkers.bytes, expected.bytes);
     }
   });
@@ -229,7 +230,7 @@ describe("splits", () => {
     writeFileSync(blank, "\n\n  \n\r\n");
     expect((await parallel(empty, { pool: async })).bytes.length).toBe(0);
     expect((await parallel(small, { pool: async, range: { start: 3, end: 5 } })).summary).toMatchObject({ lines: 0, ranges: 0 });
-    const blanks = await parallel(blank, { pool: async, chunkBytes: 2 });
+    const blanks = await parallel(blank, { pool: async, rangeBytes: 2 });
     expect(blanks.bytes.length).toBe(0);
     expect(blanks.summary).toMatchObject({ lines: 4, documents: 0 });
   });
@@ -242,7 +243,7 @@ describe("control", () => {
     await parallel(generated, {
       pool: async,
       onError: "skip",
-      chunkBytes: 512 << 10,
+      rangeBytes: 512 << 10,
       readBytes: 128 << 10,
       onProgress: (p) => {
         seen.push(p.bytesRead);
@@ -259,8 +260,8 @@ describe("control", () => {
   test("an abort signal stops the job with ABORTED and the pool keeps working", async () => {
     const controller = new AbortController();
     let chunks = 0;
-    const got = parallel(generated, { pool: async, onError: "skip", chunkBytes: 128 << 10, signal: controller.signal });
-    const it = flattenFileParallel(generated, { pool: async, onError: "skip", chunkBytes: 128 << 10, signal: controller.signal });
+    const got = parallel(generated, { pool: async, onError: "skip", rangeBytes: 128 << 10, signal: controller.signal });
+    const it = flattenFileParallel(generated, { pool: async, onError: "skip", rangeBytes: 128 << 10, signal: controller.signal });
     await expect(
       (async () => {
         for await (const _ of it) if (++chunks === 2) controller.abort();
@@ -273,7 +274,7 @@ describe("control", () => {
   });
 
   test("breaking out of the loop cancels the remaining ranges", async () => {
-    for await (const _ of flattenFileParallel(generated, { pool: async, onError: "skip", chunkBytes: 64 << 10 })) break;
+    for await (const _ of flattenFileParallel(generated, { pool: async, onError: "skip", rangeBytes: 64 << 10 })) break;
     await Bun.sleep(10);
     expect(async.stats()).toMatchObject({ running: 0, queued: 0 });
   });
@@ -281,7 +282,7 @@ describe("control", () => {
   test("memory stays bounded: at most maxInFlight ranges are submitted ahead", async () => {
     const p = new Pool({ size: 1 });
     let peak = 0;
-    const it = flattenFileParallel(generated, { pool: p, onError: "skip", chunkBytes: 128 << 10, maxInFlight: 3 });
+    const it = flattenFileParallel(generated, { pool: p, onError: "skip", rangeBytes: 128 << 10, maxInFlight: 3 });
     for await (const _ of it) {
       const s = p.stats();
       peak = Math.max(peak, s.queued + s.running);
@@ -294,18 +295,18 @@ describe("control", () => {
   test("a yielded chunk is freed when the next is requested, unless retain: true", async () => {
     for (const pool of [async, sync]) {
       const kept: Uint8Array[] = [];
-      for await (const chunk of flattenFileParallel(OPENLIBRARY[0]!, { pool, column: 5, chunkBytes: 50_000 })) kept.push(chunk);
+      for await (const chunk of flattenFileParallel(OPENLIBRARY[0]!, { pool, column: 5, rangeBytes: 50_000 })) kept.push(chunk);
       expect(kept.length).toBeGreaterThan(3);
       expect(kept.every((chunk) => chunk.length === 0)).toBe(true); // all released
 
       const retained: Uint8Array[] = [];
-      for await (const chunk of flattenFileParallel(OPENLIBRARY[0]!, { pool, column: 5, chunkBytes: 50_000, retain: true })) retained.push(chunk);
+      for await (const chunk of flattenFileParallel(OPENLIBRARY[0]!, { pool, column: 5, rangeBytes: 50_000, retain: true })) retained.push(chunk);
       sameBytes(Buffer.concat(retained), (await single(OPENLIBRARY[0]!, { column: 5 })).bytes);
     }
   });
 
   test("invalid options and missing files", async () => {
-    expect((await parallel(small, { pool: sync, chunkBytes: 0 })).error?.code).toBe("INVALID_OPTION");
+    expect((await parallel(small, { pool: sync, rangeBytes: 0 })).error?.code).toBe("INVALID_OPTION");
     expect((await parallel(small, { pool: sync, onError: "nope" as never })).error?.code).toBe("INVALID_OPTION");
     expect((await parallel(small, { pool: sync, style: "nope" as never })).error?.code).toBe("INVALID_OPTION");
     expect((await parallel(join(dir, "missing.ndjson"), { pool: sync })).error?.code).toBe("IO");
@@ -314,8 +315,8 @@ describe("control", () => {
   test("no native memory is left behind", async () => {
     Bun.gc(true);
     const baseline = native().allocStats().liveBlocks;
-    await parallel(generated, { pool: sync, onError: "emit", chunkBytes: 1 << 20 });
-    await parallel(generated, { pool: async, onError: "emit", chunkBytes: 1 << 20 });
+    await parallel(generated, { pool: sync, onError: "emit", rangeBytes: 1 << 20 });
+    await parallel(generated, { pool: async, onError: "emit", rangeBytes: 1 << 20 });
     Bun.gc(true);
     expect(native().allocStats().liveBlocks).toBeLessThanOrEqual(baseline);
   });

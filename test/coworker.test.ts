@@ -4,7 +4,8 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { Pool, WorkerCrashError } from "../src/coworker";
-import { JsonFlatError, flattenBytes, flattenLines, native, unflattenBytes } from "../src/index";
+import { JsonFlatError, flattenBytes, flattenLines, unflattenBytes } from "../src/index";
+import { native } from "../src/native";
 import { TEST_TASKS } from "./fixtures/coworker-worker";
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

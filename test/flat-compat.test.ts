@@ -9,7 +9,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import * as npmFlat from "flat";
-import { native } from "jsonflat";
+import { native } from "jsonflat/native";
 import jsonflatFlat, { flatten, unflatten } from "jsonflat/flat";
 import {
   coreFlattenOptions,

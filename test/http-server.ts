@@ -42,7 +42,7 @@ export function startInProcess(options: HandlerOptions = {}): TestServer {
  * child.proc.kill("SIGTERM");
  */
 export async function startProcess(args: string[] = []): Promise<{ url: string; proc: Subprocess<"ignore", "ignore", "pipe">; log: () => string }> {
-  const cli = new URL("../src/cli.ts", import.meta.url).pathname;
+  const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
   const proc = Bun.spawn([BUN, cli, "serve", "--port", "0", ...args], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   let text = "";
   const decoder = new TextDecoder();

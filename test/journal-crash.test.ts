@@ -24,10 +24,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, fdatasyncSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonFlatError } from "../src/errors";
-import { flattenFile } from "../src/jobs";
-import { nodeJournalIo, readJournal, setJournalIo, type JournalIo, type JournalWal } from "../src/journal";
-import { crc32c, Wal } from "../src/wal";
+import { JsonFlatError } from "../src/core/errors";
+import { flattenFile } from "../src/durable/jobs";
+import { nodeJournalIo, readJournal, setJournalIo, type JournalIo, type JournalWal } from "../src/durable/journal";
+import { crc32c, Wal } from "../src/durable/wal";
 import { rng } from "./fixtures/rng";
 
 const BASE = existsSync("/dev/shm") && statSync("/dev/shm").isDirectory() ? "/dev/shm" : tmpdir();

@@ -14,15 +14,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonFlatError } from "../src/errors";
-import { flattenFile, unflattenFile } from "../src/jobs";
-import { readJournal } from "../src/journal";
-import { crc32c, Wal } from "../src/wal";
+import { JsonFlatError } from "../src/core/errors";
+import { flattenFile, unflattenFile } from "../src/durable/jobs";
+import { readJournal } from "../src/durable/journal";
+import { crc32c, Wal } from "../src/durable/wal";
 import { rng } from "./fixtures/rng";
 import { BUN } from "./fixtures/child-bun";
 
 const REPO = new URL("..", import.meta.url).pathname;
-const CLI = join(REPO, "src/cli.ts");
+const CLI = join(REPO, "src/cli/main.ts");
 const LIB_JOB = join(REPO, "test/fixtures/journal-job.ts");
 const ROOT = mkdtempSync(join(tmpdir(), "jf-journal-test-"));
 const INPUT = join(ROOT, "input.txt");
@@ -189,10 +189,10 @@ describe("kill -9 and resume", () => {
   }, LOOP_TIMEOUT);
 
   test("CLI, 2 workers (and runs alternating 1 and 2 workers on one job)", async () => {
-    const two = await crashLoop((job) => [CLI, "flatten", ...FLAGS, "--workers", "2", "--chunk-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal], reference, ITERATIONS, SEED + 1);
+    const two = await crashLoop((job) => [CLI, "flatten", ...FLAGS, "--workers", "2", "--range-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal], reference, ITERATIONS, SEED + 1);
     report("CLI 2 workers", two);
     const mixed = await crashLoop(
-      (job, run) => [CLI, "flatten", ...FLAGS, "--workers", String(1 + (run % 2)), "--chunk-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal],
+      (job, run) => [CLI, "flatten", ...FLAGS, "--workers", String(1 + (run % 2)), "--chunk-bytes", "131072", "--range-bytes", "131072", INPUT, "-o", job.output, "--journal", job.journal],
       reference,
       Math.max(2, ITERATIONS >> 1),
       SEED + 2,

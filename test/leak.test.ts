@@ -2,7 +2,8 @@
  * @module leak.test — proves that no path through the public API leaks native memory.
  */
 import { expect, test } from "bun:test";
-import { flatten, flattenBytes, flattenEntries, native, unflatten, unflattenBytes } from "../src/index";
+import { flatten, flattenBytes, flattenEntries, unflatten, unflattenBytes } from "../src/index";
+import { native } from "../src/native";
 
 const inputs = [
   '{"a":{"b":[1,2,{"c":"d"}]},"e":12345678901234567890}',

@@ -9,10 +9,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonFlatError } from "../src/errors";
-import { log } from "../src/log";
+import { JsonFlatError } from "../src/core/errors";
+import { log } from "../src/core/log";
 import { native, type NativeLogConfig } from "../src/native";
-import { Wal } from "../src/wal";
+import { Wal } from "../src/durable/wal";
 import { BUN } from "./fixtures/child-bun";
 
 const ROOT = mkdtempSync(join(tmpdir(), "jf-log-test-"));

@@ -3,8 +3,8 @@
  * exact expected answers, run against every implementation (the pure-TS reference and the native core).
  */
 import { describe, expect, test } from "bun:test";
-import type { IndexOptions } from "../src/path-index";
-import { compileFields, type CompiledField, type Shape } from "../src/shape";
+import type { IndexOptions } from "../src/query/path-index";
+import { compileFields, type CompiledField, type Shape } from "../src/bind/shape";
 
 /**
  * An implementation under test: answers as JSON text (`get` undefined when the path is absent), decode as

@@ -3,19 +3,18 @@
  * reference and against the native core, answer text for answer text.
  */
 import { afterAll } from "bun:test";
-import type { Pointer } from "bun:ffi";
-import { native } from "../src/native";
-import { resolveOptions } from "../src/options";
+import { native, type IndexHandle } from "../src/native";
+import { resolveOptions } from "../src/core/options";
 import { referenceDecode } from "../src/reference/bind";
 import { referenceIndex } from "../src/reference/lookup";
-import { planText } from "../src/shape";
+import { planText } from "../src/bind/shape";
 import { runLookupCases } from "./lookup-cases";
 
 const encoder = new TextEncoder();
 
 runLookupCases({ name: "reference", index: referenceIndex, decode: referenceDecode });
 
-const indexes: Pointer[] = [];
+const indexes: IndexHandle[] = [];
 afterAll(() => indexes.forEach((handle) => native().indexFree(handle)));
 
 runLookupCases({

@@ -44,7 +44,8 @@ function run(cmd: string[], cwd: string, stdin?: string): { code: number; out: s
 function expectLibraryCallWorks(dir: string): void {
   writeFileSync(
     join(dir, "call.ts"),
-    'import { flatten, native, unflatten } from "jsonflat";\n' +
+    'import { flatten, unflatten } from "jsonflat";\n' +
+      'import { native } from "jsonflat/native";\n' +
       'console.log(JSON.stringify({ flat: flatten(\'{"x":[{"y":1}]}\'), back: unflatten({ "x[0].y": 1 }), lib: native().path }));\n',
   );
   const call = run([BUN, "call.ts"], dir);
@@ -227,7 +228,8 @@ async function installApp(name: string, specs = [`jsonflat@${VERSION}`], args: s
 }
 
 /** An app's entry point that prints what jsonflat did, or its error, with the files embedded in it. */
-const REPORT_APP = `import { flatten, native } from "jsonflat";
+const REPORT_APP = `import { flatten } from "jsonflat";
+import { native } from "jsonflat/native";
 const embedded = [];
 for (const file of Bun.embeddedFiles) {
   const head = new DataView(await file.slice(0, 20).arrayBuffer());
@@ -381,7 +383,7 @@ test.skipIf(!CROSS)("a --target cross-compile embeds the target's platform packa
   expect(report.error!.message).toContain("cannot load the native library /$bunfs/");
 });
 
-test("src/native.ts requires every platform package pack.ts writes by its literal name (or it cannot be embedded)", () => {
-  const source = readFileSync(join(ROOT, "src", "native.ts"), "utf8");
+test("src/native/ffi.ts requires every platform package pack.ts writes by its literal name (or it cannot be embedded)", () => {
+  const source = readFileSync(join(ROOT, "src", "native", "ffi.ts"), "utf8");
   for (const p of PLATFORMS) expect(source).toContain(`require("${packageName(p)}")`);
 });

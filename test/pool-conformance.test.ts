@@ -3,7 +3,7 @@
  * a task in a Bun Worker (and, for the synchronous path, in a size-0 pool in this thread).
  */
 import { afterAll } from "bun:test";
-import { JsonFlatError } from "../src/errors";
+import { JsonFlatError } from "../src/core/errors";
 import { Pool } from "../src/index";
 import { runCases, type Impl, type Outcome } from "./cases";
 

@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { compileQuery, JsonFlatError, native, QUERY_LIMITS, search, searchAll } from "../src/index";
+import { compileQuery, JsonFlatError, QUERY_LIMITS, search, searchAll } from "../src/index";
+import { native } from "../src/native";
 import { exactDecimal } from "../src/reference/lookup";
 import { createHandler } from "../src/server/index";
 import { BUN } from "./fixtures/child-bun";
@@ -94,7 +95,7 @@ describe("NDJSON", () => {
 });
 
 describe("CLI", () => {
-  const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+  const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
   const run = (args: string[], stdin: string) => {
     const p = Bun.spawnSync([BUN, CLI, "search", ...args], { stdin: new TextEncoder().encode(stdin) });
     return { code: p.exitCode, out: p.stdout.toString() };
@@ -294,7 +295,7 @@ describe("exact numbers", () => {
     expect(paths('{"e":1e99999999999999999999999}', "1e99999999999999999999998")).toEqual([]);
   });
   test("the CLI's --value keeps the exponent", () => {
-    const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+    const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
     const p = Bun.spawnSync([BUN, CLI, "search", "--value", "1e68719476736"], { stdin: new TextEncoder().encode('{"a":1e6871947673,"b":1e68719476736}') });
     expect(p.stdout.toString()).toBe('["b",1e68719476736]\n');
   });

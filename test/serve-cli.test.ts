@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { parseResponses, rawExchange, startProcess } from "./http-server";
 import { BUN } from "./fixtures/child-bun";
 
-const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 function run(args: string[]) {
   const proc = Bun.spawnSync([BUN, CLI, ...args]);

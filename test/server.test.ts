@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { connect, type Socket } from "node:net";
 import { Pool } from "../src/coworker/pool";
-import { flatten } from "../src/flatten";
+import { flatten } from "../src/document/flatten";
 import zlib from "node:zlib";
 import { parseResponses, post, rawExchange, startInProcess } from "./http-server";
 

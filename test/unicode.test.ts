@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { flatten as npmFlatten, unflatten as npmUnflatten } from "flat";
 import { flatten as flatFlatten, unflatten as flatUnflatten } from "../src/flat";
-import { bind, flatten, flattenBytes, flattenLines, index, JsonFlatError, schema, search, unflatten, unflattenBytes } from "../src/index";
+import { bind, flatten, flattenBytes, flattenLines, pathIndex, JsonFlatError, schema, search, unflatten, unflattenBytes } from "../src/index";
 import { referenceFlatten, referenceUnflatten } from "../src/reference/index";
 import { outcomeOf, type Outcome } from "./cases";
 import { checkProperty } from "./fixtures/property";
@@ -35,7 +35,7 @@ const frontEnds: [string, (options: { replaceInvalidUtf8?: boolean }) => unknown
   ["flatten of a JS value (JSON.stringify escapes the lone half)", (o) => flatten({ a: "x\ud83d", b: { "\udc01": 2 } }, o)],
   ["schema", (o) => schema(DOCUMENT, o)],
   ["search", (o) => search(DOCUMENT, { key: "a" }, o).hits],
-  ["index", (o) => index(DOCUMENT, o).get("a")],
+  ["index", (o) => pathIndex(DOCUMENT, o).get("a")],
   ["bind decode", (o) => bind({ a: "string" }, o).decode(DOCUMENT)],
 ];
 

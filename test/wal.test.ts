@@ -13,10 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { openSync, closeSync, readSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonFlatError } from "../src/errors";
-import { log } from "../src/log";
+import { JsonFlatError } from "../src/core/errors";
+import { log } from "../src/core/log";
 import { native, platformPackage, type NativeLogConfig } from "../src/native";
-import { crc32c, Wal, type WalRecord } from "../src/wal";
+import { crc32c, Wal, type WalRecord } from "../src/durable/wal";
 import { makePayload, parsePayload } from "./fixtures/wal-payload";
 import { rng } from "./fixtures/rng";
 import { BUN } from "./fixtures/child-bun";

@@ -2,7 +2,8 @@
  * @module workers.test — the library loads in fresh Bun Workers at once and gives the main thread's results.
  */
 import { expect, test } from "bun:test";
-import { flattenBytes, native } from "../src/index";
+import { flattenBytes } from "../src/index";
+import { native } from "../src/native";
 
 const docs = [
   '{"a":{"b":[1,2,{"c":"d"}]},"e":"\\u00e9"}',

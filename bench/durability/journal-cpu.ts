@@ -10,7 +10,7 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { flattenFile } from "../../src/jobs";
+import { flattenFile } from "../../src/durable/jobs";
 
 const [size = "256M", rounds = "7", workers = "1"] = process.argv.slice(2);
 const dir = process.env.OUT_DIR ?? "/dev/shm/jsonflat-journal-cpu";

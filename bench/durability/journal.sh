@@ -34,7 +34,7 @@ one() {
   rm -rf "$out" "$wal"
   sync
   sleep 1
-  local cmd="$BUN src/cli.ts flatten --ndjson --column 5 --workers $workers $INPUT -o $out"
+  local cmd="$BUN src/cli/main.ts flatten --ndjson --column 5 --workers $workers $INPUT -o $out"
   case $kind in
     plain+sync) cmd="$cmd && sync $out" ;;
     journal) cmd="$cmd --journal $wal" ;;

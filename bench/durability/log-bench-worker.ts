@@ -2,7 +2,7 @@
  * @module log-bench-worker — one writer of log.bench.ts: `count` records through the native logger or through
  * console.log, then reports the time taken.
  */
-import { log } from "../../src/log";
+import { log } from "../../src/core/log";
 
 declare const self: Worker;
 

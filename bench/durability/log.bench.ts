@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { log } from "../../src/log";
+import { log } from "../../src/core/log";
 
 const [mode, format, file, count] = process.argv.slice(2);
 

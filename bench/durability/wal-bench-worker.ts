@@ -2,7 +2,7 @@
  * @module wal-bench-worker — one writer of wal.bench.ts: appendAndSync of fixed-size records until the deadline,
  * then reports how many.
  */
-import { Wal } from "../../src/wal";
+import { Wal } from "../../src/durable/wal";
 
 declare const self: Worker;
 

@@ -9,8 +9,8 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { log } from "../../src/log";
-import { Wal } from "../../src/wal";
+import { log } from "../../src/core/log";
+import { Wal } from "../../src/durable/wal";
 
 const dir = process.argv[2] || join(import.meta.dir, "..", "results", "tmp", "wal-bench");
 const seconds = Number(process.argv[3] ?? 3);

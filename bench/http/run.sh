@@ -48,7 +48,7 @@ served() { curl -s "http://127.0.0.1:$JF_PORT/metrics" | awk '/^jsonflat_http_re
 port_free "$JF_PORT"
 port_free "$BASE_PORT"
 port_free "$CEIL_PORT"
-nice -n 10 "$BUN" src/cli.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
+nice -n 10 "$BUN" src/cli/main.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
 JF_PID=$!
 PIDS+=("$JF_PID")
 nice -n 10 "$BUN" bench/http/baseline.ts "$BASE_PORT" 2>"$SCRATCH/baseline.log" &
@@ -121,7 +121,7 @@ exec > >(tee "$REPORT")
   alive_or_die
   kill "$JF_PID"; wait "$JF_PID" 2>/dev/null || true
   port_free "$JF_PORT"
-  nice -n 10 "$BUN" src/cli.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
+  nice -n 10 "$BUN" src/cli/main.ts serve --port "$JF_PORT" --no-access-log 2>"$SCRATCH/jsonflat.log" &
   JF_PID=$!
   PIDS+=("$JF_PID")
   wait_for "http://127.0.0.1:$JF_PORT"

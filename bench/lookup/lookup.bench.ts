@@ -13,7 +13,7 @@ import { bench, do_not_optimize, run } from "mitata";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { bind, compileQuery, index, search, searchBytes, searchStream } from "../../src/index";
+import { bind, compileQuery, pathIndex, search, searchBytes, searchStream } from "../../src/index";
 import { walkKey } from "./walk";
 
 const { values: args } = parseArgs({
@@ -216,8 +216,8 @@ if (args.ndjson) {
 rows.push("### Path index: build once, then look up", "", "| document | build ms | nodes | get/s | byKey/s | byValue/s | search (re-parse) per lookup/s |", "|---|---:|---:|---:|---:|---:|---:|");
 for (const name of ["twitter", "citm_catalog", "canada"]) {
   const bytes = readFileSync(`${DATA}bench/${name}.json`);
-  const tBuild = await medianNs(`index ${name}`, () => index(bytes).dispose());
-  const idx = index(bytes);
+  const tBuild = await medianNs(`index ${name}`, () => pathIndex(bytes).dispose());
+  const idx = pathIndex(bytes);
   const paths = search(bytes, { path: "**", limit: 5000 }).hits.map(([p]) => p);
   const keys = [...new Set(paths.map((p) => /(?:\.|^)([A-Za-z_$][\w$]*)(?:\[\d+\])*$/.exec(p)?.[1]).filter(Boolean))] as string[];
   let i = 0;

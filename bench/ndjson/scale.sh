@@ -42,7 +42,7 @@ for size in "${SIZES[@]}"; do
   bytes=$(stat -c %s "$file")
   for workers in 1 2; do
     echo "== $size, $workers worker(s)" >&2
-    read -r secs rss < <(measure $BUN src/cli.ts flatten --ndjson --column 5 --workers "$workers" "$file")
+    read -r secs rss < <(measure $BUN src/cli/main.ts flatten --ndjson --column 5 --workers "$workers" "$file")
     mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }')
     echo "| $size ($((bytes / 1000000)) MB) | $workers | $secs | $mbs | $((rss / 1024)) |" >>"$REPORT"
   done
@@ -51,7 +51,7 @@ for size in "${SIZES[@]}"; do
     head -c 50000000 "$file" | head -n -1 | cut -f5 >"$slice"
     sbytes=$(stat -c %s "$slice")
     read -r jsecs _ < <(measure jq -c "$JQ_FILTER" "$slice")
-    read -r fsecs _ < <(measure $BUN src/cli.ts flatten --ndjson --style flat "$slice")
+    read -r fsecs _ < <(measure $BUN src/cli/main.ts flatten --ndjson --style flat "$slice")
     jmbs=$(awk -v b="$sbytes" -v s="$jsecs" 'BEGIN { printf "%.1f", b / 1e6 / s }')
     fmbs=$(awk -v b="$sbytes" -v s="$fsecs" 'BEGIN { printf "%.0f", b / 1e6 / s }')
     ratio=$(awk -v j="$jsecs" -v f="$fsecs" 'BEGIN { printf "%.0f", j / f }')

@@ -4,7 +4,7 @@
  */
 import { BUN, ROOT, RUNNERS, firstLine, needs, runnerArgs, type Peer } from "./peer";
 
-const CLI = `${ROOT}/src/cli.ts`;
+const CLI = `${ROOT}/src/cli/main.ts`;
 const LIB = `${ROOT}/zig-out/lib/libjsonflat.so`;
 
 function cli(workers: number): Peer["file"] {

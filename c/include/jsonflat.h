@@ -908,6 +908,24 @@ JF_API void jf_get_alloc_stats(jf_alloc_stats *out);
 /** Returns JF_VERSION_STRING. Static storage. Thread safe. */
 JF_API const char *jf_version(void);
 
+/*==============================================================================
+ * ABI layout
+ *============================================================================*/
+
+/** The size and field offsets of every struct above that crosses the FFI
+ *  boundary (jf_error, jf_options, jf_result, jf_lines_options,
+ *  jf_lines_result, jf_index_stats, jf_log_config, jf_log_stats,
+ *  jf_wal_options, jf_wal_open_result, jf_wal_stats, jf_wal_read_result,
+ *  jf_alloc_stats), as this build's compiler laid them out (sizeof and
+ *  offsetof), in JSON:
+ *    {"jf_error":{"size":256,"fields":{"code":0,"line":4,...}},...}
+ *  Fields by their C names in declaration order; a nested struct or array is
+ *  listed at its first byte. Bindings compare it with their own table (the
+ *  TypeScript one: src/native/layout.ts). The build also fails when a layout
+ *  differs from the one documented above (c/src/abi.c).
+ *  Static storage, written at load; never NULL. Thread safe. */
+JF_API const char *jf_abi_layout(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,9 +4,9 @@
  * out strictly in input order, with the file's real line numbers and byte offsets.
  */
 import { stat } from "node:fs/promises";
-import { JsonFlatError, type ErrorInfo } from "../errors";
-import { alignRange, type ByteRange, type NdjsonOptions, type StreamProgress } from "../ndjson";
-import { resolveOptions } from "../options";
+import { JsonFlatError, type ErrorInfo } from "../core/errors";
+import { alignRange, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/ndjson";
+import { resolveOptions } from "../core/options";
 import { Pool } from "./pool";
 import { renumberError, renumberOutput } from "./renumber";
 import type { RangeParams, RangeResult } from "./tasks";
@@ -22,8 +22,8 @@ export interface ParallelOptions extends NdjsonOptions {
   pool?: Pool;
   /** Size of the pool made when `pool` is not given; default `navigator.hardwareConcurrency`. */
   workers?: number;
-  /** Bytes per range (one task each); default 32 MiB. */
-  chunkBytes?: number;
+  /** Bytes per range (one task each); default 32 MiB. (Not `chunkBytes`: that is bytes per native call, here `readBytes`.) */
+  rangeBytes?: number;
   /** Bytes a task reads and flattens per native call (progress granularity); default 4 MiB. */
   readBytes?: number;
   /** Ranges in flight (running, queued, or done and waiting their turn); default twice the pool size, at least 1. Bounds memory. */
@@ -110,7 +110,7 @@ export interface RangeOutput {
 /**
  * Flattens an NDJSON file (or a byte range of it) on a worker pool and yields the output in input order,
  * byte for byte what `flattenStream` gives, error records and line numbers included. At most
- * `maxInFlight` ranges are held at once, so memory is bounded by about `maxInFlight × chunkBytes` times
+ * `maxInFlight` ranges are held at once, so memory is bounded by about `maxInFlight × rangeBytes` times
  * the output/input ratio, whatever the file size. Each yielded chunk is valid until the next one is
  * requested (copy it to keep it, or pass `retain: true`). Breaking out of the loop cancels the remaining
  * ranges.
@@ -145,12 +145,12 @@ export async function* flattenFileParallel(path: string, options: ParallelOption
  * for await (const { chunks, input } of flattenRangesParallel("big.ndjson", { workers: 2 })) write(chunks, input.end);
  */
 export async function* flattenRangesParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<RangeOutput, ParallelSummary> {
-  const { pool: given, workers, chunkBytes, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, ...lines } = options;
+  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, ...lines } = options;
   resolveOptions(lines);
   const column = lines.column ?? 0;
   if (!Number.isInteger(column) || column < 0) throw new JsonFlatError("INVALID_OPTION", `column must be a whole number ≥ 0, got ${column}`);
   if (!["fail", "skip", "emit", undefined].includes(lines.onError)) throw new JsonFlatError("INVALID_OPTION", `onError must be fail, skip or emit, got ${lines.onError}`);
-  const rangeBytes = positive("chunkBytes", chunkBytes, DEFAULT_RANGE);
+  const rangeBytes = positive("rangeBytes", rangeOption, DEFAULT_RANGE);
   const first = firstLine ?? 1;
   if (!Number.isInteger(first) || first < 1) throw new JsonFlatError("INVALID_OPTION", `firstLine must be a whole number ≥ 1, got ${first}`);
   if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");

@@ -3,7 +3,7 @@
  * tasks with progress, timing, cancellation and timeouts. With `size: 0` the same tasks run synchronously
  * in the caller's thread.
  */
-import { JsonFlatError } from "../errors";
+import { JsonFlatError } from "../core/errors";
 import { CANCEL_ABORTED, CANCEL_TIMEOUT, deserializeError, WorkerCrashError, type InitMessage, type RunMessage, type WorkerMessage } from "./protocol";
 import { TASKS, type TaskContext, type TaskName, type TaskParams, type TaskRegistry, type TaskResult } from "./tasks";
 import { Timings, type TimingSummary } from "./timings";

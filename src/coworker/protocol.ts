@@ -2,7 +2,7 @@
  * @module coworker/protocol — the messages between the pool and its workers, how errors cross threads,
  * and `serve()`, the loop that runs tasks inside a worker.
  */
-import { JsonFlatError, type ErrorInfo } from "../errors";
+import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { native } from "../native";
 import type { NativeBytes } from "../native";
 import { transferList } from "./transfer";

@@ -2,7 +2,7 @@
  * @module coworker/renumber — moves NDJSON line numbers by a fixed amount, for ranges of a file that
  * were flattened with their first line numbered 1 before the lines above them had been counted.
  */
-import { JsonFlatError } from "../errors";
+import { JsonFlatError } from "../core/errors";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -4,12 +4,12 @@
  * returns plain data whose buffers can be transferred.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { JsonFlatError, type ErrorInfo } from "../errors";
-import { flattenBytes } from "../flatten";
+import { JsonFlatError, type ErrorInfo } from "../core/errors";
+import { flattenBytes } from "../document/flatten";
 import type { NativeBytes } from "../native";
-import { flattenLines, type NdjsonOptions } from "../ndjson";
-import type { FlattenOptions, UnflattenOptions } from "../options";
-import { unflattenBytes } from "../unflatten";
+import { flattenLines, type NdjsonOptions } from "../lines/ndjson";
+import type { FlattenOptions, UnflattenOptions } from "../core/options";
+import { unflattenBytes } from "../document/unflatten";
 
 /**
  * What a running task can do besides computing its result.

@@ -2,10 +2,10 @@
  * @module flat/native-calls — npm `flat`'s options in the native core's terms, and the core's `flat`-style
  * flatten/unflatten on JS values, with the few touches that make their results flat's.
  */
-import { JsonFlatError } from "../errors";
-import { flatten as flattenDocument } from "../flatten";
-import { MAX_DELIMITER_BYTES } from "../options";
-import { unflatten as unflattenDocument } from "../unflatten";
+import { JsonFlatError } from "../core/errors";
+import { flatten as flattenDocument } from "../document/flatten";
+import { MAX_DELIMITER_BYTES } from "../core/options";
+import { unflatten as unflattenDocument } from "../document/unflatten";
 import { delimiterOf, type FlatFlattenOptions, type FlatUnflattenOptions } from "./options";
 
 /**

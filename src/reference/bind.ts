@@ -1,10 +1,10 @@
 /**
- * @module bind (reference) — typed decoding by a plain walk over the parsed tree: the oracle for
+ * @module reference/bind — typed decoding by a plain walk over the parsed tree: the oracle for
  * c/src/bind.c. Same plan (compiled fields), same output text: the decoded object as canonical JSON, or the
  * problems as `[{"path","expected","actual"},...]`.
  */
-import type { CompiledField, ScalarType } from "../shape";
-import { jsPath } from "../shape";
+import type { CompiledField, ScalarType } from "../bind/shape";
+import { jsPath } from "../bind/shape";
 import { quoteJsonString } from "./escape";
 import { parseJson } from "./parse";
 import type { JsonNode } from "./tree";

@@ -1,5 +1,5 @@
 /**
- * @module document-builder — rebuilds a document from `(segments, value)` pairs applied in order, with the
+ * @module reference/document-builder — rebuilds a document from `(segments, value)` pairs applied in order, with the
  * creation and conflict rules of SPEC section 5, and writes it as canonical JSON.
  *
  * Object members live in a `Map`, so names like `__proto__` are plain data and never reach a prototype.

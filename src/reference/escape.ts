@@ -1,5 +1,5 @@
 /**
- * @module escape — the canonical spelling of a string as JSON text, shared by every output jsonflat writes.
+ * @module reference/escape — the canonical spelling of a string as JSON text, shared by every output jsonflat writes.
  */
 
 /** Characters that must be escaped: the quote, the backslash and U+0000..U+001F. */

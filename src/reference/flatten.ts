@@ -1,8 +1,8 @@
 /**
- * @module flatten — a parsed document to its leaves (SPEC section 2) and to grouped paths (section 3), as
+ * @module reference/flatten — a parsed document to its leaves (SPEC section 2) and to grouped paths (section 3), as
  * canonical JSON text in object or entries format.
  */
-import type { ResolvedOptions } from "../options";
+import type { ResolvedOptions } from "../core/options";
 import { quoteJsonString } from "./escape";
 import { pathSpelling, type PathSpelling } from "./paths";
 import { isNonEmptyContainer, type JsonArray, type JsonNode, type JsonObject } from "./tree";

@@ -2,8 +2,8 @@
  * @module reference — the pure-TypeScript reference implementation of flatten and unflatten: small, slow
  * and obviously correct. It is the oracle that the native core must match byte for byte.
  */
-import { JsonFlatError } from "../errors";
-import { resolveOptions, type FlattenOptions, type ResolvedOptions, type UnflattenOptions } from "../options";
+import { JsonFlatError } from "../core/errors";
+import { resolveOptions, type FlattenOptions, type ResolvedOptions, type UnflattenOptions } from "../core/options";
 import { flattenDocument, type OutputFormat } from "./flatten";
 import { parseJson } from "./parse";
 import { unflattenDocument } from "./unflatten";

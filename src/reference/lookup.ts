@@ -1,8 +1,8 @@
 /**
- * @module lookup — the reference path index: every value by full path, leaves by short key and by value,
+ * @module reference/lookup — the reference path index: every value by full path, leaves by short key and by value,
  * with search's equality (SPEC section 6). Answers are canonical JSON text, as the native index writes them.
  */
-import { resolveOptions, type FlattenOptions } from "../options";
+import { resolveOptions, type FlattenOptions } from "../core/options";
 import { quoteJsonString } from "./escape";
 import { parseJson } from "./parse";
 import { pathSpelling } from "./paths";

@@ -1,5 +1,5 @@
 /**
- * @module parse — a strict RFC 8259 parser over UTF-8 bytes that keeps number text and duplicate members.
+ * @module reference/parse — a strict RFC 8259 parser over UTF-8 bytes that keeps number text and duplicate members.
  *
  * Iterative: open containers live on an explicit stack, so a document nested 10^6 deep costs heap, not
  * call stack. Errors are reported in byte order: the first offending byte wins, so a document that is too

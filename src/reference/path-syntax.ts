@@ -1,7 +1,7 @@
 /**
- * @module path-syntax — reads a path back into its segments, per style (SPEC section 5).
+ * @module reference/path-syntax — reads a path back into its segments, per style (SPEC section 5).
  */
-import type { PathStyle } from "../options";
+import type { PathStyle } from "../core/options";
 import { readStringLiteral } from "./string-literal";
 
 /**

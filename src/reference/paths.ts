@@ -1,7 +1,7 @@
 /**
- * @module paths — how each path style spells a member or an element below a parent path (SPEC section 1).
+ * @module reference/paths — how each path style spells a member or an element below a parent path (SPEC section 1).
  */
-import type { PathStyle } from "../options";
+import type { PathStyle } from "../core/options";
 import { quoteJsonString } from "./escape";
 
 /**

@@ -1,7 +1,7 @@
 /**
- * @module position — turns a byte offset into the line and column that an error reports.
+ * @module reference/position — turns a byte offset into the line and column that an error reports.
  */
-import { JsonFlatError, type ErrorCode } from "../errors";
+import { JsonFlatError, type ErrorCode } from "../core/errors";
 
 /**
  * Where an error happened: 0-based byte offset, 1-based line and column.

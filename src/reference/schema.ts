@@ -1,5 +1,5 @@
 /**
- * @module schema — schema mode for the reference (SPEC section 4): per grouped path, the type counts, the
+ * @module reference/schema — schema mode for the reference (SPEC section 4): per grouped path, the type counts, the
  * documents (one here) and the short key, as canonical JSON text.
  */
 import { quoteJsonString } from "./escape";

@@ -1,5 +1,5 @@
 /**
- * @module string-literal — reads one JSON string literal from UTF-8 bytes (RFC 8259 section 7), strictly.
+ * @module reference/string-literal — reads one JSON string literal from UTF-8 bytes (RFC 8259 section 7), strictly.
  */
 import { decodeUtf8, utf8SequenceLengthAt } from "./utf8";
 

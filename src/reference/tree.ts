@@ -1,5 +1,5 @@
 /**
- * @module tree — the parsed form of a JSON document that keeps what `JSON.parse` loses: number text exactly
+ * @module reference/tree — the parsed form of a JSON document that keeps what `JSON.parse` loses: number text exactly
  * as written, duplicate member names in document order, and where each member name starts.
  */
 

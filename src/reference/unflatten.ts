@@ -1,8 +1,8 @@
 /**
- * @module unflatten — a parsed flattened object `{path: value}` back to its document (SPEC section 5).
+ * @module reference/unflatten — a parsed flattened object `{path: value}` back to its document (SPEC section 5).
  */
-import { JsonFlatError, type ErrorCode } from "../errors";
-import type { ResolvedOptions } from "../options";
+import { JsonFlatError, type ErrorCode } from "../core/errors";
+import type { ResolvedOptions } from "../core/options";
 import { DocumentBuilder } from "./document-builder";
 import { quoteJsonString } from "./escape";
 import { parsePath, type PathSegment } from "./path-syntax";

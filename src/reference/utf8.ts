@@ -1,5 +1,5 @@
 /**
- * @module utf8 — strict UTF-8 validation (to find the offending byte) and decoding of raw string bytes.
+ * @module reference/utf8 — strict UTF-8 validation (to find the offending byte) and decoding of raw string bytes.
  */
 
 /** Decodes with one U+FFFD per maximal invalid subsequence (the WHATWG rule) and never drops a U+FEFF. */

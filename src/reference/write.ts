@@ -1,5 +1,5 @@
 /**
- * @module write — writes a parsed value back as canonical compact JSON (the only value spelling jsonflat
+ * @module reference/write — writes a parsed value back as canonical compact JSON (the only value spelling jsonflat
  * outputs): no whitespace, numbers as their source text, strings escaped by `quoteJsonString`, duplicate
  * members kept.
  */

@@ -4,7 +4,7 @@
  * A compressed body (`Content-Encoding`) is decoded on the way, the limit holding for the bytes sent and for
  * the decoded bytes alike.
  */
-import { JsonFlatError } from "../errors";
+import { JsonFlatError } from "../core/errors";
 import { decodeBody, type Coding } from "./encoding";
 
 /** Bytes read off the connection so far (before decoding), for the access log and the metrics. */

@@ -2,7 +2,7 @@
  * @module server/command — `jsonflat serve`: its flags, and running the server until it is stopped.
  */
 import { parseArgs } from "node:util";
-import { log } from "../log";
+import { log } from "../core/log";
 import { SERVE_HELP } from "./help";
 import { startServer } from "./serve";
 

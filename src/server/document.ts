@@ -3,10 +3,10 @@
  * (or to a coworker when the body is large and a pool is given) and the native result bytes are the response.
  */
 import type { Pool } from "../coworker/pool";
-import { flattenBytes } from "../flatten";
+import { flattenBytes } from "../document/flatten";
 import type { NativeBytes, NativeOutput } from "../native";
-import { searchBytes } from "../search";
-import { unflattenBytes } from "../unflatten";
+import { searchBytes } from "../query/search";
+import { unflattenBytes } from "../document/unflatten";
 import type { Operation, RequestOptions } from "./query";
 import { unflattenOptions } from "./query";
 

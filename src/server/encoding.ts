@@ -3,7 +3,7 @@
  * come from the header, and the body is decoded as a stream with the body limit on the decoded bytes too, so a
  * small compressed body cannot grow without bound (a decompression bomb is 413, never a full memory).
  */
-import { JsonFlatError } from "../errors";
+import { JsonFlatError } from "../core/errors";
 import { HttpError } from "./http-error";
 
 /** A content coding the server decodes. */

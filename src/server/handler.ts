@@ -3,8 +3,8 @@
  * for `Bun.serve` (as `fetch`, or per route in `routes`) or any `Request → Response` host.
  */
 import type { Pool } from "../coworker/pool";
-import { JsonFlatError } from "../errors";
-import { log } from "../log";
+import { JsonFlatError } from "../core/errors";
+import { log } from "../core/log";
 import { bodyPieces, declaredLength, readBody, type Counted } from "./body";
 import { runDocument, type Offload } from "./document";
 import { contentCodings, type Coding } from "./encoding";

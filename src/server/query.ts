@@ -2,10 +2,10 @@
  * @module server/query — turns a request's query string into library options: the same names and values as
  * the library (`maxDepth`) and the CLI (`max-depth`); anything unknown or malformed is `INVALID_OPTION`.
  */
-import { JsonFlatError } from "../errors";
-import type { OnError, StreamOptions } from "../ndjson";
-import type { FlattenOptions, UnflattenOptions } from "../options";
-import type { SearchQuery } from "../search";
+import { JsonFlatError } from "../core/errors";
+import type { OnError, StreamOptions } from "../lines/ndjson";
+import type { FlattenOptions, UnflattenOptions } from "../core/options";
+import type { SearchQuery } from "../query/search";
 
 /** The operations the HTTP front end offers, one route each. */
 export type Operation = "flatten" | "unflatten" | "search" | "schema";

@@ -2,7 +2,7 @@
  * @module server/reply — builds responses: native result bytes written straight from native memory to the
  * socket, NDJSON streamed chunk by chunk with backpressure, and errors as the SPEC error object.
  */
-import { JsonFlatError, type ErrorCode, type ErrorInfo } from "../errors";
+import { JsonFlatError, type ErrorCode, type ErrorInfo } from "../core/errors";
 import type { NativeBytes } from "../native";
 
 /** Content types of the bodies the server reads and writes. */

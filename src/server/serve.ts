@@ -3,8 +3,8 @@
  * limit), an access log through the project logger, and a graceful stop on SIGTERM/SIGINT.
  */
 import { Pool } from "../coworker/pool";
-import { JsonFlatError } from "../errors";
-import { log } from "../log";
+import { JsonFlatError } from "../core/errors";
+import { log } from "../core/log";
 import { createHandler, type Handler, type HandlerOptions } from "./handler";
 import { JSON_TYPE } from "./reply";
 

@@ -3,11 +3,11 @@
  * piece (never whole), whole lines go to the native core chunk by chunk, and every output chunk is written
  * from native memory before the next one is made.
  */
-import { JsonFlatError } from "../errors";
-import { flattenStream, type StreamOptions } from "../ndjson";
-import { schemaStream } from "../schema";
-import { searchStream } from "../search";
-import { unflattenBytes } from "../unflatten";
+import { JsonFlatError } from "../core/errors";
+import { flattenStream, type StreamOptions } from "../lines/ndjson";
+import { schemaStream } from "../query/schema";
+import { searchStream } from "../query/search";
+import { unflattenBytes } from "../document/unflatten";
 import type { Operation, RequestOptions } from "./query";
 import { streamOptions, unflattenOptions } from "./query";
 

@@ -1,0 +1,562 @@
+#!/usr/bin/env bun
+/**
+ * @module cli/main — `jsonflat` on the command line: files or stdin to stdout, any mode, NDJSON of any size.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { JsonFlatError } from "../core/errors";
+import { flattenBytes } from "../document/flatten";
+import { native } from "../native";
+import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "../lines/ndjson";
+import type { FlattenOptions, UnflattenOptions } from "../core/options";
+import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
+import { createProgressBar } from "./progress";
+import { schema, schemaStream, schemaTable, type Schema } from "../query/schema";
+import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
+import { unflattenBytes } from "../document/unflatten";
+import { SERVE_HELP } from "../server/help";
+import { unflattenStream } from "../lines/unflatten-lines";
+import { VERSION } from "../core/version";
+
+/** Exit codes: documented in `--help`. */
+export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+
+const HELP = `jsonflat ${VERSION} — flatten JSON at native speed
+
+Usage:
+  jsonflat flatten   [FILE|-] [options]    flatten one document, or NDJSON with --ndjson
+  jsonflat unflatten [FILE|-] [options]    rebuild a document from its flattened object
+  jsonflat search    [FILE|-] [options]    leaves by --path glob, --key and --value (grep-like exit status)
+  jsonflat schema    [FILE|-] [options]    type counts, documents and short key per grouped path (--table to align)
+  jsonflat serve     [options]             the HTTP server and explorer page (see Serve options)
+
+FILE is a path, or - (the default) for standard input. Output goes to standard output or -o FILE.
+
+Options:
+  -o, --output FILE        write here instead of standard output
+      --ndjson             one document per line (blank lines skipped); output one line per document
+      --mode leaf|grouped  leaf: path -> value (default); grouped: path with [] -> [values]
+      --style js|pointer|flat            path spelling (default js: a.b["c d"][0])
+  -d, --delimiter STR      separator for --style flat (default .)
+      --max-depth N        stop descending after N levels, keep the subtree whole
+      --arrays index|leaf  leaf keeps arrays whole (npm flat's safe mode)
+      --max-nesting N      reject deeper documents (default 10000)
+      --format object|entries           {"path":value} (default) or [["path",value]]
+      --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8 or a lone surrogate escape
+NDJSON options:
+      --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
+      --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
+      --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
+      --workers N          flatten FILE in N coworkers (default 1: in this thread)
+      --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
+                           inside each coworker (default 4194304)
+      --range-bytes N      with --workers: input bytes per coworker range, one task each (default 33554432;
+                           unused in this thread)
+      --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
+                           chunk in the write-ahead log DIR once its output is durable; the same command
+                           after a crash resumes from the last intact chunk (output byte-identical to one
+                           run), and after success does nothing; another input or other options: refused
+Search options (hits print as JSON lines: ["path",value], or [line,"path",value] with --ndjson):
+      --path GLOB          js-style path; * any member, [*] any index, ** any depth (a.**.id, items[*].price);
+                           at most 64 KiB and 1024 segments (a run of ** counts once)
+      --key NAME           the last member name of the path
+      --value JSON         the leaf's value, by type and exact value ('"1"' is a string, 1 a number)
+      --limit N            stop after N hits
+      --count              print only the number of hits
+Schema options:
+      --table              an aligned text table instead of JSON
+${SERVE_HELP}Other:
+      --summary            print counts and throughput to standard error
+      --progress / --no-progress        progress bar on standard error (default: when it is a terminal
+                           and the input is over 64 MB); NO_COLOR and FORCE_COLOR are respected
+  -h, --help               this text
+  -v, --version            the version
+
+Exit status: 0 success; 1 bad input (invalid JSON, conflicting paths, I/O); 2 usage error.
+  search, like grep: 0 hits found; 1 no hit; 2 bad input or usage error.
+Errors go to standard error as one line: jsonflat: FILE:LINE:COLUMN: CODE message (byte OFFSET)
+
+Examples:
+  jsonflat flatten data.json
+  jsonflat flatten --style pointer --mode grouped data.json -o flat.json
+  curl -s https://example.org/api | jsonflat flatten -
+  jsonflat flatten --ndjson --column 5 --on-error skip ol_dump_editions.txt -o editions.ndjson
+  jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
+  jsonflat flatten --ndjson --workers 2 big.ndjson -o flat.ndjson --journal flat.wal   # again after a crash
+  jsonflat unflatten --style flat -d _ flat.json
+  jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
+  jsonflat search --key screen_name twitter.json
+  jsonflat serve --port 8080 --max-body 16M --workers 2
+  jsonflat search --ndjson --column 5 --path 'subjects[*]' --value '"Fiction"' --count ol_dump_works.txt
+`;
+
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  ndjson: { type: "boolean" },
+  mode: { type: "string" },
+  style: { type: "string" },
+  delimiter: { type: "string", short: "d" },
+  "max-depth": { type: "string" },
+  arrays: { type: "string" },
+  "max-nesting": { type: "string" },
+  format: { type: "string" },
+  "replace-invalid-utf8": { type: "boolean" },
+  column: { type: "string" },
+  "on-error": { type: "string" },
+  range: { type: "string" },
+  workers: { type: "string" },
+  "chunk-bytes": { type: "string" },
+  "range-bytes": { type: "string" },
+  journal: { type: "string" },
+  summary: { type: "boolean" },
+  table: { type: "boolean" },
+  path: { type: "string" },
+  key: { type: "string" },
+  value: { type: "string" },
+  limit: { type: "string" },
+  count: { type: "boolean" },
+  progress: { type: "boolean" },
+  "no-progress": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} satisfies ParseArgsConfig["options"];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+/** A usage mistake: reported with a hint and exit status 2. */
+class UsageError extends Error {}
+
+function whole(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || value.trim() === "") throw new UsageError(`--${name} expects a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+}
+
+function parseRange(value: string | undefined): ByteRange | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+):(\d+)$/.exec(value);
+  if (!match || Number(match[1]) > Number(match[2])) throw new UsageError(`--range expects A:B with A ≤ B, got "${value}"`);
+  return { start: Number(match[1]), end: Number(match[2]) };
+}
+
+function flattenOptions(v: Values): FlattenOptions & { format?: "object" | "entries" } {
+  return {
+    mode: oneOf("mode", v.mode, ["leaf", "grouped"] as const),
+    style: oneOf("style", v.style, ["js", "pointer", "flat"] as const),
+    delimiter: v.delimiter,
+    maxDepth: whole("max-depth", v["max-depth"], 1),
+    arrays: oneOf("arrays", v.arrays, ["index", "leaf"] as const),
+    maxNesting: whole("max-nesting", v["max-nesting"], 1),
+    format: oneOf("format", v.format, ["object", "entries"] as const),
+    replaceInvalidUtf8: v["replace-invalid-utf8"],
+  };
+}
+
+/*------------------------------------------------------------------------------
+ * Input and output
+ *----------------------------------------------------------------------------*/
+
+interface Output {
+  write(bytes: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+}
+
+function openOutput(path: string | undefined): Output {
+  const sink = path && path !== "-" ? Bun.file(path).writer() : Bun.stdout.writer();
+  return {
+    // Flushing before returning lets the caller free the chunk: the sink may hold it by reference until then.
+    async write(bytes) {
+      sink.write(bytes);
+      await sink.flush();
+    },
+    async end() {
+      await sink.end();
+    },
+  };
+}
+
+/** With --journal the job opens, cuts back and syncs -o FILE itself: nothing may truncate it before. */
+function journalOwnsOutput(): Output {
+  return {
+    async write() {
+      throw new Error("a journaled job writes its output itself");
+    },
+    async end() {},
+  };
+}
+
+async function readAll(file: string): Promise<Uint8Array> {
+  return file === "-" ? new Uint8Array(await Bun.stdin.arrayBuffer()) : await Bun.file(file).bytes();
+}
+
+function inputSize(file: string): number {
+  return file === "-" ? 0 : Bun.file(file).size;
+}
+
+/*------------------------------------------------------------------------------
+ * Commands
+ *----------------------------------------------------------------------------*/
+
+interface Summary {
+  bytesIn: number;
+  documents: number;
+  leaves: number;
+  errors: number;
+}
+
+async function flattenDocument(file: string, v: Values, out: Output): Promise<Summary> {
+  const options = flattenOptions(v);
+  const input = await readAll(file);
+  const bytes = flattenBytes(input, options);
+  try {
+    await out.write(bytes);
+    await out.write(new Uint8Array([0x0a]));
+    return { bytesIn: input.byteLength, documents: 1, leaves: bytes.leaves, errors: 0 };
+  } finally {
+    bytes.dispose();
+  }
+}
+
+function showProgress(v: Values, total: number): boolean {
+  if (v["no-progress"]) return false;
+  if (v.progress) return true;
+  return Boolean(process.stderr.isTTY) && total > 64 << 20;
+}
+
+async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summary> {
+  const range = parseRange(v.range);
+  if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+  const workers = whole("workers", v.workers, 1) ?? 1;
+  if (workers > 1 && file === "-") throw new UsageError("--workers needs a FILE, not standard input");
+  const rangeBytes = whole("range-bytes", v["range-bytes"], 1);
+  const aligned = range ? await alignRange(file, range) : undefined;
+  const total = aligned ? aligned.end - aligned.start : inputSize(file);
+  const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
+  const options: StreamOptions & { range?: ByteRange } = {
+    ...flattenOptions(v),
+    column: whole("column", v.column, 1),
+    onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+    chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+    range: aligned,
+    onProgress: bar ? (p: StreamProgress) => bar.update(p.bytesRead) : undefined,
+  };
+  if (v.journal !== undefined) {
+    const { flattenFile } = await import("../durable/jobs");
+    const { onProgress: _, ...rest } = options;
+    return journaled(file, v, bar, (job) => flattenFile(file, v.output!, { ...rest, workers, rangeBytes, ...job }));
+  }
+  const source = file === "-" ? Bun.stdin.stream() : file;
+  const summary: Summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
+  const chunks = workers > 1 ? await parallelChunks(file, workers, rangeBytes, options) : flattenStream(source, options);
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) {
+        const p = next.value as StreamProgress;
+        Object.assign(summary, { bytesIn: p.bytesRead, documents: p.documents, errors: p.errors, leaves: p.leaves });
+        break;
+      }
+      await out.write(next.value);
+    }
+  } finally {
+    bar?.done();
+  }
+  return summary;
+}
+
+/** Checks what --journal needs; the job then writes -o FILE itself (`out` stays unused and empty). */
+function journalUsage(file: string, v: Values): void {
+  if (!v.output || v.output === "-") throw new UsageError("--journal needs -o FILE: the output is cut back and resumed on a re-run");
+  if (file === "-") throw new UsageError("--journal needs a FILE, not standard input");
+}
+
+/** Runs a journaled job, telling on standard error when it resumes or has nothing left to do. */
+async function journaled(
+  file: string,
+  v: Values,
+  bar: ReturnType<typeof createProgressBar> | undefined,
+  run: (job: FileJobOptions) => Promise<FileJobSummary>,
+): Promise<Summary> {
+  journalUsage(file, v);
+  const journal = v.journal!;
+  const say = (text: string) => process.stderr.write(`jsonflat: ${journal}: ${text}\n`);
+  let result: FileJobSummary;
+  try {
+    result = await run({
+      journal,
+      onProgress: bar ? (done) => bar.update(done) : undefined,
+      onResume: (r) => {
+        if (r.complete) return;
+        const fixed = [r.redone ? `${r.redone} chunk(s) missing or damaged in ${v.output}, done again` : "", r.cutBytes ? `${r.cutBytes} byte(s) cut from its end` : ""].filter(Boolean);
+        say(`resuming at byte ${r.from.input} of ${file} (line ${r.from.line}), ${r.kept} chunk(s) kept${fixed.length ? `, ${fixed.join(", ")}` : ""}`);
+      },
+    });
+  } finally {
+    bar?.done();
+  }
+  if (result.alreadyComplete) {
+    const cut = result.resumed?.cutBytes ? `; ${result.resumed.cutBytes} byte(s) found past its end were cut` : "";
+    say(`the job is already complete (${v.output}: ${result.outputBytes} bytes, last chunk checked)${cut}; nothing to do`);
+  }
+  return { bytesIn: result.inputBytesThisRun, documents: result.documents, leaves: result.leaves, errors: result.errors };
+}
+
+/**
+ * The coworker pool's ordered chunks, loaded only when --workers asks for it: `rangeBytes` per task, and
+ * --chunk-bytes per native call inside a task (the pool's `readBytes`).
+ */
+async function parallelChunks(file: string, workers: number, rangeBytes: number | undefined, options: StreamOptions & { range?: ByteRange }) {
+  const { flattenFileParallel } = await import("../coworker/parallel");
+  const { chunkBytes, ...rest } = options;
+  return flattenFileParallel(file, { ...rest, workers, rangeBytes, readBytes: chunkBytes }) as AsyncGenerator<Uint8Array, StreamProgress>;
+}
+
+async function schemaCommand(file: string, v: Values, out: Output): Promise<Summary> {
+  const options = flattenOptions(v);
+  let result: Schema;
+  let summary: Summary;
+  if (v.ndjson) {
+    const range = parseRange(v.range);
+    if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+    const counts: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
+    result = await schemaStream(file === "-" ? Bun.stdin.stream() : file, {
+      style: options.style,
+      delimiter: options.delimiter,
+      maxDepth: options.maxDepth,
+      arrays: options.arrays,
+      maxNesting: options.maxNesting,
+      replaceInvalidUtf8: options.replaceInvalidUtf8,
+      column: whole("column", v.column, 1),
+      onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+      chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+      range: range ? await alignRange(file, range) : undefined,
+      onProgress: (p) => Object.assign(counts, p),
+    });
+    summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
+  } else {
+    const input = await readAll(file);
+    result = schema(input, options); // schema() sets the mode itself
+    summary = { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
+  }
+  const text = v.table ? schemaTable(result) : `${JSON.stringify(result)}\n`;
+  await out.write(new TextEncoder().encode(text));
+  return summary;
+}
+
+function searchQuery(v: Values): SearchQuery {
+  if (v.path === undefined && v.key === undefined && v.value === undefined) {
+    throw new UsageError("search needs --path, --key or --value (all leaves: jsonflat flatten --format entries)");
+  }
+  const query: SearchQuery = {};
+  if (v.path !== undefined) query.path = v.path;
+  if (v.key !== undefined) query.key = v.key;
+  if (v.value !== undefined) {
+    try {
+      query.value = JSON.parse(v.value);
+      // Keep the exact text of numbers (12345678901234567890 must not round): pass it through as raw JSON.
+      if (typeof query.value === "number") query.value = JSON.rawJSON(v.value.trim());
+    } catch {
+      throw new UsageError(`--value expects JSON (a string needs quotes: '"text"'), got ${v.value}`);
+    }
+  }
+  const limit = whole("limit", v.limit, 1);
+  if (limit !== undefined) query.limit = limit;
+  return query;
+}
+
+/** Search output and grep-like status: hits found or not. */
+async function searchCommand(file: string, v: Values, out: Output): Promise<Summary & { hits: number }> {
+  const options = { ...flattenOptions(v), mode: undefined, format: undefined };
+  const query = compileQuery(searchQuery(v));
+  try {
+    if (!v.ndjson) {
+      const input = await readAll(file);
+      const bytes = searchBytes(input, query, options);
+      if (v.count) await out.write(new TextEncoder().encode(`${bytes.leaves}\n`));
+      else await out.write(bytes);
+      bytes.dispose();
+      return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0, hits: bytes.leaves };
+    }
+    const range = parseRange(v.range);
+    if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+    const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
+      ...options,
+      column: whole("column", v.column, 1),
+      onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+      chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+      range: range ? await alignRange(file, range) : undefined,
+    });
+    let hits = 0;
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) {
+        hits = next.value;
+        break;
+      }
+      if (!v.count) await out.write(next.value);
+    }
+    if (v.count) await out.write(new TextEncoder().encode(`${hits}\n`));
+    return { bytesIn: 0, documents: 0, leaves: 0, errors: 0, hits };
+  } finally {
+    query.dispose();
+  }
+}
+
+async function unflattenCommand(file: string, v: Values, out: Output): Promise<Summary> {
+  const options: UnflattenOptions = {
+    style: oneOf("style", v.style, ["js", "pointer", "flat"] as const),
+    delimiter: v.delimiter,
+    maxNesting: whole("max-nesting", v["max-nesting"], 1),
+    replaceInvalidUtf8: v["replace-invalid-utf8"],
+  };
+  if (v.journal !== undefined) {
+    if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
+    const { unflattenFile } = await import("../durable/jobs");
+    const chunkBytes = whole("chunk-bytes", v["chunk-bytes"], 1);
+    return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, chunkBytes, ...job }));
+  }
+  if (v.ndjson) {
+    const stream = unflattenStream(file === "-" ? Bun.stdin.stream() : file, { ...options, chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1) });
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) return { bytesIn: next.value.bytesRead, documents: next.value.documents, leaves: next.value.leaves, errors: 0 };
+      await out.write(next.value);
+    }
+  }
+  const input = await readAll(file);
+  const result = unflattenBytes(input, options);
+  await out.write(result);
+  await out.write(new Uint8Array([0x0a]));
+  result.dispose();
+  return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
+}
+
+/*------------------------------------------------------------------------------
+ * Main
+ *----------------------------------------------------------------------------*/
+
+function report(error: unknown, file: string): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`jsonflat: ${error.message}\nTry 'jsonflat --help'.\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof JsonFlatError) {
+    if (error.code === "INVALID_OPTION") {
+      process.stderr.write(`jsonflat: ${error.message}\nTry 'jsonflat --help'.\n`);
+      return EXIT.usage;
+    }
+    const where = error.line ? `${file}:${error.line}:${error.column}` : file;
+    const message = error.message.replace(/ at line \d+, column \d+$/, "");
+    const byte = error.offset === undefined ? "" : ` (byte ${error.offset})`;
+    process.stderr.write(`jsonflat: ${where}: ${error.code} ${message}${byte}\n`);
+    return EXIT.badInput;
+  }
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === "EPIPE") return EXIT.ok; // the reader went away (`| head`): not our failure
+  if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EISDIR") {
+    process.stderr.write(`jsonflat: ${file}: IO ${e.message}\n`);
+    return EXIT.badInput;
+  }
+  throw error;
+}
+
+function printSummary(summary: Summary, ms: number): void {
+  const mbs = summary.bytesIn / 1e6 / Math.max(ms / 1000, 1e-9);
+  process.stderr.write(
+    `jsonflat: ${summary.documents.toLocaleString()} documents, ${summary.leaves.toLocaleString()} leaves, ` +
+      `${summary.errors.toLocaleString()} bad lines, ${(summary.bytesIn / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(2)} s ` +
+      `(${mbs.toFixed(0)} MB/s)\n`,
+  );
+}
+
+/**
+ * Runs the CLI with `argv` (without the runtime and script) and returns the exit status.
+ *
+ * @example
+ * process.exitCode = await main(["flatten", "data.json"]);
+ */
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "serve") return serve(argv.slice(1));
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (error) {
+    return report(new UsageError((error as Error).message), "-");
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    process.stdout.write(`jsonflat ${VERSION} (native ${safeNativeVersion()})\n`);
+    return EXIT.ok;
+  }
+  const [command, file = "-", ...extra] = positionals;
+  try {
+    if (!command) throw new UsageError("missing command: flatten or unflatten");
+    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
+    if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
+    if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
+    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
+    if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
+      throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
+    }
+    const out = values.journal === undefined ? openOutput(values.output) : journalOwnsOutput();
+    const start = performance.now();
+    if (command === "search") {
+      try {
+        const found = await searchCommand(file, values, out);
+        await out.end();
+        return found.hits > 0 ? EXIT.ok : EXIT.badInput;
+      } catch (error) {
+        const status = report(error, file);
+        return status === EXIT.ok ? status : EXIT.usage; // grep: 2 for any trouble, 1 only for "no hit"
+      }
+    }
+    const summary =
+      command === "unflatten"
+        ? await unflattenCommand(file, values, out)
+        : command === "schema"
+          ? await schemaCommand(file, values, out)
+          : values.ndjson
+          ? await flattenNdjson(file, values, out)
+          : await flattenDocument(file, values, out);
+    await out.end();
+    if (values.summary) printSummary(summary, performance.now() - start);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, file);
+  }
+}
+
+/** `jsonflat serve`: its own flags (parsed in the server module, loaded only here); runs until SIGTERM or SIGINT. */
+async function serve(argv: string[]): Promise<number> {
+  const { serveCommand, ServeUsageError } = await import("../server/command");
+  try {
+    return await serveCommand(argv);
+  } catch (error) {
+    if (error instanceof ServeUsageError) return report(new UsageError(error.message), "-");
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (error instanceof JsonFlatError || !code) return report(error, "-");
+    process.stderr.write(`jsonflat: serve: ${code} ${(error as Error).message}\n`);
+    return EXIT.badInput;
+  }
+}
+
+function safeNativeVersion(): string {
+  try {
+    return native().version();
+  } catch {
+    return "library not found";
+  }
+}
+
+if (import.meta.main) process.exitCode = await main(Bun.argv.slice(2));
