@@ -63,7 +63,9 @@ typedef enum jf_code {
     JF_TIMEOUT          = 9,  /* reserved for cancellable entry points */
     JF_OUT_OF_MEMORY    = 10, /* the allocator refused a request */
     JF_CORRUPT          = 11, /* a damaged record in a write-ahead log (jf_wal_open, jf_wal_read) */
-    JF_SHAPE_MISMATCH   = 12  /* jf_decode: paths missing or of the wrong type for the shape */
+    JF_SHAPE_MISMATCH   = 12, /* jf_decode: paths missing or of the wrong type for the shape */
+    JF_NOT_SUPPORTED    = 13  /* the operation is not available on this platform (the write-ahead
+                                 log on Windows) */
 } jf_code;
 
 /** Size of jf_error.message including its NUL terminator. */
@@ -730,9 +732,9 @@ JF_API void jf_log_get_stats(jf_log_stats *out);
  * the same or different handles, including close racing with calls on
  * the same handle (a call that already holds the log finishes first).
  *
- * Windows: not supported yet; jf_wal_open fails with JF_IO saying so, and
- * the other jf_wal_* functions fail with JF_IO (closed) as no handle exists.
- * jf_crc32c works everywhere.
+ * Windows: not supported. Every jf_wal_* function fails there with
+ * JF_NOT_SUPPORTED and a message naming the function and the platform
+ * (jf_wal_open returns 0, jf_wal_read NULL). jf_crc32c works everywhere.
  *============================================================================*/
 
 /** Flags of jf_wal_options.flags. */
@@ -812,7 +814,8 @@ typedef struct jf_wal_read_result {
  *  Returns a handle (never 0), or 0 with `result->error` filled:
  *  JF_INVALID_OPTION (bad option or path), JF_IO (cannot create, list, lock,
  *  read, cut or fsync, the directory's parent included; the log is locked by
- *  another process; Windows), JF_CORRUPT (see recovery), JF_OUT_OF_MEMORY.
+ *  another process), JF_CORRUPT (see recovery), JF_OUT_OF_MEMORY,
+ *  JF_NOT_SUPPORTED (Windows).
  *  Every JF_IO message names the log's directory and the OS error, and the
  *  segment or wal.lock when the failure was on one. Thread safe. */
 JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_options *options,

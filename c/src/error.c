@@ -9,6 +9,7 @@
 static const char *const code_names[] = {
     "OK", "INVALID_JSON", "NESTING_TOO_DEEP", "INPUT_TOO_LARGE", "INVALID_OPTION",
     "PATH_CONFLICT", "INVALID_PATH", "IO", "ABORTED", "TIMEOUT", "OUT_OF_MEMORY", "CORRUPT", "SHAPE_MISMATCH",
+    "NOT_SUPPORTED",
 };
 
 JF_API const char *jf_code_name(int32_t code) {

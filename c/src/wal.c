@@ -23,7 +23,9 @@
  * lock is held across a callback; the core mutex is released during the
  * group-commit write and fdatasync, and held for the rare segment rotation.
  *
- * POSIX only; the Windows build gets stubs that fail with JF_IO.
+ * POSIX only; on Windows every entry point refuses with JF_NOT_SUPPORTED
+ * (JF_TEST_NO_DURABILITY compiles that branch on POSIX for
+ * c/test/test_not_supported.c).
  *============================================================================*/
 #define _GNU_SOURCE 1
 #include "internal.h"
@@ -35,19 +37,19 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#if defined(_WIN32)
+#if defined(_WIN32) || defined(JF_TEST_NO_DURABILITY)
 
 /*------------------------------------------------------------------------------
- * Windows: not supported yet
+ * Windows: not supported
  *----------------------------------------------------------------------------*/
 
-static int32_t unsupported(jf_error *error) {
+static int32_t unsupported(jf_error *error, const char *operation) {
     if (error) {
         memset(error, 0, sizeof *error);
-        error->code = JF_IO;
-        snprintf(error->message, JF_MESSAGE_SIZE, "the write-ahead log is not supported on Windows yet");
+        error->code = JF_NOT_SUPPORTED;
+        snprintf(error->message, JF_MESSAGE_SIZE, "%s: the write-ahead log is not supported on Windows", operation);
     }
-    return JF_IO;
+    return JF_NOT_SUPPORTED;
 }
 
 JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_options *options,
@@ -55,43 +57,43 @@ JF_API uint32_t jf_wal_open(const uint8_t *dir, size_t dir_length, const jf_wal_
     (void)dir, (void)dir_length, (void)options;
     if (result) {
         memset(result, 0, sizeof *result);
-        unsupported(&result->error);
+        unsupported(&result->error, "jf_wal_open");
     }
     return 0;
 }
 JF_API int32_t jf_wal_append(uint32_t wal, const uint8_t *data, size_t length, uint64_t *lsn, jf_error *error) {
     (void)wal, (void)data, (void)length, (void)lsn;
-    return unsupported(error);
+    return unsupported(error, "jf_wal_append");
 }
 JF_API int32_t jf_wal_append_sync(uint32_t wal, const uint8_t *data, size_t length, uint64_t *lsn,
                                   jf_error *error) {
     (void)wal, (void)data, (void)length, (void)lsn;
-    return unsupported(error);
+    return unsupported(error, "jf_wal_append_sync");
 }
 JF_API int32_t jf_wal_sync(uint32_t wal, jf_error *error) {
     (void)wal;
-    return unsupported(error);
+    return unsupported(error, "jf_wal_sync");
 }
 JF_API uint8_t *jf_wal_read(uint32_t wal, uint64_t from, uint64_t max_bytes, jf_wal_read_result *result) {
     (void)wal, (void)from, (void)max_bytes;
     if (result) {
         memset(result, 0, sizeof *result);
-        unsupported(&result->error);
+        unsupported(&result->error, "jf_wal_read");
     }
     return NULL;
 }
 JF_API int32_t jf_wal_truncate_before(uint32_t wal, uint64_t lsn, jf_error *error) {
     (void)wal, (void)lsn;
-    return unsupported(error);
+    return unsupported(error, "jf_wal_truncate_before");
 }
 JF_API int32_t jf_wal_get_stats(uint32_t wal, jf_wal_stats *out, jf_error *error) {
     (void)wal;
     if (out) memset(out, 0, sizeof *out);
-    return unsupported(error);
+    return unsupported(error, "jf_wal_get_stats");
 }
 JF_API int32_t jf_wal_close(uint32_t wal, jf_error *error) {
     (void)wal;
-    return unsupported(error);
+    return unsupported(error, "jf_wal_close");
 }
 
 #else /* POSIX */

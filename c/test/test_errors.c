@@ -520,7 +520,8 @@ static void test_code_names(void) {
     CHECK_STR_EQ(jf_code_name(JF_OUT_OF_MEMORY), "OUT_OF_MEMORY");
     CHECK_STR_EQ(jf_code_name(JF_CORRUPT), "CORRUPT");
     CHECK_STR_EQ(jf_code_name(JF_SHAPE_MISMATCH), "SHAPE_MISMATCH");
-    CHECK_STR_EQ(jf_code_name(13), "UNKNOWN");
+    CHECK_STR_EQ(jf_code_name(JF_NOT_SUPPORTED), "NOT_SUPPORTED");
+    CHECK_STR_EQ(jf_code_name(14), "UNKNOWN");
     CHECK_STR_EQ(jf_code_name(-1), "UNKNOWN");
     CHECK_STR_EQ(jf_code_name(INT32_MAX), "UNKNOWN");
     CHECK_STR_EQ(jf_code_name(INT32_MIN), "UNKNOWN");

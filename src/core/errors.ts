@@ -17,6 +17,7 @@ export type ErrorCode =
   | "OUT_OF_MEMORY"
   | "CORRUPT"
   | "SHAPE_MISMATCH"
+  | "NOT_SUPPORTED" // the platform lacks the feature: the write-ahead log (Wal, journaled jobs) on Windows
   | "WORKER_CRASHED"
   | "JOURNAL_MISMATCH";
 
@@ -35,6 +36,7 @@ export const ERROR_CODES: readonly (ErrorCode | "OK")[] = [
   "OUT_OF_MEMORY",
   "CORRUPT",
   "SHAPE_MISMATCH",
+  "NOT_SUPPORTED",
 ];
 
 /** The plain-data form of an error, as sent over HTTP or between workers. */

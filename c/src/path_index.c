@@ -1,5 +1,5 @@
 /*==============================================================================
- * index.c — a path index over one parsed document: full path -> value,
+ * path_index.c — a path index over one parsed document: full path -> value,
  * short key -> leaves, value -> leaves, built by one walk and then queried
  * any number of times without parsing again.
  *

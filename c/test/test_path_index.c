@@ -1,5 +1,5 @@
 /*==============================================================================
- * test_index.c — the path index: lookups by path in every style, by short
+ * test_path_index.c — the path index: lookups by path in every style, by short
  * key and by value, duplicates and ambiguous flat paths, big integers, bad
  * input and NULLs, four threads sharing one index, and no leak afterwards.
  *============================================================================*/
@@ -244,5 +244,5 @@ int main(void) {
     test_threads();
     jf_get_alloc_stats(&after);
     CHECK_INT_EQ(after.live_blocks, before.live_blocks);
-    return check_done("test_index");
+    return check_done("test_path_index");
 }
