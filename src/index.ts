@@ -26,12 +26,12 @@ export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptio
 export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./query/search";
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./query/schema";
 export { unflatten, unflattenBytes } from "./document/unflatten";
-export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./lines/ndjson";
+export { alignRange, flattenLines, flattenPieces, flattenReadable, flattenStream, type ByteRange, type NdjsonOptions, type OnError, type StreamOptions, type StreamPiece, type StreamProgress } from "./lines/index";
 export { pathIndex, PathIndex, type IndexOptions, type LookupOptions } from "./query/path-index";
 export type { IndexStats } from "./native";
 export { bind, Binding, ShapeMismatchError, type BindOptions, type DecodeLinesOptions, type StandardResult, type StandardSchemaV1 } from "./bind/bind";
 export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./bind/shape";
 export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./durable/journal";
 export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./durable/jobs";
-export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/unflatten-lines";
+export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/index";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";

@@ -872,9 +872,11 @@ export function runLinesCases(impl: LinesImpl, options: { reference?: LinesImpl 
 
       if (human && "error" in row && row.error.line !== undefined) {
         test(`${row.name} · the error line names line ${row.error.line}`, async () => {
+          // "FILE:LINE:COLUMN:" (the compiler convention editors jump to) or "line LINE".
+          const names = new RegExp(`:${row.error.line}:\\d+: |\\bline ${row.error.line}\\b`);
           for (const { label, outcome } of await resultOf(row)) {
             const text = outcome.ok ? "(no error)" : (outcome.human ?? "");
-            expect({ variant: label, namesLine: new RegExp(`\\bline ${row.error.line}\\b`).test(text), text }).toEqual({
+            expect({ variant: label, namesLine: names.test(text), text }).toEqual({
               variant: label,
               namesLine: true,
               text,

@@ -75,7 +75,7 @@ describe("NDJSON", () => {
       { line: 3, path: "x.id", value: 2 },
       { line: 5, path: "id", value: 3 },
     ]);
-    await expect(searchAll(new Blob([lines]).stream(), { key: "id" })).rejects.toThrow("line 4");
+    await expect(searchAll(new Blob([lines]).stream(), { key: "id" })).rejects.toMatchObject({ code: "INVALID_JSON", line: 4 });
   });
   test("the limit holds across chunks", async () => {
     const many = Array.from({ length: 500 }, (_, i) => JSON.stringify({ i, tag: i % 2 ? "odd" : "even" })).join("\n");

@@ -7,7 +7,7 @@ import { JsonFlatError, type ErrorCode } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
 import { native, type LinesOutput, type NativeBytes, type ShapeHandle } from "../native";
 import { NativeHandle } from "../native/handle";
-import { lineOptions, streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/ndjson";
+import { lineOptions, streamChunks, type ByteRange, type OnError, type Source, type StreamOptions } from "../lines/index";
 import { resolveOptions } from "../core/options";
 import { compileFields, planText, type CompiledField, type Decoded, type Problem, type Shape } from "./shape";
 import { defaultProblems, encodeFields } from "./shape-encode";
@@ -76,6 +76,9 @@ export interface DecodeLinesOptions {
   firstLine?: number;
   baseOffset?: number;
 }
+
+/** Decoded values have no place for an error record: `emit` is refused. */
+const DECODE_MODES: readonly OnError[] = ["fail", "skip"];
 
 interface ErrorRecord {
   line: number;
@@ -175,7 +178,7 @@ export class Binding<T> extends NativeHandle<ShapeHandle> {
     throw new ShapeMismatchError(summary(problems), problems);
   }
 
-  private chunk(out: NativeBytes & LinesOutput, onError: "fail" | "skip"): T[] {
+  private chunk(out: NativeBytes & LinesOutput, onError: OnError): T[] {
     const { values, errors } = JSON.parse(decoder.decode(out)) as { values: Record<string, unknown>[]; errors: ErrorRecord[] };
     out.dispose();
     if (onError === "fail" && errors.length) {
@@ -197,9 +200,8 @@ export class Binding<T> extends NativeHandle<ShapeHandle> {
    * bind({ id: "integer" }).decodeLines('{"id":1}\n{"id":2}\n') // [{ id: 1 }, { id: 2 }]
    */
   decodeLines(input: string | Uint8Array | ArrayBuffer, options: DecodeLinesOptions = {}): T[] {
-    const onError = options.onError ?? "fail";
-    const lines = lineOptions({ ...options, onError });
-    return this.chunk(native().decodeLines(this.handle, toBytes(input), this.options, lines), onError);
+    const { firstLine, ...lines } = lineOptions(options, DECODE_MODES);
+    return this.chunk(native().decodeLines(this.handle, toBytes(input), this.options, { ...lines, firstLine: firstLine ?? 1 }), lines.onError);
   }
 
   /**
@@ -213,8 +215,8 @@ export class Binding<T> extends NativeHandle<ShapeHandle> {
     source: Source,
     options: DecodeLinesOptions & Pick<StreamOptions, "chunkBytes" | "onProgress" | "signal"> & { range?: ByteRange } = {},
   ): AsyncGenerator<T[]> {
-    const onError = options.onError ?? "fail";
-    const chunks = streamChunks(source, { ...options, onError }, (whole, lines) =>
+    const { onError } = lineOptions(options, DECODE_MODES);
+    const chunks = streamChunks(source, options, (whole, lines) =>
       native().decodeLines(this.handle, whole, this.options, lines),
     );
     for await (const out of chunks) yield this.chunk(out as NativeBytes & LinesOutput, onError);

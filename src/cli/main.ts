@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { JsonFlatError } from "../core/errors";
 import { flattenBytes } from "../document/flatten";
 import { native } from "../native";
-import { alignRange, flattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "../lines/ndjson";
+import { alignRange, flattenStream, ON_ERROR_MODES, unflattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
 import { createProgressBar } from "./progress";
@@ -14,7 +14,6 @@ import { schema, schemaStream, schemaTable, type Schema } from "../query/schema"
 import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
 import { unflattenBytes } from "../document/unflatten";
 import { SERVE_HELP } from "../server/help";
-import { unflattenStream } from "../lines/unflatten-lines";
 import { VERSION } from "../core/version";
 
 /** Exit codes: documented in `--help`. */
@@ -33,7 +32,8 @@ FILE is a path, or - (the default) for standard input. Output goes to standard o
 
 Options:
   -o, --output FILE        write here instead of standard output
-      --ndjson             one document per line (blank lines skipped); output one line per document
+      --ndjson             one document per line (LF or CRLF; lines of only spaces, tabs and CR skipped but
+                           counted); output one line per document, for every command
       --mode leaf|grouped  leaf: path -> value (default); grouped: path with [] -> [values]
       --style js|pointer|flat            path spelling (default js: a.b["c d"][0])
   -d, --delimiter STR      separator for --style flat (default .)
@@ -45,7 +45,8 @@ Options:
 NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
-      --range A:B          only the lines that start in bytes [A, B) of FILE (line numbers count from A)
+                           (flatten, unflatten, search; schema only counts bad lines)
+      --range A:B          only the lines that start in bytes [A, B) of FILE, numbered as in the whole file
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
                            inside each coworker (default 4194304)
@@ -241,7 +242,7 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
   const options: StreamOptions & { range?: ByteRange } = {
     ...flattenOptions(v),
     column: whole("column", v.column, 1),
-    onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+    onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
     chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
     range: aligned,
     onProgress: bar ? (p: StreamProgress) => bar.update(p.bytesRead) : undefined,
@@ -333,7 +334,7 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
       maxNesting: options.maxNesting,
       replaceInvalidUtf8: options.replaceInvalidUtf8,
       column: whole("column", v.column, 1),
-      onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+      onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
       chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
       range: range ? await alignRange(file, range) : undefined,
       onProgress: (p) => Object.assign(counts, p),
@@ -388,7 +389,7 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
     const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
       ...options,
       column: whole("column", v.column, 1),
-      onError: oneOf("on-error", v["on-error"], ["fail", "skip", "emit"] as const),
+      onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
       chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
       range: range ? await alignRange(file, range) : undefined,
     });
@@ -415,17 +416,21 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
     maxNesting: whole("max-nesting", v["max-nesting"], 1),
     replaceInvalidUtf8: v["replace-invalid-utf8"],
   };
+  const lines = {
+    onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
+    column: whole("column", v.column, 1),
+    chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+  };
   if (v.journal !== undefined) {
     if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
     const { unflattenFile } = await import("../durable/jobs");
-    const chunkBytes = whole("chunk-bytes", v["chunk-bytes"], 1);
-    return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, chunkBytes, ...job }));
+    return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, ...lines, ...job }));
   }
   if (v.ndjson) {
-    const stream = unflattenStream(file === "-" ? Bun.stdin.stream() : file, { ...options, chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1) });
+    const stream = unflattenStream(file === "-" ? Bun.stdin.stream() : file, { ...options, ...lines });
     for (;;) {
       const next = await stream.next();
-      if (next.done) return { bytesIn: next.value.bytesRead, documents: next.value.documents, leaves: next.value.leaves, errors: 0 };
+      if (next.done) return { bytesIn: next.value.bytesRead, documents: next.value.documents, leaves: next.value.leaves, errors: next.value.errors };
       await out.write(next.value);
     }
   }
@@ -451,10 +456,10 @@ function report(error: unknown, file: string): number {
       process.stderr.write(`jsonflat: ${error.message}\nTry 'jsonflat --help'.\n`);
       return EXIT.usage;
     }
+    // The one place a position becomes text: FILE:LINE:COLUMN (the compiler convention editors jump to).
     const where = error.line ? `${file}:${error.line}:${error.column}` : file;
-    const message = error.message.replace(/ at line \d+, column \d+$/, "");
     const byte = error.offset === undefined ? "" : ` (byte ${error.offset})`;
-    process.stderr.write(`jsonflat: ${where}: ${error.code} ${message}${byte}\n`);
+    process.stderr.write(`jsonflat: ${where}: ${error.code} ${error.message}${byte}\n`);
     return EXIT.badInput;
   }
   const e = error as NodeJS.ErrnoException;
@@ -506,7 +511,7 @@ export async function main(argv: string[]): Promise<number> {
     if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
     if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
     const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
-    if (command !== "unflatten" && !values.ndjson && ndjsonOnly.length) {
+    if (!values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
     const out = values.journal === undefined ? openOutput(values.output) : journalOwnsOutput();

@@ -11,7 +11,6 @@
 export { flattenFileParallel, flattenRangesParallel, type ParallelOptions, type ParallelProgress, type ParallelSummary, type RangeOutput } from "./parallel";
 export { Pool, type CloseOptions, type PoolOptions, type PoolStats, type RunOptions, type TaskProgress, type TaskTiming } from "./pool";
 export { serve, WorkerCrashError } from "./protocol";
-export { renumberError, renumberOutput, renumberRecord } from "./renumber";
 export {
   TASKS,
   type BytesResult,

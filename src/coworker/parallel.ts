@@ -5,10 +5,9 @@
  */
 import { stat } from "node:fs/promises";
 import { JsonFlatError, type ErrorInfo } from "../core/errors";
-import { alignRange, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/ndjson";
-import { resolveOptions } from "../core/options";
+import { resolveFormat, resolveOptions } from "../core/options";
+import { alignRange, LineCounter, lineOptions, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
 import { Pool } from "./pool";
-import { renumberError, renumberOutput } from "./renumber";
 import type { RangeParams, RangeResult } from "./tasks";
 
 /**
@@ -75,6 +74,7 @@ export interface ParallelSummary extends StreamProgress {
 }
 
 const DEFAULT_RANGE = 32 << 20;
+const NOTHING_DONE: ParallelSummary = Object.freeze({ bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 });
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -84,12 +84,15 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 interface InFlight {
   range: ByteRange;
+  /** The range's real first line, counted before it was launched. */
+  firstLine: number;
   result: Promise<RangeResult>;
-  done: number;
+  /** Bytes of the range done so far. */
+  done: { bytes: number };
 }
 
 /**
- * One range's output, in input order, with its lines renumbered: what a journal records per chunk.
+ * One range's output, in input order, with its real line numbers: what a journal records per chunk.
  *
  * @example
  * for await (const r of flattenRangesParallel("dump.txt", { workers: 2 })) console.log(r.input, r.firstLine, r.lines);
@@ -115,9 +118,10 @@ export interface RangeOutput {
  * requested (copy it to keep it, or pass `retain: true`). Breaking out of the loop cancels the remaining
  * ranges.
  *
- * Line numbers: each range is flattened with its first line numbered 1 and returns its line count; when
- * the range's turn comes the lines above it are known, and its error records (`emit`), first error
- * (`skip`/`emit`) or thrown error (`fail`) are renumbered. Byte offsets are file offsets from the start.
+ * Line numbers: before a range is launched the newlines above it are counted natively (each byte of the file
+ * once, in this thread), so every task writes final line numbers into its error records (`emit`), first
+ * error (`skip`/`emit`) and thrown error (`fail`); nothing is renumbered afterwards. Byte offsets are file
+ * offsets from the start.
  *
  * @example
  * const out = Bun.file("flat.ndjson").writer();
@@ -126,14 +130,12 @@ export interface RangeOutput {
  */
 export async function* flattenFileParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<Uint8Array, ParallelSummary> {
   const ranges = flattenRangesParallel(path, options);
+  let next = await ranges.next();
   try {
-    for (;;) {
-      const next = await ranges.next();
-      if (next.done) return next.value;
-      for (const chunk of next.value.chunks) if (chunk.length) yield chunk;
-    }
+    for (; !next.done; next = await ranges.next()) for (const chunk of next.value.chunks) if (chunk.length) yield chunk;
+    return next.value;
   } finally {
-    await ranges.return(undefined as never);
+    if (!next.done) await ranges.return(NOTHING_DONE); // the consumer stopped early: end the remaining ranges
   }
 }
 
@@ -147,12 +149,9 @@ export async function* flattenFileParallel(path: string, options: ParallelOption
 export async function* flattenRangesParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<RangeOutput, ParallelSummary> {
   const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, ...lines } = options;
   resolveOptions(lines);
-  const column = lines.column ?? 0;
-  if (!Number.isInteger(column) || column < 0) throw new JsonFlatError("INVALID_OPTION", `column must be a whole number ≥ 0, got ${column}`);
-  if (!["fail", "skip", "emit", undefined].includes(lines.onError)) throw new JsonFlatError("INVALID_OPTION", `onError must be fail, skip or emit, got ${lines.onError}`);
+  resolveFormat(lines.format);
+  const checked = lineOptions({ ...lines, firstLine });
   const rangeBytes = positive("rangeBytes", rangeOption, DEFAULT_RANGE);
-  const first = firstLine ?? 1;
-  if (!Number.isInteger(first) || first < 1) throw new JsonFlatError("INVALID_OPTION", `firstLine must be a whole number ≥ 1, got ${first}`);
   if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
 
   const pool = given ?? new Pool({ size: workers ?? navigator.hardwareConcurrency });
@@ -161,6 +160,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
   const onAbort = () => stop.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   const inFlight: InFlight[] = [];
+  let counter: LineCounter | undefined;
   let current: Uint8Array[] = []; // chunks of the range being yielded, not yet released
   const release = (bytes: Uint8Array) => {
     if (retain) return;
@@ -177,16 +177,19 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
     }
     const whole = await alignRange(path, range ?? { start: 0, end: size });
+    // Each range is given its real first line, so its error records and hits are final when it is done.
+    counter = await LineCounter.open(path, checked.firstLine === undefined ? undefined : { offset: whole.start, line: checked.firstLine });
     const summary: ParallelSummary = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 };
     const totalBytes = whole.end - whole.start;
     let finishedBytes = 0;
     let rangesDone = 0;
     let next = whole.start;
+    let nextLine: number | undefined;
 
     const report = () => {
       if (!onProgress) return;
       let bytes = finishedBytes;
-      for (const f of inFlight) bytes += f.done;
+      for (const f of inFlight) bytes += f.done.bytes;
       onProgress({ ...summary, bytesRead: bytes, totalBytes, rangesDone });
     };
 
@@ -195,24 +198,22 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       const piece = next === whole.start && end === whole.end ? whole : await alignRange(path, { start: next, end });
       next = end;
       if (piece.start === piece.end) return;
-      const params: RangeParams = {
-        path,
-        start: piece.start,
-        end: piece.end,
-        options: { ...lines, firstLine: 1, baseOffset: lines.baseOffset ?? 0 },
-      };
+      const firstLine = await counter!.lineAt(piece.start);
+      const params: RangeParams = { path, start: piece.start, end: piece.end, options: { ...lines, firstLine, baseOffset: checked.baseOffset } };
       if (readBytes !== undefined) params.readBytes = readBytes;
-      const flight: InFlight = { range: piece, done: 0, result: undefined as never };
-      inFlight.push(flight);
-      summary.ranges++;
-      flight.result = pool.run("flattenRange", params, {
+      // A pool of size 0 runs the task (and its progress calls) before pool.run returns: count into a holder.
+      const done = { bytes: 0 };
+      const result = pool.run("flattenRange", params, {
         signal: stop.signal,
         timeoutMs,
         onProgress: (p) => {
-          flight.done = p.done;
+          done.bytes = p.done;
           report();
         },
       });
+      const flight: InFlight = { range: piece, firstLine, done, result };
+      inFlight.push(flight);
+      summary.ranges++;
       flight.result.catch(() => {}); // awaited in order below; an early failure must not be "unhandled"
     };
 
@@ -220,32 +221,29 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       while (inFlight.length < window && next < whole.end) await launch();
       const head = inFlight[0];
       if (!head) break;
-      const delta = first + summary.lines - 1;
-      let result: RangeResult;
-      try {
-        result = await head.result;
-      } catch (error) {
-        throw renumberError(error, delta);
-      }
+      const result = await head.result;
       inFlight.shift();
       if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
+      // The newlines counted before launching must be the lines the tasks found: else the file changed under us.
+      if (nextLine !== undefined && head.firstLine !== nextLine) {
+        throw new JsonFlatError("IO", `${path} changed while it was read: a range starts on line ${head.firstLine}, not ${nextLine}`);
+      }
+      nextLine = head.firstLine + result.lines;
       summary.lines += result.lines;
       summary.documents += result.documents;
       summary.errors += result.errors;
       summary.leaves += result.leaves;
       summary.unsafeIntegers += result.unsafeIntegers;
-      if (result.firstError && !summary.firstError) summary.firstError = renumberError(JsonFlatError.from(result.firstError), delta).toJSON();
+      if (result.firstError && !summary.firstError) summary.firstError = result.firstError;
       finishedBytes += head.range.end - head.range.start;
       summary.bytesRead = finishedBytes;
       rangesDone++;
       report();
       current = result.chunks.map((chunk) => chunk.bytes);
-      const chunks = result.chunks.map((chunk) => renumberOutput(chunk.bytes, chunk.errorAt ?? [], delta));
-      for (const bytes of chunks) if (!current.includes(bytes)) current.push(bytes);
       yield {
-        chunks,
+        chunks: current,
         input: head.range,
-        firstLine: delta + 1,
+        firstLine: head.firstLine,
         lines: result.lines,
         documents: result.documents,
         errors: result.errors,
@@ -259,6 +257,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
     signal?.removeEventListener("abort", onAbort);
     stop.abort();
     for (const bytes of current) release(bytes);
+    await counter?.close();
     if (!given) await pool.close({ mode: "abort" });
   }
 }

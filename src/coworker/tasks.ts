@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { flattenBytes } from "../document/flatten";
 import type { NativeBytes } from "../native";
-import { flattenLines, type NdjsonOptions } from "../lines/ndjson";
+import { flattenLines, type NdjsonOptions } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import { unflattenBytes } from "../document/unflatten";
 
@@ -143,8 +143,8 @@ export interface LinesResult extends LinesCounters {
  * Parameters of `flattenRange`: the lines of a file between two line starts (see `alignRange`). The task
  * reads the file itself, so no input bytes cross threads.
  *
- * Line numbers start at `options.firstLine` (default 1) for the range's first line; error offsets are file
- * offsets plus `options.baseOffset` (default 0), as `flattenStream` with a `range`.
+ * Line numbers start at `options.firstLine` (the coordinator passes the range's real first line; default 1);
+ * error offsets are file offsets plus `options.baseOffset` (default 0), as `flattenStream` with a `range`.
  *
  * @example
  * await pool.run("flattenRange", { path: "dump.txt", start: 0, end: 1 << 25, options: { column: 5 } })
@@ -161,15 +161,14 @@ export interface RangeParams {
 }
 
 /**
- * A piece of a range's output. In `emit` mode `errorAt` holds the byte offset of every error record (an
- * output line `{"error":{...},"line":n}`) in `bytes`, so that a coordinator can renumber their lines.
+ * A piece of a range's output: final bytes, error records and line numbers included (the task is given its
+ * range's real first line).
  *
  * @example
  * for (const { bytes } of result.chunks) out.write(bytes);
  */
 export interface RangeChunk {
   bytes: Uint8Array;
-  errorAt?: number[];
 }
 
 /**
@@ -197,69 +196,10 @@ function counters(out: { lines: number; documents: number; errors: number; leave
 }
 
 /*------------------------------------------------------------------------------
- * Error records in emit mode
+ * The tasks
  *----------------------------------------------------------------------------*/
 
 const NEWLINE = 0x0a;
-const RECORD_PREFIX = new TextEncoder().encode('{"error":{"code":"');
-
-function startsWithPrefix(bytes: Uint8Array, at: number): boolean {
-  if (at + RECORD_PREFIX.length > bytes.length) return false;
-  for (let i = 0; i < RECORD_PREFIX.length; i++) if (bytes[at + i] !== RECORD_PREFIX[i]) return false;
-  return true;
-}
-
-function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  }
-  return true;
-}
-
-/**
- * Offsets of the error records in an `emit`-mode output. Every bad line gives a line starting with
- * `{"error":{"code":"`; a good line can only look like that when its document was already such a record
- * (e.g. with `maxDepth: 1`). When there are more such lines than errors, each candidate's input line is
- * flattened again alone to tell which ones failed. Output line k belongs to the k-th non-blank input line.
- */
-function locateErrorRecords(output: Uint8Array, errors: number, input: Uint8Array, options: NdjsonOptions): number[] {
-  const candidates: number[] = []; // output line index
-  const offsets: number[] = [];
-  for (let at = 0, k = 0; at < output.length; k++) {
-    if (startsWithPrefix(output, at)) {
-      candidates.push(k);
-      offsets.push(at);
-    }
-    const nl = output.indexOf(NEWLINE, at);
-    at = nl < 0 ? output.length : nl + 1;
-  }
-  if (candidates.length === errors) return offsets;
-  const confirmed: number[] = [];
-  const single: NdjsonOptions = { ...options, onError: "fail", firstLine: 1, baseOffset: 0 };
-  let next = 0;
-  for (let at = 0, k = 0; at < input.length && next < candidates.length; ) {
-    const nl = input.indexOf(NEWLINE, at);
-    const end = nl < 0 ? input.length : nl;
-    if (!isBlank(input, at, end)) {
-      if (k === candidates[next]) {
-        try {
-          flattenLines(input.subarray(at, end), single).dispose();
-        } catch {
-          confirmed.push(offsets[next]!);
-        }
-        next++;
-      }
-      k++;
-    }
-    at = end + 1;
-  }
-  return confirmed;
-}
-
-/*------------------------------------------------------------------------------
- * The tasks
- *----------------------------------------------------------------------------*/
 
 const DEFAULT_READ = 4 << 20;
 
@@ -325,7 +265,6 @@ export function flattenRangeTask(params: RangeParams, context: TaskContext): Ran
     }
     const total = end - start;
     const result: RangeResult = { chunks: [], bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, unsafeIntegers: 0 };
-    const emit = options.onError === "emit";
     let buffer = new Uint8Array(Math.max(1, Math.min(readBytes, total)));
     let held = 0;
     let pos = start;
@@ -364,10 +303,7 @@ export function flattenRangeTask(params: RangeParams, context: TaskContext): Ran
       result.unsafeIntegers += out.unsafeIntegers;
       if (out.firstError && !result.firstError) result.firstError = out.firstError.toJSON();
       if (out.length) {
-        const errorAt = emit && out.errors ? locateErrorRecords(out, out.errors, input, options) : undefined;
-        const chunk: RangeChunk = { bytes: context.own(out) };
-        if (errorAt) chunk.errorAt = errorAt;
-        result.chunks.push(chunk);
+        result.chunks.push({ bytes: context.own(out) });
       } else {
         out.dispose();
       }

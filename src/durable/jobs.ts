@@ -7,8 +7,8 @@ import { stat } from "node:fs/promises";
 import type { ParallelOptions } from "../coworker/parallel";
 import { JsonFlatError } from "../core/errors";
 import { runJournaled, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./journal";
-import { alignRange, flattenPieces, type ByteRange, type StreamPiece, type StreamProgress } from "../lines/ndjson";
-import { unflattenPieces, type UnflattenStreamOptions } from "../lines/unflatten-lines";
+import { alignRange, flattenPieces, lineNumberAt, type ByteRange, type StreamPiece, type StreamProgress } from "../lines/index";
+import { unflattenPieces, type UnflattenStreamOptions } from "../lines/index";
 
 /**
  * What every file job takes besides its own options.
@@ -141,7 +141,8 @@ async function runFileJob(
   produce: (from: JournalPosition, range: ByteRange) => AsyncIterable<JournalPiece>,
 ): Promise<FileJobSummary> {
   const range = await jobRange(input, options.range);
-  const firstLine = options.firstLine ?? 1;
+  // A range numbers its lines as in the whole file.
+  const firstLine = options.firstLine ?? (await lineNumberAt(input, range.start));
   if (!options.journal) {
     return writePlain(output, range, withProgress(produce({ input: range.start, line: firstLine, output: 0 }, range), range, options.onProgress));
   }

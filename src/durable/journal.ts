@@ -7,7 +7,7 @@ import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, 
 import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import { JsonFlatError } from "../core/errors";
-import type { ByteRange } from "../lines/ndjson";
+import type { ByteRange } from "../lines/index";
 import { crc32c, Wal, type WalOptions } from "./wal";
 
 /**

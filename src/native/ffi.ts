@@ -152,6 +152,10 @@ const SYMBOLS = {
     args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.ptr,
   },
+  jf_unflatten_lines: {
+    args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
+    returns: FFIType.ptr,
+  },
   jf_count_newlines: { args: [FFIType.ptr, usize], returns: FFIType.f64 },
   jf_query_compile: { args: [FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
   jf_query_free: { args: [FFIType.ptr], returns: FFIType.void },

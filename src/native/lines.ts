@@ -1,5 +1,6 @@
 /**
- * @module native/lines — NDJSON chunks: flatten a chunk of whole lines in one call, count newlines.
+ * @module native/lines — NDJSON chunks through the native line engine: flatten or unflatten a chunk of whole
+ * lines in one call, count newlines.
  */
 import type { ResolvedOptions } from "../core/options";
 import { NO_FLAGS, type Calls, type LinesCall, type LinesOutput, type NativeBytes, type NativeCallFlags } from "./call";
@@ -8,6 +9,8 @@ import { NO_FLAGS, type Calls, type LinesCall, type LinesOutput, type NativeByte
 export interface LinesNative {
   /** Flattens a chunk of whole NDJSON lines; one output line per document. */
   flattenLines(input: Uint8Array, options: ResolvedOptions, lines: LinesCall, flags?: NativeCallFlags): NativeBytes & LinesOutput;
+  /** Rebuilds the document of every line of a chunk of flattened objects; one output line per document. */
+  unflattenLines(input: Uint8Array, options: ResolvedOptions, lines: LinesCall, flags?: NativeCallFlags): NativeBytes & LinesOutput;
   /** Number of `\n` bytes in `input`. */
   countNewlines(input: Uint8Array): number;
 }
@@ -27,6 +30,13 @@ export function linesCalls(c: Calls): LinesNative {
       c.encodeLines(lines);
       return c.linesOutput(
         symbols.jf_flatten_lines(c.input(input), input.byteLength, c.options.bytes, c.linesOptions.bytes, c.linesResult.bytes),
+      );
+    },
+    unflattenLines: (input, o, lines, flags = NO_FLAGS) => {
+      c.encode(o, flags);
+      c.encodeLines(lines);
+      return c.linesOutput(
+        symbols.jf_unflatten_lines(c.input(input), input.byteLength, c.options.bytes, c.linesOptions.bytes, c.linesResult.bytes),
       );
     },
     countNewlines: (input) => (input.byteLength ? symbols.jf_count_newlines(input, input.byteLength) : 0),

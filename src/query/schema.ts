@@ -3,7 +3,7 @@
  */
 import { toBytes, type JsonInput } from "../core/input";
 import { native } from "../native";
-import { flattenStream, type ByteRange, type StreamOptions } from "../lines/ndjson";
+import { flattenStream, type ByteRange, type StreamOptions } from "../lines/index";
 import { resolveOptions, type FlattenOptions } from "../core/options";
 
 /** JSON value types a schema counts; `object` and `array` are empty ones (or whole subtrees under `maxDepth`). */
@@ -36,6 +36,9 @@ export function schema(input: JsonInput, options: Omit<FlattenOptions, "mode"> =
   return JSON.parse(native().flattenText(toBytes(input), o).text);
 }
 
+/** The order the native core writes types in; a merge keeps it, so chunking never shows in the output. */
+const TYPE_ORDER: readonly SchemaType[] = ["string", "integer", "number", "boolean", "null", "object", "array"];
+
 /**
  * Adds `more` into `into` (counts and documents summed, new paths appended) and returns `into`.
  *
@@ -51,9 +54,12 @@ export function mergeSchemas(into: Schema, more: Schema): Schema {
     }
     known.count += entry.count;
     known.docs += entry.docs;
-    for (const [type, n] of Object.entries(entry.types) as [SchemaType, number][]) {
-      known.types[type] = (known.types[type] ?? 0) + n;
+    const types: Partial<Record<SchemaType, number>> = {};
+    for (const type of TYPE_ORDER) {
+      const n = (known.types[type] ?? 0) + (entry.types[type] ?? 0);
+      if (n) types[type] = n;
     }
+    known.types = types;
   }
   return into;
 }

@@ -6,7 +6,7 @@ import { JsonFlatError } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
 import { native, type NativeBytes, type NativeOutput, type QueryHandle } from "../native";
 import { NativeHandle } from "../native/handle";
-import { streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/ndjson";
+import { streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/index";
 import { resolveOptions, type PathStyle } from "../core/options";
 
 /**

@@ -46,12 +46,11 @@ export function positionOf(bytes: Uint8Array, offset: number): Position {
 }
 
 /**
- * A `JsonFlatError` positioned at `offset` of `bytes`, its message ending with the line and column.
+ * A `JsonFlatError` positioned at `offset` of `bytes`: the position in its fields, never in its message.
  *
  * @example
  * throw errorAt("INVALID_JSON", "invalid JSON: expected a value", bytes, 3);
  */
 export function errorAt(code: ErrorCode, message: string, bytes: Uint8Array, offset: number): JsonFlatError {
-  const position = positionOf(bytes, offset);
-  return new JsonFlatError(code, `${message} at line ${position.line}, column ${position.column}`, position);
+  return new JsonFlatError(code, message, positionOf(bytes, offset));
 }

@@ -3,7 +3,7 @@
  * the library (`maxDepth`) and the CLI (`max-depth`); anything unknown or malformed is `INVALID_OPTION`.
  */
 import { JsonFlatError } from "../core/errors";
-import type { OnError, StreamOptions } from "../lines/ndjson";
+import type { OnError, StreamOptions } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import type { SearchQuery } from "../query/search";
 
