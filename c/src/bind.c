@@ -572,20 +572,11 @@ JF_API uint8_t *jf_decode(const jf_shape *shape, const uint8_t *input, size_t le
  * Decoding NDJSON
  *----------------------------------------------------------------------------*/
 
-/* {"line":n,"code":"..","message":"..","offset":o,"column":c(,"problems":[..])} */
+/* {"code":"..","message":"..","offset":o,"line":n,"column":c(,"problems":[..])} */
 static void write_error_record(jf_buf *errors, const jf_error *err, uint64_t line_no, const decoder *d) {
     if (errors->len > 1) jf_buf_byte(errors, ',');
-    jf_buf_lit(errors, "{\"line\":");
-    jf_buf_u64(errors, line_no);
-    jf_buf_lit(errors, ",\"code\":\"");
-    const char *name = jf_code_name(err->code);
-    jf_buf_put(errors, name, strlen(name));
-    jf_buf_lit(errors, "\",\"message\":\"");
-    jf_escape(errors, (const uint8_t *)err->message, strlen(err->message), true);
-    jf_buf_lit(errors, "\",\"offset\":");
-    jf_buf_u64(errors, err->offset);
-    jf_buf_lit(errors, ",\"column\":");
-    jf_buf_u64(errors, err->column);
+    jf_buf_byte(errors, '{');
+    jf_write_error_fields(errors, err, line_no);
     if (d) {
         jf_buf_lit(errors, ",\"problems\":[");
         jf_buf_put(errors, d->problems.data, d->problems.len);

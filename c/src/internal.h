@@ -307,6 +307,9 @@ typedef struct jf_line_sink {
 
 /* Whether a line holds only spaces, tabs and CR (skipped, but numbered). */
 bool jf_line_is_blank(const uint8_t *s, size_t n);
+/* Writes "code":"..","message":"..","offset":o,"line":n,"column":c (no
+ * braces): the fields of an error everywhere the core writes one as JSON. */
+void jf_write_error_fields(jf_buf *out, const jf_error *err, uint64_t line);
 /* The bad_line of the flatten family: in emit mode writes the record
  * {"error":{"code","message","offset","line","column"},"line":n} and \n. */
 void jf_line_record(void *ctx, const jf_error *err, uint64_t line, jf_on_error mode, jf_buf *out);

@@ -43,10 +43,8 @@ static void place_error(jf_error *err, const jf_line_span *line, const uint8_t *
     err->column = column;
 }
 
-void jf_line_record(void *ctx, const jf_error *err, uint64_t line_no, jf_on_error mode, jf_buf *out) {
-    (void)ctx;
-    if (mode != JF_ON_ERROR_EMIT) return;
-    jf_buf_lit(out, "{\"error\":{\"code\":\"");
+void jf_write_error_fields(jf_buf *out, const jf_error *err, uint64_t line_no) {
+    jf_buf_lit(out, "\"code\":\"");
     const char *name = jf_code_name(err->code);
     jf_buf_put(out, name, strlen(name));
     jf_buf_lit(out, "\",\"message\":\"");
@@ -57,6 +55,13 @@ void jf_line_record(void *ctx, const jf_error *err, uint64_t line_no, jf_on_erro
     jf_buf_u64(out, line_no);
     jf_buf_lit(out, ",\"column\":");
     jf_buf_u64(out, err->column);
+}
+
+void jf_line_record(void *ctx, const jf_error *err, uint64_t line_no, jf_on_error mode, jf_buf *out) {
+    (void)ctx;
+    if (mode != JF_ON_ERROR_EMIT) return;
+    jf_buf_lit(out, "{\"error\":{");
+    jf_write_error_fields(out, err, line_no);
     jf_buf_lit(out, "},\"line\":");
     jf_buf_u64(out, line_no);
     jf_buf_lit(out, "}\n");

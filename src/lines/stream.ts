@@ -160,10 +160,11 @@ export async function* streamPieces(
   let position = rangeStart;
   const reads = typeof source === "string" ? readFile(source, options.range, chunk, lines) : readStream(source, lines);
 
-  function* flush(final: boolean): Generator<StreamPiece> {
-    if (!final && lines.length < chunk) return;
+  /** One native call over the whole lines held (all bytes when `final`), or nothing yet. */
+  function flush(final: boolean): StreamPiece | undefined {
+    if (!final && lines.length < chunk) return undefined;
     const whole = lines.wholeLines(final);
-    if (whole.length === 0) return;
+    if (whole.length === 0) return undefined;
     const out = run(whole, { ...lo, firstLine, baseOffset: lo.baseOffset + position });
     const piece: StreamPiece = { out, input: { start: position, end: position + whole.length }, firstLine };
     firstLine += out.lines;
@@ -173,22 +174,12 @@ export async function* streamPieces(
     progress.errors += out.errors;
     progress.leaves += out.leaves;
     lines.consume(whole.length);
-    yield piece;
+    return piece;
   }
 
-  for await (const bytesRead of reads) {
-    if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
-    progress.bytesRead = bytesRead;
-    for (const piece of flush(false)) {
-      options.onProgress?.({ ...progress });
-      try {
-        yield piece;
-      } finally {
-        piece.out.dispose();
-      }
-    }
-  }
-  for (const piece of flush(true)) {
+  /** Reports progress and yields the piece, freeing its output when the next is requested. */
+  function* deliver(piece: StreamPiece | undefined): Generator<StreamPiece> {
+    if (!piece) return;
     options.onProgress?.({ ...progress });
     try {
       yield piece;
@@ -196,6 +187,13 @@ export async function* streamPieces(
       piece.out.dispose();
     }
   }
+
+  for await (const bytesRead of reads) {
+    if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
+    progress.bytesRead = bytesRead;
+    yield* deliver(flush(false));
+  }
+  yield* deliver(flush(true));
   return progress;
 }
 

@@ -107,6 +107,14 @@ class CopiedBytes extends Uint8Array implements NativeBytes, NativeOutput {
 }
 
 /**
+ * A native *_lines entry point with everything but its input and structs bound (a query, a shape).
+ *
+ * @example
+ * const entry: LinesEntry = (...args) => symbols.jf_flatten_lines(...args);
+ */
+export type LinesEntry = (input: Uint8Array, length: number, options: Uint8Array, linesOptions: Uint8Array, linesResult: Uint8Array) => Pointer | null;
+
+/**
  * The state one loaded library shares between its calls: its symbols, one scratch struct per kind (the
  * options struct is re-encoded only when the options or flags differ from the last call's), and the
  * wrappers of returned blocks. Calls run on one thread at a time (each Worker loads its own `native()`).
@@ -174,6 +182,22 @@ export class Calls {
     const view = this.result.view;
     if (!p) throw readError(this.result, R.error);
     return [p, u64(view, R.length), { leaves: u64(view, R.leaves), unsafeIntegers: u64(view, R.unsafe_integers) }];
+  }
+
+  /**
+   * One call of the native line engine: encodes the options and line options, runs `call` on the input and
+   * the structs, and reads its block as lines output.
+   */
+  runLines(input: Uint8Array, o: ResolvedOptions, flags: NativeCallFlags, lines: LinesCall, call: LinesEntry): NativeBytes & LinesOutput {
+    this.encode(o, flags);
+    this.encodeLines(lines);
+    return this.linesOutput(call(this.input(input), input.byteLength, this.options.bytes, this.linesOptions.bytes, this.linesResult.bytes));
+  }
+
+  /** A compiled handle, or the bare jf_error its compile call wrote at the start of the scratch result. */
+  compiled<H>(handle: H | null): H {
+    if (!handle) throw readError(this.result, 0);
+    return handle;
   }
 
   /** An NDJSON call's block as bytes with the line counters (and the first bad line's error). */

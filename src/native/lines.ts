@@ -25,20 +25,8 @@ export interface LinesNative {
 export function linesCalls(c: Calls): LinesNative {
   const { symbols } = c;
   return {
-    flattenLines: (input, o, lines, flags = NO_FLAGS) => {
-      c.encode(o, flags);
-      c.encodeLines(lines);
-      return c.linesOutput(
-        symbols.jf_flatten_lines(c.input(input), input.byteLength, c.options.bytes, c.linesOptions.bytes, c.linesResult.bytes),
-      );
-    },
-    unflattenLines: (input, o, lines, flags = NO_FLAGS) => {
-      c.encode(o, flags);
-      c.encodeLines(lines);
-      return c.linesOutput(
-        symbols.jf_unflatten_lines(c.input(input), input.byteLength, c.options.bytes, c.linesOptions.bytes, c.linesResult.bytes),
-      );
-    },
+    flattenLines: (input, o, lines, flags = NO_FLAGS) => c.runLines(input, o, flags, lines, symbols.jf_flatten_lines),
+    unflattenLines: (input, o, lines, flags = NO_FLAGS) => c.runLines(input, o, flags, lines, symbols.jf_unflatten_lines),
     countNewlines: (input) => (input.byteLength ? symbols.jf_count_newlines(input, input.byteLength) : 0),
   };
 }

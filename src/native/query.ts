@@ -55,22 +55,15 @@ export function queryCalls(c: Calls): QueryNative {
   return {
     compileQuery: (query) => {
       // jf_query_compile fills a bare jf_error: it sits at the start of the scratch result struct.
-      const handle = symbols.jf_query_compile(c.input(query), query.byteLength, result.bytes);
-      if (!handle) throw readError(result, 0);
-      return handle;
+      return c.compiled(symbols.jf_query_compile(c.input(query), query.byteLength, result.bytes));
     },
     freeQuery: (query) => symbols.jf_query_free(query),
     searchBytes: (input, query, o) => {
       c.encode(o, NO_FLAGS);
       return c.asBytes(...c.resultOf(symbols.jf_search(c.input(input), input.byteLength, query, options.bytes, result.bytes)));
     },
-    searchLines: (input, query, o, lines) => {
-      c.encode(o, NO_FLAGS);
-      c.encodeLines(lines);
-      return c.linesOutput(
-        symbols.jf_search_lines(c.input(input), input.byteLength, query, options.bytes, c.linesOptions.bytes, c.linesResult.bytes),
-      );
-    },
+    searchLines: (input, query, o, lines) =>
+      c.runLines(input, o, NO_FLAGS, lines, (text, length, opts, lo, lr) => symbols.jf_search_lines(text, length, query, opts, lo, lr)),
     indexBuild: (input, o, flags = NO_FLAGS) => {
       c.encode(o, flags);
       const handle = symbols.jf_index_build(c.input(input), input.byteLength, options.bytes, result.bytes);

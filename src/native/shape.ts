@@ -32,9 +32,7 @@ export function shapeCalls(c: Calls): ShapeNative {
   return {
     compileShape: (plan) => {
       // jf_shape_compile fills a bare jf_error: it sits at the start of the scratch result struct.
-      const handle = symbols.jf_shape_compile(c.input(plan), plan.byteLength, result.bytes);
-      if (!handle) throw readError(result, 0);
-      return handle;
+      return c.compiled(symbols.jf_shape_compile(c.input(plan), plan.byteLength, result.bytes));
     },
     freeShape: (shape) => symbols.jf_shape_free(shape),
     decode: (shape, input, o) => {
@@ -45,12 +43,7 @@ export function shapeCalls(c: Calls): ShapeNative {
       const mismatch = result.view.getInt32(R.error + E.code, true) !== 0;
       return { text: c.asText(p, u64(result.view, R.length), { leaves: 0, unsafeIntegers: 0 }).text, mismatch };
     },
-    decodeLines: (shape, input, o, lines) => {
-      c.encode(o, NO_FLAGS);
-      c.encodeLines(lines);
-      return c.linesOutput(
-        symbols.jf_decode_lines(shape, c.input(input), input.byteLength, options.bytes, c.linesOptions.bytes, c.linesResult.bytes),
-      );
-    },
+    decodeLines: (shape, input, o, lines) =>
+      c.runLines(input, o, NO_FLAGS, lines, (...args) => symbols.jf_decode_lines(shape, ...args)),
   };
 }
