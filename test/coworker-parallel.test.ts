@@ -3,12 +3,13 @@
  * file's real line numbers, however the file is split and however many workers run it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { flattenFileParallel, Pool, type ParallelOptions } from "../src/coworker";
+import { LineChain } from "../src/coworker/line-chain";
 import { LineCounter, lineNumberAt } from "../src/lines/index";
-import { alignRange, flattenStream, JsonFlatError, type StreamOptions } from "../src/index";
+import { alignRange, flattenLines, flattenStream, JsonFlatError, type StreamOptions } from "../src/index";
 import { native } from "../src/native";
 import { rng as random } from "./fixtures/rng";
 
@@ -338,8 +339,36 @@ describe("real first line numbers (LineCounter)", () => {
       await counter.close();
     }
     expect(await lineNumberAt(file, 9)).toBe(4);
-    const resumed = await LineCounter.open(file, { offset: 4, line: 3 });
-    expect(await resumed.lineAt(text.length)).toBe(6);
-    await resumed.close();
+  });
+
+  test("the line chain hands each range its first line as soon as the ranges before it are done", () => {
+    const chain = new LineChain(10);
+    const [a, b, c] = [chain.add(), chain.add(), chain.add()];
+    expect([a.firstLine, b.firstLine, c.firstLine]).toEqual([10, undefined, undefined]);
+    expect(Atomics.load(a.cell, 0)).toBe(10n);
+    chain.done(b, 7); // done out of order: nothing is known after it yet
+    expect([b.firstLine, c.firstLine, Atomics.load(c.cell, 0)]).toEqual([undefined, undefined, 0n]);
+    chain.done(a, 5);
+    expect([b.firstLine, c.firstLine, Atomics.load(c.cell, 0)]).toEqual([15, 22, 22n]);
+    chain.done(c, 1);
+    expect(chain.add().firstLine).toBe(23);
+  });
+
+  test("tasks that meet a bad line before their first line is known wait for it: every record is numbered as one run numbers it", async () => {
+    // A bad line at the start of every range: each task needs its first line at once, while earlier ranges still run.
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) lines.push(i % 25 === 0 ? "{bad" : `{"i":${i},"pad":"${"x".repeat(200)}"}`);
+    const file = join(dir, "bad-starts.ndjson");
+    writeFileSync(file, lines.join("\n"));
+    for (const onError of ["emit", "skip"] as const) {
+      const expected = await single(file, { onError });
+      const got = await parallel(file, { pool: async, onError, rangeBytes: 25 * 215, readBytes: 600 });
+      sameBytes(got.bytes, expected.bytes);
+      const whole = flattenLines(readFileSync(file), { onError });
+      expect((got.summary as { firstError?: unknown }).firstError).toEqual(whole.firstError?.toJSON());
+      whole.dispose();
+    }
+    const failed = await parallel(file, { pool: async, rangeBytes: 25 * 215, readBytes: 600 });
+    expect(failed.error?.toJSON()).toEqual((await single(file)).error?.toJSON());
   });
 });

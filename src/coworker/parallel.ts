@@ -6,7 +6,8 @@
 import { stat } from "node:fs/promises";
 import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { resolveFormat, resolveOptions } from "../core/options";
-import { alignRange, LineCounter, lineOptions, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
+import { alignRange, lineNumberAt, lineOptions, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
+import { LineChain, type LineLink } from "./line-chain";
 import { Pool } from "./pool";
 import type { RangeParams, RangeResult } from "./tasks";
 
@@ -84,8 +85,8 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 interface InFlight {
   range: ByteRange;
-  /** The range's real first line, counted before it was launched. */
-  firstLine: number;
+  /** Its place in the line chain: its first line, known at launch or handed over later. */
+  link: LineLink;
   result: Promise<RangeResult>;
   /** Bytes of the range done so far. */
   done: { bytes: number };
@@ -118,10 +119,10 @@ export interface RangeOutput {
  * requested (copy it to keep it, or pass `retain: true`). Breaking out of the loop cancels the remaining
  * ranges.
  *
- * Line numbers: before a range is launched the newlines above it are counted natively (each byte of the file
- * once, in this thread), so every task writes final line numbers into its error records (`emit`), first
- * error (`skip`/`emit`) and thrown error (`fail`); nothing is renumbered afterwards. Byte offsets are file
- * offsets from the start.
+ * Line numbers: each range is handed its real first line as soon as the ranges before it are done (their
+ * tasks count their lines), through a shared cell its task reads; a task that meets a bad line before then
+ * waits for it, so every error record (`emit`), first error (`skip`/`emit`) and thrown error (`fail`) is
+ * written with its final line number, and nothing is renumbered afterwards. Byte offsets are file offsets.
  *
  * @example
  * const out = Bun.file("flat.ndjson").writer();
@@ -160,7 +161,6 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
   const onAbort = () => stop.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   const inFlight: InFlight[] = [];
-  let counter: LineCounter | undefined;
   let current: Uint8Array[] = []; // chunks of the range being yielded, not yet released
   const release = (bytes: Uint8Array) => {
     if (retain) return;
@@ -177,14 +177,13 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
     }
     const whole = await alignRange(path, range ?? { start: 0, end: size });
-    // Each range is given its real first line, so its error records and hits are final when it is done.
-    counter = await LineCounter.open(path, checked.firstLine === undefined ? undefined : { offset: whole.start, line: checked.firstLine });
+    // Each range gets its real first line from the ranges before it, so its error records are final when it is done.
+    const chain = new LineChain(checked.firstLine ?? (await lineNumberAt(path, whole.start)));
     const summary: ParallelSummary = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 };
     const totalBytes = whole.end - whole.start;
     let finishedBytes = 0;
     let rangesDone = 0;
     let next = whole.start;
-    let nextLine: number | undefined;
 
     const report = () => {
       if (!onProgress) return;
@@ -198,8 +197,14 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       const piece = next === whole.start && end === whole.end ? whole : await alignRange(path, { start: next, end });
       next = end;
       if (piece.start === piece.end) return;
-      const firstLine = await counter!.lineAt(piece.start);
-      const params: RangeParams = { path, start: piece.start, end: piece.end, options: { ...lines, firstLine, baseOffset: checked.baseOffset } };
+      const link = chain.add();
+      const params: RangeParams = {
+        path,
+        start: piece.start,
+        end: piece.end,
+        options: { ...lines, firstLine: link.firstLine, baseOffset: checked.baseOffset },
+        firstLineCell: link.cell,
+      };
       if (readBytes !== undefined) params.readBytes = readBytes;
       // A pool of size 0 runs the task (and its progress calls) before pool.run returns: count into a holder.
       const done = { bytes: 0 };
@@ -211,10 +216,10 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
           report();
         },
       });
-      const flight: InFlight = { range: piece, firstLine, done, result };
-      inFlight.push(flight);
+      inFlight.push({ range: piece, link, done, result });
       summary.ranges++;
-      flight.result.catch(() => {}); // awaited in order below; an early failure must not be "unhandled"
+      // As soon as any range is done the ranges after it may learn their first line (waiting tasks wake up).
+      result.then((r) => chain.done(link, r.lines)).catch(() => {}); // failures are awaited in order below
     };
 
     for (;;) {
@@ -224,11 +229,9 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       const result = await head.result;
       inFlight.shift();
       if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
-      // The newlines counted before launching must be the lines the tasks found: else the file changed under us.
-      if (nextLine !== undefined && head.firstLine !== nextLine) {
-        throw new JsonFlatError("IO", `${path} changed while it was read: a range starts on line ${head.firstLine}, not ${nextLine}`);
-      }
-      nextLine = head.firstLine + result.lines;
+      chain.done(head.link, result.lines); // idempotent: makes sure the chain has seen it before it is read
+      const firstLine = head.link.firstLine;
+      if (firstLine === undefined) throw new Error("jsonflat bug: a range came to its turn without its first line");
       summary.lines += result.lines;
       summary.documents += result.documents;
       summary.errors += result.errors;
@@ -243,7 +246,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       yield {
         chunks: current,
         input: head.range,
-        firstLine: head.firstLine,
+        firstLine,
         lines: result.lines,
         documents: result.documents,
         errors: result.errors,
@@ -257,7 +260,6 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
     signal?.removeEventListener("abort", onAbort);
     stop.abort();
     for (const bytes of current) release(bytes);
-    await counter?.close();
     if (!given) await pool.close({ mode: "abort" });
   }
 }

@@ -143,8 +143,9 @@ export interface LinesResult extends LinesCounters {
  * Parameters of `flattenRange`: the lines of a file between two line starts (see `alignRange`). The task
  * reads the file itself, so no input bytes cross threads.
  *
- * Line numbers start at `options.firstLine` (the coordinator passes the range's real first line; default 1);
- * error offsets are file offsets plus `options.baseOffset` (default 0), as `flattenStream` with a `range`.
+ * Line numbers start at the range's real first line: `options.firstLine` when it is known at launch, else the
+ * value the coordinator writes into `firstLineCell` once the ranges before this one are done (default 1).
+ * Error offsets are file offsets plus `options.baseOffset` (default 0), as `flattenStream` with a `range`.
  *
  * @example
  * await pool.run("flattenRange", { path: "dump.txt", start: 0, end: 1 << 25, options: { column: 5 } })
@@ -158,6 +159,12 @@ export interface RangeParams {
   options?: NdjsonOptions;
   /** Bytes read and flattened per native call; default 4 MiB (progress is reported after each). */
   readBytes?: number;
+  /**
+   * A shared cell (0 until known) where the coordinator hands over the range's first line when it was not
+   * known at launch: the lines of the ranges before it are counted by their own tasks, so no byte is read
+   * twice. Only a chunk holding a bad line needs it (error records carry line numbers).
+   */
+  firstLineCell?: BigInt64Array;
 }
 
 /**
@@ -239,6 +246,57 @@ export function flattenLinesTask(params: LinesParams, context: TaskContext): Lin
   return { bytes: context.own(out), ...c };
 }
 
+/** A range's first line: known at launch, or handed over later through a shared cell. */
+class FirstLine {
+  constructor(
+    private known: number | undefined,
+    private readonly cell: BigInt64Array | undefined,
+    private readonly context: TaskContext,
+  ) {
+    if (known === undefined && !cell) this.known = 1;
+  }
+
+  /** The first line if it is known now, without waiting. */
+  peek(): number | undefined {
+    if (this.known === undefined && this.cell) {
+      const value = Atomics.load(this.cell, 0);
+      if (value !== 0n) this.known = Number(value);
+    }
+    return this.known;
+  }
+
+  /** The first line, waiting for the coordinator to hand it over (still cancellable). */
+  wait(): number {
+    // In the caller's thread (a pool of size 0) the ranges run in order, so the line is always known by now:
+    // waiting there would block the very thread that hands it over.
+    if (!this.context.inWorker && this.peek() === undefined) throw new Error("jsonflat bug: a range in this thread has no first line");
+    for (let line = this.peek(); ; line = this.peek()) {
+      if (line !== undefined) return line;
+      this.context.checkpoint();
+      Atomics.wait(this.cell!, 0, 0n, 20);
+    }
+  }
+}
+
+/**
+ * One chunk of a range through the line engine, with real line numbers. While the range's first line is not
+ * known yet, a chunk whose output has no line number in it (no bad line) is kept as it is; a chunk with a bad
+ * line waits for the first line and is run again with it. The lines before the chunk in its range are `before`.
+ */
+function flattenNumbered(input: Uint8Array, options: NdjsonOptions, first: FirstLine, before: number): ReturnType<typeof flattenLines> {
+  const known = first.peek();
+  if (known !== undefined) return flattenLines(input, { ...options, firstLine: known + before });
+  let out: ReturnType<typeof flattenLines> | undefined;
+  try {
+    out = flattenLines(input, { ...options, firstLine: 1 + before });
+  } catch (error) {
+    if (!(error instanceof JsonFlatError) || error.line === undefined) throw error;
+  }
+  if (out && out.errors === 0) return out;
+  out?.dispose();
+  return flattenLines(input, { ...options, firstLine: first.wait() + before });
+}
+
 /**
  * Reads the lines of a file range with `node:fs` and flattens them `readBytes` at a time, reporting
  * progress after each native call. Lines longer than `readBytes` grow the read buffer.
@@ -268,7 +326,7 @@ export function flattenRangeTask(params: RangeParams, context: TaskContext): Ran
     let buffer = new Uint8Array(Math.max(1, Math.min(readBytes, total)));
     let held = 0;
     let pos = start;
-    let firstLine = options.firstLine ?? 1;
+    const first = new FirstLine(options.firstLine, params.firstLineCell, context);
     let offset = (options.baseOffset ?? 0) + start;
     while (pos < end || held > 0) {
       context.checkpoint();
@@ -293,8 +351,7 @@ export function flattenRangeTask(params: RangeParams, context: TaskContext): Ran
       const whole = final ? held : buffer.lastIndexOf(NEWLINE, held - 1) + 1;
       if (whole === 0) continue; // one line longer than the buffer: read more of it
       const input = buffer.subarray(0, whole);
-      const out = flattenLines(input, { ...options, firstLine, baseOffset: offset });
-      firstLine += out.lines;
+      const out = flattenNumbered(input, { ...options, baseOffset: offset }, first, result.lines);
       offset += whole;
       result.lines += out.lines;
       result.documents += out.documents;

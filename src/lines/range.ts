@@ -50,27 +50,23 @@ export async function alignRange(path: string, range: ByteRange): Promise<ByteRa
 
 /**
  * Counts the lines of a file up to increasing offsets, reading each byte once (natively counted, 1 MiB at a
- * time): what gives a range, a pool's range or a shard its real first line number without a pass over the
- * output afterwards.
+ * time): what gives a range of a file (`--range`, a stream's `range`, a journaled job's range) its real first
+ * line number.
  *
  * @example
  * await using counter = await LineCounter.open("dump.ndjson");
  * await counter.lineAt(1 << 20) // number of the line that starts at byte 1 MiB
  */
 export class LineCounter {
-  private counted: number;
-  private newlines: number;
+  private counted = 0;
+  private newlines = 0;
   private readonly block = new Uint8Array(COUNT_BLOCK);
 
-  private constructor(private readonly file: FileHandle, private readonly path: string, from: { offset: number; line: number }) {
-    this.counted = from.offset;
-    this.newlines = from.line - 1;
-  }
+  private constructor(private readonly file: FileHandle, private readonly path: string) {}
 
-  /** Counts from the start of the file, or from a line start whose number is known (`from`). */
-  static async open(path: string, from = { offset: 0, line: 1 }): Promise<LineCounter> {
+  static async open(path: string): Promise<LineCounter> {
     try {
-      return new LineCounter(await open(path, "r"), path, from);
+      return new LineCounter(await open(path, "r"), path);
     } catch (error) {
       throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
     }
