@@ -8,6 +8,7 @@ import { join } from "node:path";
 import pkg from "../package.json";
 import { VERSION } from "../src/core/version";
 import { native } from "../src/native";
+import { BUN } from "./fixtures/child-bun";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -27,6 +28,6 @@ test("no other TypeScript source spells the version", () => {
 });
 
 test("jsonflat --version prints it", () => {
-  const run = Bun.spawnSync([process.execPath, join(ROOT, "src", "cli", "main.ts"), "--version"]);
+  const run = Bun.spawnSync([BUN, join(ROOT, "src", "cli", "main.ts"), "--version"]);
   expect(run.stdout.toString()).toStartWith(`jsonflat ${VERSION} (native ${VERSION})`);
 });
