@@ -412,6 +412,7 @@ void jf_flattener_free(jf_flattener *fl) {
     jf_free(fl);
 }
 
+void jf_flattener_set_line(jf_flattener *fl, uint64_t line) { fl->f.line = line; }
 uint64_t jf_flattener_hits(const jf_flattener *fl) { return fl->f.hits; }
 bool jf_flattener_stopped(const jf_flattener *fl) { return fl->f.stop; }
 
@@ -423,11 +424,12 @@ void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out) {
 uint64_t jf_flattener_leaves(const jf_flattener *fl) { return fl->f.leaves; }
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl) { return fl->f.values.unsafe_integers; }
 
-bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {
+/* Flattens a parsed document (and frees it); `input` is its text, for error
+ * positions. Not inlined into its caller, so the walk compiles the same
+ * whichever parse path feeds it. */
+static __attribute__((noinline)) bool flatten_parsed(jf_flattener *fl, yyjson_doc *doc, const uint8_t *input,
+                                                     size_t length, jf_buf *out, jf_error *err) {
     flattener *f = &fl->f;
-    yyjson_doc *doc = fl->pooled ? jf_parser_read(&fl->parser, input, length, &fl->cfg, err)
-                                 : jf_parse(input, length, &fl->cfg, err);
-    if (!doc) return false;
     bool schema = fl->cfg.mode == JF_MODE_SCHEMA;
     bool bare = schema || fl->cfg.query; /* schema and search write their own shapes */
     /* Leaf mode finds a too-deep value when it writes it; schema never writes
@@ -472,6 +474,12 @@ bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, 
     return false;
 }
 
+bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err) {
+    yyjson_doc *doc = fl->pooled ? jf_parser_read(&fl->parser, input, length, &fl->cfg, err)
+                                 : jf_parse(input, length, &fl->cfg, err);
+    return doc && flatten_parsed(fl, doc, input, length, out, err);
+}
+
 /*------------------------------------------------------------------------------
  * Entry point
  *----------------------------------------------------------------------------*/
@@ -500,51 +508,4 @@ JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
         return NULL;
     }
     return jf_buf_take(&out, &result->length);
-}
-
-/*------------------------------------------------------------------------------
- * NDJSON: the flattener as a sink of the line engine (flatten, schema, search)
- *----------------------------------------------------------------------------*/
-
-static bool flatten_line(void *ctx, const uint8_t *doc, size_t len, uint64_t line, jf_buf *out, jf_error *err) {
-    jf_flattener *fl = ctx;
-    fl->f.line = line; /* search writes it before each hit */
-    if (!jf_flatten_document(fl, doc, len, out, err)) return false;
-    /* schema and search write their own shapes: a schema at the end, a line per hit */
-    if (fl->cfg.mode != JF_MODE_SCHEMA && !fl->cfg.query) jf_buf_byte(out, '\n');
-    return true;
-}
-
-static bool flattener_stopped(void *ctx) { return jf_flattener_stopped(ctx); }
-
-uint8_t *jf_flattener_lines(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
-                            jf_lines_result *result) {
-    bool schema = cfg->mode == JF_MODE_SCHEMA;
-    jf_flattener *fl = jf_flattener_new(cfg, true);
-    jf_buf out;
-    jf_buf_init(&out, cfg->query ? 4096 : length + length / 2 + 64);
-    jf_line_sink sink = {
-        .ctx = fl,
-        .document = flatten_line,
-        .bad_line = schema ? NULL : jf_line_record, /* a schema counts bad lines, never writes them */
-        .stopped = cfg->query ? flattener_stopped : NULL,
-    };
-    bool ok = fl && jf_lines_each(input, length, lines, &sink, &out, result);
-    if (ok && schema) {
-        jf_flattener_write_schema(fl, &out);
-        jf_buf_byte(&out, '\n');
-    }
-    if (fl) {
-        result->leaves = jf_flattener_leaves(fl);
-        result->unsafe_integers = jf_flattener_unsafe_integers(fl);
-    }
-    jf_flattener_free(fl);
-    return jf_lines_finish(&out, ok, length, result);
-}
-
-JF_API uint8_t *jf_flatten_lines(const uint8_t *input, size_t length, const jf_options *options,
-                                 const jf_lines_options *lines, jf_lines_result *result) {
-    jf_config cfg;
-    if (!result || !jf_lines_begin(input, length, options, &lines, result, &cfg)) return NULL;
-    return jf_flattener_lines(input, length, &cfg, lines, result);
 }

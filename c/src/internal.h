@@ -269,6 +269,8 @@ void jf_flattener_free(jf_flattener *fl);
  * was and `err` holds a position relative to `input`. */
 bool jf_flatten_document(jf_flattener *fl, const uint8_t *input, size_t length, jf_buf *out, jf_error *err);
 uint64_t jf_flattener_leaves(const jf_flattener *fl);
+/* Search: the NDJSON line number written before each hit (0: none). */
+void jf_flattener_set_line(jf_flattener *fl, uint64_t line);
 /* Search: hits so far, and whether the query's limit stopped the walk. */
 uint64_t jf_flattener_hits(const jf_flattener *fl);
 bool jf_flattener_stopped(const jf_flattener *fl);
@@ -276,7 +278,8 @@ bool jf_flattener_stopped(const jf_flattener *fl);
 /* Schema mode: writes the schema of every document so far (SPEC section 4). */
 void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);
-/* jf_flatten_lines with a checked config (search sets its query on it). */
+/* jf_flatten_lines with a checked config (search sets its query on it);
+ * flatten_lines.c. */
 uint8_t *jf_flattener_lines(const uint8_t *input, size_t length, const jf_config *cfg, const jf_lines_options *lines,
                             jf_lines_result *result);
 
