@@ -91,7 +91,7 @@ stage bun-test "$BUN" test --timeout 60000 "$@" || true
 
 # Other Linux targets under their own Bun builds, each test file in its own process (JF_EACH_FILE): the
 # whole suite on x64 musl, natively on Debian's musl loader (about 6 minutes), and on aarch64 glibc under
-# qemu-user, child Buns included (about 20 minutes); aarch64 musl under qemu on the native and package
+# qemu-user, child Buns included (about 30 minutes); aarch64 musl under qemu on the native and package
 # files. The whole suite on aarch64 musl is the documented command in docs/hardening.md.
 export JF_EACH_FILE=1
 stage musl-x64 bash scripts/verify-target.sh x64-musl || true
