@@ -2,30 +2,16 @@
  * @module cli-conformance.test — the shared conformance suite through the `jsonflat` command, one process per
  * call: bytes on stdin, options as flags, output on stdout, errors parsed back from the one-line message.
  */
-import type { FlattenOptions, UnflattenOptions } from "../src/core/options";
+import type { UnflattenOptions } from "../src/core/options";
 import { runCases, type FlattenCallOptions, type Impl, type Outcome } from "./cases";
 import { BUN } from "./fixtures/child-bun";
+import { cliFlags } from "./fixtures/cli-flags";
 
 const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const ERROR_LINE = /^jsonflat: .*?(?::(\d+):(\d+))?: ([A-Z_]+) (.*?)(?: \(byte (\d+)\))?\n/;
 
-function flags(options: FlattenOptions & UnflattenOptions & { format?: string }): string[] {
-  const args: string[] = [];
-  // `--flag=value`: a value may start with a dash (a "->" delimiter).
-  const add = (flag: string, value: unknown) => value !== undefined && args.push(`${flag}=${String(value)}`);
-  add("--style", options.style);
-  add("--delimiter", options.delimiter);
-  add("--mode", options.mode);
-  add("--max-depth", options.maxDepth);
-  add("--arrays", options.arrays);
-  add("--max-nesting", options.maxNesting);
-  add("--format", options.format);
-  if (options.replaceInvalidUtf8) args.push("--replace-invalid-utf8");
-  return args;
-}
-
 function run(command: string, input: Uint8Array, options: FlattenCallOptions | UnflattenOptions): Outcome {
-  const proc = Bun.spawnSync([BUN, CLI, command, ...flags(options), "-"], { stdin: input });
+  const proc = Bun.spawnSync([BUN, CLI, command, ...cliFlags(options), "-"], { stdin: input });
   const stdout = proc.stdout.toString();
   if (proc.exitCode === 0) return { ok: true, text: stdout.replace(/\n$/, "") };
   const stderr = proc.stderr.toString();

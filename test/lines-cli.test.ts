@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUN } from "./fixtures/child-bun";
+import { cliFlags } from "./fixtures/cli-flags";
 import { libraryReference, runLinesCases, type ErrorFields, type LinesCall, type LinesImpl, type LinesOutcome } from "./lines-cases";
 
 /** The command's entry, from package.json "bin" (resolved at run time: the file is being moved). */
@@ -20,18 +21,10 @@ const dir = mkdtempSync(join(tmpdir(), "jsonflat-lines-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
-/** The flags of a call: `--flag=value`, so that a value may start with a dash. */
+/** The flags of a call: the options as every CLI test spells them, then the query. */
 function flags(call: LinesCall): string[] {
-  const o = call.options;
-  const args = ["--ndjson"];
+  const args = ["--ndjson", ...cliFlags(call.options)];
   const add = (flag: string, value: unknown) => value !== undefined && args.push(`--${flag}=${String(value)}`);
-  add("style", o.style);
-  add("delimiter", o.delimiter);
-  add("mode", o.mode);
-  add("format", o.format);
-  add("max-nesting", o.maxNesting);
-  add("on-error", o.onError);
-  add("column", o.column);
   if (call.query) {
     add("path", call.query.path);
     add("key", call.query.key);
