@@ -25,11 +25,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   TIMEOUT: 503,
   OUT_OF_MEMORY: 503,
   WORKER_CRASHED: 503,
+  NOT_SUPPORTED: 501,
 };
 
 /**
  * The HTTP status of a failure: 400 for bad input, 413 over the limit, 503 when the server lacks resources,
- * 500 only for something that is not a `JsonFlatError` (a bug).
+ * 501 for a feature this platform lacks, 500 only for something that is not a `JsonFlatError` (a bug).
  *
  * @example
  * statusOf(new JsonFlatError("INVALID_JSON", "x")) // 400
