@@ -1,7 +1,8 @@
 /**
  * @module server-browser.test — the explorer page in headless Chromium (Debian's `chromium`, driven by
  * `playwright-core`): paste JSON and NDJSON, see the paths as a table, switch style and mode, search, page
- * through a large result, drop a file. A screenshot is kept in `test-artifacts/explorer.png`.
+ * through a large result, drop a file, see the schema's type shares as bars, download the table as CSV.
+ * Screenshots are kept in `test-artifacts/explorer.png` and `test-artifacts/explorer-schema.png`.
  *
  * Chromium comes from `scripts/setup-browser.sh` (run by `scripts/test.sh`). Without it this test fails and
  * says why; `JSONFLAT_SKIP_BROWSER=1` turns that into a skip.
@@ -113,6 +114,36 @@ test.skipIf(skip)("NDJSON with a bad line, and a clear error for bad JSON", asyn
   expect(await act(() => page.click("#flatten"))).toMatch(/^INVALID_JSON: .* at line 1, column 12 \(byte 11\)$/);
   expect(await page.getAttribute("#status", "class")).toBe("error");
   await page.selectOption("#kind", "auto");
+});
+
+test.skipIf(skip)("download the current table as CSV (RFC 4180: quoted cells, CRLF)", async () => {
+  await page.fill("#input", '{"a":"x,y","b":"say \\"hi\\"","c":[1,null]}');
+  expect(await act(() => page.click("#flatten"))).toBe("4 paths");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
+  expect(download.suggestedFilename()).toBe("jsonflat.csv");
+  const text = await Bun.file((await download.path())!).text();
+  expect(text).toBe('line,path,value\r\n,a,"""x,y"""\r\n,b,"""say \\""hi\\"""""\r\n,c[0],1\r\n,c[1],null\r\n');
+});
+
+test.skipIf(skip)("the schema as a table with a bar per type share; keep a screenshot", async () => {
+  await page.fill("#input", '{"id":1,"name":"a"}\n{"id":2.5,"name":null}\n{"id":3,"name":"c","tags":["x"]}\n{"id":4}');
+  expect(await act(() => page.click("#schema"))).toBe("3 grouped paths");
+  expect(await page.isHidden("#results")).toBe(true);
+  expect(await page.isHidden("#pager")).toBe(true);
+  const rowsOf = () => page.$$eval("#types tbody tr", (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? "")));
+  expect(await rowsOf()).toEqual([
+    ["id", "4", "4", "", "integer 75% · number 25%"],
+    ["name", "3", "3", "", "string 67% · null 33%"],
+    ["tags[]", "1", "1", "", "string 100%"],
+  ]);
+  const widths = await page.$$eval("#types tbody tr:first-child .bar span", (spans) =>
+    spans.map((span) => [span.className, (span as unknown as { style: { width: string } }).style.width]),
+  );
+  expect(widths).toEqual([["t-integer", "75%"], ["t-number", "25%"]]);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}explorer-schema.png`, fullPage: false });
+  expect(await act(() => page.click("#flatten"))).toBe("8 paths");
+  expect(await page.isHidden("#types")).toBe(true);
 });
 
 test.skipIf(skip)("drop a file onto the input; keep a screenshot", async () => {
