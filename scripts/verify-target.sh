@@ -31,7 +31,7 @@
 # Prints bun's own summary; exit status is bun's.
 # With JF_EACH_FILE=1 each test file runs in its own bun process (one crash or hang under emulation
 # cannot hide the other files' results); a failing file's log tail is printed, and a per-file table of
-# pass/fail counts and an "N passed, N failed" total end the output.
+# pass/fail counts and seconds (to budget CI's 90 minutes) and an "N passed, N failed" total end the output.
 # Environment: JF_NO_APT=1 (never call apt-get).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -151,11 +151,11 @@ if [ "${JF_EACH_FILE:-0}" = 1 ]; then
   summary=()
   status=0 passed=0 failed=0
   for f in "${files[@]}"; do
-    log=$(mktemp)
+    log=$(mktemp) t0=$SECONDS
     rc=0; "${run[@]}" test --timeout 300000 "$f" >"$log" 2>&1 || rc=$?
     p=$(grep -aoE '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc '0-9' || true)
     fl=$(grep -aoE '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc '0-9' || true)
-    summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail' "$f" "$rc" "${p:-?}" "${fl:-?}")")
+    summary+=("$(printf '%-36s exit %3s  %5s pass %5s fail %5ss' "$f" "$rc" "${p:-?}" "${fl:-?}" "$((SECONDS - t0))")")
     passed=$((passed + ${p:-0}))
     # A file that failed without a count (a crash, say) counts as one failure.
     failed=$((failed + ${fl:-0})); [ $rc = 0 ] || [ "${fl:-0}" != 0 ] || failed=$((failed + 1))
