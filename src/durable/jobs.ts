@@ -5,6 +5,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { ParallelOptions } from "../coworker/parallel";
+import { fileCompression, refuseRangeOfCompressed, type CompressionOption } from "../core/decompress";
 import { JsonFlatError } from "../core/errors";
 import { runJournaled, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./journal";
 import { alignRange, flattenPieces, lineNumberAt, type ByteRange, type StreamPiece, type StreamProgress } from "../lines/index";
@@ -133,13 +134,32 @@ function withProgress(pieces: AsyncIterable<JournalPiece>, range: ByteRange, onP
   })();
 }
 
+/**
+ * A compressed input: decoded from its start, so no journal (it resumes at a byte offset of the input) and no
+ * range; flattened in this thread (see `coworker/compressed`), progress in compressed bytes of the file.
+ */
+async function compressedJob(
+  input: string,
+  output: string,
+  options: FileJobOptions & { range?: ByteRange; compression?: CompressionOption },
+  pieces: (onProgress?: (p: StreamProgress) => void) => AsyncGenerator<StreamPiece, StreamProgress>,
+): Promise<FileJobSummary> {
+  if (options.journal !== undefined) await refuseRangeOfCompressed(input, "a journal", options.compression);
+  if (options.range) await refuseRangeOfCompressed(input, "range", options.compression);
+  const size = (await stat(input)).size;
+  const report = options.onProgress;
+  return writePlain(output, { start: 0, end: size }, streamed(pieces(report && ((p) => report(p.compressedBytesRead ?? 0, size)))));
+}
+
 async function runFileJob(
   kind: string,
   input: string,
   output: string,
-  options: FileJobOptions & { range?: ByteRange; firstLine?: number; chunkBytes?: number; rangeBytes?: number; workers?: number },
+  options: FileJobOptions & { range?: ByteRange; firstLine?: number; chunkBytes?: number; rangeBytes?: number; workers?: number; compression?: CompressionOption },
   produce: (from: JournalPosition, range: ByteRange) => AsyncIterable<JournalPiece>,
+  compressed: (onProgress?: (p: StreamProgress) => void) => AsyncGenerator<StreamPiece, StreamProgress>,
 ): Promise<FileJobSummary> {
+  if (await fileCompression(input, options.compression)) return compressedJob(input, output, options, compressed);
   const range = await jobRange(input, options.range);
   // A range numbers its lines as in the whole file.
   const firstLine = options.firstLine ?? (await lineNumberAt(input, range.start));
@@ -166,6 +186,8 @@ async function runFileJob(
  * byte what one uninterrupted run writes, error records and line numbers included. A job already finished is
  * not run again (`alreadyComplete`); one started with another input or other options is refused
  * (`JOURNAL_MISMATCH`). `workers`, `chunkBytes`, `rangeBytes` and `readBytes` may change between runs: they never change the output.
+ * A compressed input (see `decompress`) is decoded and flattened in this thread; `journal` and `range` are then
+ * refused (`INVALID_OPTION`): they are byte offsets of the input, which in a compressed file are not line positions.
  *
  * @example
  * const s = await flattenFile("big.ndjson", "out.ndjson", { journal: "job.wal", workers: 2, onError: "emit" });
@@ -175,14 +197,19 @@ export function flattenFile(input: string, output: string, options: FlattenFileO
   const parallel = options.pool !== undefined || (options.workers ?? 1) > 1;
   return runFileJob("flatten", input, output, options, (from, range) => {
     if (parallel) return ranged(input, range, from, options);
-    const { journal: _j, onResume: _r, onProgress: _p, pool: _pool, workers: _w, rangeBytes: _rg, readBytes: _rb, maxInFlight: _m, timeoutMs: _t, ...stream } = options;
-    return streamed(flattenPieces(input, { ...stream, range: { start: from.input, end: range.end }, firstLine: from.line }));
-  });
+    return streamed(flattenPieces(input, { ...streamOptions(options), range: { start: from.input, end: range.end }, firstLine: from.line }));
+  }, (onProgress) => flattenPieces(input, { ...streamOptions(options), onProgress }));
+}
+
+/** What `flattenFile` hands the single-thread stream: its options without the job's and the pool's. */
+function streamOptions(options: FlattenFileOptions) {
+  const { journal: _j, onResume: _r, onProgress: _p, pool: _pool, workers: _w, rangeBytes: _rg, readBytes: _rb, maxInFlight: _m, timeoutMs: _t, ...stream } = options;
+  return stream;
 }
 
 /**
  * Rebuilds every line of an NDJSON file of flattened objects into `output` (as `unflattenStream`), journaled
- * like `flattenFile` when `journal` is given.
+ * like `flattenFile` when `journal` is given (and, like it, reading compressed input without journal or range).
  *
  * @example
  * await unflattenFile("flat.ndjson", "docs.ndjson", { style: "pointer", journal: "unflat.wal" })
@@ -191,5 +218,8 @@ export function unflattenFile(input: string, output: string, options: UnflattenF
   return runFileJob("unflatten", input, output, options, (from, range) => {
     const { journal: _j, onResume: _r, onProgress: _p, ...stream } = options;
     return streamed(unflattenPieces(input, { ...stream, range: { start: from.input, end: range.end }, firstLine: from.line }));
+  }, (onProgress) => {
+    const { journal: _j, onResume: _r, onProgress: _p, ...stream } = options;
+    return unflattenPieces(input, { ...stream, onProgress });
   });
 }
