@@ -341,10 +341,10 @@ async function* decode(
         throw readError ?? corrupt(error, compression, where());
       }
       if (step.done) break;
-      decoded += step.value.byteLength;
-      if (decoded > limit) {
+      if (decoded + step.value.byteLength > limit) {
         throw new CompressedInputError("INPUT_TOO_LARGE", `the ${NAMES[compression]} input decodes to more than the limit of ${limit} bytes (maxDecompressedBytes, --max-decompressed-bytes)`, where());
       }
+      decoded += step.value.byteLength;
       yield step.value;
     }
     await feeder;
