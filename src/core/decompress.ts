@@ -161,7 +161,7 @@ export async function refuseRangeOfCompressed(path: string, what: string, compre
 
 /** Where the input stood when a compressed stream failed. */
 export interface CompressedPosition {
-  /** Compressed bytes the decoder had consumed when the failure was found (the damage is at or before it). */
+  /** Compressed bytes the decoder had consumed (or been given) when the failure was found: the damage is at or before it. */
   compressedOffset: number;
   /** Decoded bytes delivered before the failure. */
   decompressedBytes: number;
@@ -330,7 +330,13 @@ async function* decode(
     }
   })();
   let decoded = 0;
-  const where = (): CompressedPosition => ({ compressedOffset: decoder.bytesWritten, decompressedBytes: decoded });
+  // Bun's gunzip counts from 0 again when a second member fails its header: keep the furthest count seen, and
+  // when none was seen, the bytes fed so far (the failure is at or before them).
+  let consumed = 0;
+  const where = (): CompressedPosition => {
+    consumed = Math.max(consumed, decoder.bytesWritten);
+    return { compressedOffset: consumed > 0 ? consumed : fed, decompressedBytes: decoded };
+  };
   const output = (decoder as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -345,6 +351,7 @@ async function* decode(
         throw new CompressedInputError("INPUT_TOO_LARGE", `the ${NAMES[compression]} input decodes to more than the limit of ${limit} bytes (maxDecompressedBytes, --max-decompressed-bytes)`, where());
       }
       decoded += step.value.byteLength;
+      consumed = Math.max(consumed, decoder.bytesWritten);
       yield step.value;
     }
     await feeder;
