@@ -181,6 +181,15 @@ describe("every file and stream entry point reads compressed input as the plain 
     expect([last?.compressedBytesRead, last?.bytesRead]).toEqual([compressed.length, OL.length]);
   });
 
+  test("on the pool, progress counts compressed bytes up to the file's size", async () => {
+    const compressed = gzipSync(OL);
+    const path = fileOf(compressed, ".gz");
+    const seen: [number, number][] = [];
+    for await (const _ of flattenFileParallel(path, { ...options, workers: 2, rangeBytes: 16 << 10, onProgress: (p) => seen.push([p.bytesRead, p.totalBytes]) }));
+    expect(seen.at(-1)).toEqual([compressed.length, compressed.length]);
+    expect(seen.every(([done], i) => i === 0 || done >= seen[i - 1]![0])).toBe(true);
+  });
+
   test('compression "none" reads a gzip file as it is (and fails as the bytes it is)', async () => {
     const error = await failure(() => text(flattenStream(fileOf(gzipSync(OL)), { compression: "none" })));
     expect(error.code).toBe("INVALID_JSON");
@@ -239,6 +248,19 @@ describe("cut, corrupt and trailing data is an error, never a partial success", 
       for await (const chunk of flattenStream(pieces(gz.subarray(0, gz.length - 100)), { column: 5, chunkBytes: 4096 })) seen.push(chunk.length);
     });
     expect([error.code, error instanceof CompressedInputError, seen.length > 0]).toEqual(["CORRUPT", true, true]);
+  });
+
+  test("on the pool: a cut file is CORRUPT, and a bad line fails with its line and offset as in one thread", async () => {
+    const gz = gzipSync(OL);
+    const cut = fileOf(gz.subarray(0, gz.length - 50), ".gz");
+    expect((await failure(() => text(flattenFileParallel(cut, { column: 5, workers: 2, rangeBytes: 8192 })))).code).toBe("CORRUPT");
+    const lines = new TextDecoder().decode(OL).split("\n");
+    lines[150] = lines[150]!.replace("{", "{x");
+    const bad = new TextEncoder().encode(lines.join("\n"));
+    const oneThread = await failure(() => text(flattenStream(fileOf(bad), { column: 5 })));
+    const pooled = await failure(() => text(flattenFileParallel(fileOf(gzipSync(bad), ".gz"), { column: 5, workers: 2, rangeBytes: 8192 })));
+    expect(pooled.toJSON()).toEqual(oneThread.toJSON());
+    expect(oneThread.line).toBe(151);
   });
 
   test("a read error of the source itself passes through as what it is", async () => {

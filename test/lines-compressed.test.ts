@@ -9,12 +9,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from "node:zlib";
-import { libraryReference, libraryStream, outcomeOf, runLinesCases, type LinesImpl } from "./lines-cases";
+import { flattenFileParallel, Pool } from "../src/index";
+import { collect, libraryReference, libraryStream, outcomeOf, runLinesCases, type LinesImpl } from "./lines-cases";
 
 const ALL = ["flatten", "search", "schema", "unflatten", "decode"] as const;
 
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-lines-compressed-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const workers = new Pool({ size: 2 });
+afterAll(async () => {
+  await workers.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 let files = 0;
 
 function fileOf(bytes: Uint8Array, suffix: string): string {
@@ -54,3 +59,16 @@ runLinesCases(fileImpl("gzip", (b) => gzipSync(b), ".gz"), reference);
 runLinesCases(fileImpl("zlib", (b) => deflateSync(b), ".zz"), reference);
 runLinesCases(streamImpl("zstd", (b) => zstdCompressSync(b)), reference);
 runLinesCases(streamImpl("brotli", (b) => brotliCompressSync(b), "brotli"), reference);
+
+runLinesCases(
+  {
+    name: "pool of 2 workers: a gzip file decoded here, 8-byte tasks",
+    operations: ["flatten"],
+    run(call) {
+      const { style, delimiter, mode, format, maxNesting, onError, column } = call.options;
+      const path = fileOf(gzipSync(call.input), ".gz");
+      return outcomeOf(() => collect(flattenFileParallel(path, { style, delimiter, mode, format, maxNesting, onError, column, pool: workers, rangeBytes: 8 })));
+    },
+  },
+  reference,
+);
