@@ -2,7 +2,7 @@
 # Compressed input read directly (issue 17): Open Library edition lines repeated to SIZE bytes, gzip'd (and
 # zstd'd when the zstd tool is there), then, in the same run and interleaved round by round:
 #   decompression alone: `gzip -dc FILE.gz > /dev/null`, and Bun's own (bench/compressed/decode-only.ts)
-#   jsonflat on the compressed file: `jsonflat flatten --ndjson --column 5 FILE.gz > /dev/null`
+#   jsonflat on the compressed file: `jsonflat flatten --ndjson --column 5 FILE.gz > /dev/null`, and with --workers 2
 #   the pipe users write today: `gzip -dc FILE.gz | jsonflat flatten --ndjson --column 5 - > /dev/null`
 #   jsonflat on the plain file (the flattening ceiling of one thread)
 # Throughput is decoded (plain) MB per second of wall time, median of ROUNDS. Writes
@@ -40,9 +40,10 @@ declare -A CMD=(
   ["Bun's gzip decoding alone"]="$BUN bench/compressed/decode-only.ts '$PLAIN.gz' >/dev/null"
   ["jsonflat FILE.gz"]="$BUN src/cli/main.ts flatten --ndjson --column 5 '$PLAIN.gz' >/dev/null"
   ["gzip -dc FILE.gz | jsonflat -"]="gzip -dc '$PLAIN.gz' | $BUN src/cli/main.ts flatten --ndjson --column 5 - >/dev/null"
+  ["jsonflat --workers 2 FILE.gz"]="$BUN src/cli/main.ts flatten --ndjson --column 5 --workers 2 '$PLAIN.gz' >/dev/null"
   ["jsonflat FILE (plain)"]="$BUN src/cli/main.ts flatten --ndjson --column 5 '$PLAIN' >/dev/null"
 )
-ORDER=("gzip -dc > /dev/null" "Bun's gzip decoding alone" "jsonflat FILE.gz" "gzip -dc FILE.gz | jsonflat -" "jsonflat FILE (plain)")
+ORDER=("gzip -dc > /dev/null" "Bun's gzip decoding alone" "jsonflat FILE.gz" "jsonflat --workers 2 FILE.gz" "gzip -dc FILE.gz | jsonflat -" "jsonflat FILE (plain)")
 if ((HAVE_ZSTD)); then
   CMD["zstd -dc > /dev/null"]="zstd -dc '$PLAIN.zst' >/dev/null"
   CMD["Bun's zstd decoding alone"]="$BUN bench/compressed/decode-only.ts '$PLAIN.zst' >/dev/null"
