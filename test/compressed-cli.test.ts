@@ -1,7 +1,8 @@
 /**
  * @module compressed-cli.test — `jsonflat` over compressed files and stdin, run as a real process: every command
  * that reads input, NDJSON and one document, with workers; cut data, the decoded-size limit, `--range` and
- * `--journal` refusals, and the progress bar counting compressed bytes against the file's size.
+ * `--journal` refusals, and the progress bar counting compressed bytes against the file's size. And the HTTP
+ * front end, which decodes by Content-Encoding only.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, gzipSync, zstdCompressSync } from "node:zlib";
 import { BUN, EMULATED } from "./fixtures/child-bun";
+import { startInProcess } from "./http-server";
 
 const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const EDITIONS = new URL("../../shared/data/openlibrary/editions-head-n1000.txt", import.meta.url).pathname;
@@ -148,5 +150,23 @@ describe.skipIf(EMULATED)("progress bar", () => {
     const size = (Bun.file(path).size / 1e6).toFixed(0);
     const r = await run(["flatten", "--ndjson", "--column", "5", "--progress", "-o", join(dir, "big.out"), path]);
     expect([r.code, r.stderr.includes("100.0%"), r.stderr.includes(`${size}/${size} MB`)]).toEqual([0, true, true]);
+  });
+});
+
+describe("HTTP: a body's coding is its Content-Encoding, never sniffed", () => {
+  const server = startInProcess({ maxBodyBytes: 1 << 20, chunkBytes: 4096 });
+  afterAll(() => server.stop());
+  const lines = '{"a":{"b":1}}\n{"a":{"b":2}}\n';
+
+  test("gzip NDJSON and JSON with Content-Encoding: gzip are decoded; without it they are 400 INVALID_JSON", async () => {
+    const headers = (type: string, coding?: string) => ({ "content-type": type, ...(coding && { "content-encoding": coding }) });
+    const send = (body: Uint8Array, type: string, coding?: string) =>
+      fetch(`${server.url}/flatten`, { method: "POST", body, headers: headers(type, coding) }).then(async (r) => [r.status, await r.text()]);
+    const gzLines = gzipSync(new TextEncoder().encode(lines));
+    expect(await send(gzLines, "application/x-ndjson", "gzip")).toEqual([200, '{"a.b":1}\n{"a.b":2}\n']);
+    const [status, body] = await send(gzLines, "application/x-ndjson");
+    expect([status, JSON.parse(body as string).error.code]).toEqual([400, "INVALID_JSON"]);
+    const [docStatus, docBody] = await send(gzipSync(new TextEncoder().encode('{"a":1}')), "application/json");
+    expect([docStatus, JSON.parse(docBody as string).error.code]).toEqual([400, "INVALID_JSON"]);
   });
 });

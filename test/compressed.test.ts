@@ -94,7 +94,7 @@ describe("magic bytes", () => {
     expect(detected).toEqual([]);
   });
 
-  test("no JSON text, with any leading whitespace or BOM, starts like compressed data (property)", () => {
+  test("property: no JSON text, with any leading whitespace or BOM, starts like compressed data", () => {
     const lead = fc.constantFrom("", " ", "\t", "\r\n", "\n", "\uFEFF");
     checkProperty(
       fc.property(lead, fc.json(), (space, json) => detectCompression(new TextEncoder().encode(space + json).subarray(0, 4)) === undefined),

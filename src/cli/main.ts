@@ -83,6 +83,7 @@ Examples:
   jsonflat flatten --style pointer --mode grouped data.json -o flat.json
   curl -s https://example.org/api | jsonflat flatten -
   jsonflat flatten --ndjson --column 5 --on-error skip ol_dump_editions.txt -o editions.ndjson
+  jsonflat flatten --ndjson --column 5 ol_dump_editions_latest.txt.gz -o editions.ndjson   # gzip/zstd: read directly
   jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
   jsonflat flatten --ndjson --workers 2 big.ndjson -o flat.ndjson --journal flat.wal   # again after a crash
   jsonflat unflatten --style flat -d _ flat.json

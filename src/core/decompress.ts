@@ -212,12 +212,20 @@ function iteratorOf(source: ByteSource): AsyncIterator<Uint8Array> {
   return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
 }
 
-/** Reads at least `MAGIC_BYTES` (fewer at the end) from `chunks`, keeping the pieces read. */
+/** Whether input starting with `first` may be compressed data: gzip's, zstd's or a zlib header's first byte. */
+function mayStartMagic(first: number): boolean {
+  return first === 0x1f || first === 0x28 || ((first & 0x0f) === 8 && first >> 4 <= 7);
+}
+
+/**
+ * Reads `MAGIC_BYTES` (fewer at the end) from `chunks`, keeping the pieces read; stops after the first piece
+ * when its first byte starts no magic number, so a live stream's short first line is not held back.
+ */
 async function readHead(chunks: AsyncIterator<Uint8Array>, path: string | undefined): Promise<{ pieces: Uint8Array[]; head: Uint8Array }> {
   const pieces: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < MAGIC_BYTES) {
+    while (size < MAGIC_BYTES && (size === 0 || mayStartMagic(pieces.find((p) => p.byteLength > 0)![0]!))) {
       const step = await chunks.next();
       if (step.done) break;
       pieces.push(step.value);
