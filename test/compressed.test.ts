@@ -28,6 +28,7 @@ import {
   unflattenStream,
   type StreamProgress,
 } from "../src/index";
+import { EMULATED } from "./fixtures/child-bun";
 import { checkProperty } from "./fixtures/property";
 
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-compressed-"));
@@ -196,7 +197,8 @@ describe("every file and stream entry point reads compressed input as the plain 
   });
 });
 
-describe("cut, corrupt and trailing data is an error, never a partial success", () => {
+// Hundreds of decodes of damaged data: platform-independent JS and zlib, so not repeated under emulation.
+describe.skipIf(EMULATED)("cut, corrupt and trailing data is an error, never a partial success", () => {
   const checked = CODINGS.filter((c) => c.name !== "brotli" && c.name !== "deflate-raw"); // these carry a checksum
   for (const c of CODINGS) {
     const compressed = c.encode(OL);
@@ -278,8 +280,8 @@ function compressed(c: (typeof CODINGS)[number]): Uint8Array {
 }
 
 describe("decompression bombs are bounded", () => {
-  // 32 MiB of newlines (blank lines, so the flattening is cheap) in a 32 KiB gzip.
-  const bomb = gzipSync(new Uint8Array(32 << 20).fill(0x0a), { level: 9 });
+  // 16 MiB of newlines (blank lines, so the flattening is cheap) in a 16 KiB gzip.
+  const bomb = gzipSync(new Uint8Array(16 << 20).fill(0x0a), { level: 9 });
 
   test("maxDecompressedBytes stops a stream with INPUT_TOO_LARGE", async () => {
     const error = await failure(() => text(flattenStream(fileOf(bomb, ".gz"), { maxDecompressedBytes: 1 << 20 })));
