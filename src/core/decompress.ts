@@ -263,7 +263,7 @@ function corrupt(error: unknown, compression: Compression, where: CompressedPosi
  * `CompressedInputError`: `CORRUPT` for cut, damaged (a bad checksum included) or trailing data, once the
  * chunks before the damage were delivered, so a caller must treat its output as failed; `INPUT_TOO_LARGE`
  * once more than `maxDecompressedBytes` were decoded. `onCompressedBytes` is told the compressed bytes fed so
- * far (for progress against a file's size); `onCompression` the decision, before the first chunk.
+ * far (for progress against a file's size).
  *
  * @example
  * for await (const chunk of decompress("ol_dump_editions_latest.txt.gz")) lines.push(chunk);
@@ -271,7 +271,7 @@ function corrupt(error: unknown, compression: Compression, where: CompressedPosi
  */
 export async function* decompress(
   source: ByteSource,
-  options: DecompressOptions & { onCompressedBytes?: (bytes: number) => void; onCompression?: (c: Compression | undefined) => void } = {},
+  options: DecompressOptions & { onCompressedBytes?: (bytes: number) => void } = {},
 ): AsyncGenerator<Uint8Array> {
   const option = checkOption(options.compression);
   const limit = checkLimit(options.maxDecompressedBytes, Infinity);
@@ -280,7 +280,6 @@ export async function* decompress(
   try {
     const { pieces, head } = await readHead(chunks, path);
     const compression = decide(option, head, path);
-    options.onCompression?.(compression);
     if (!compression) {
       yield* pieces;
       try {
