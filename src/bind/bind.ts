@@ -213,7 +213,7 @@ export class Binding<T> extends NativeHandle<ShapeHandle> {
    */
   async *decodeStream(
     source: Source,
-    options: DecodeLinesOptions & Pick<StreamOptions, "chunkBytes" | "onProgress" | "signal"> & { range?: ByteRange } = {},
+    options: DecodeLinesOptions & Pick<StreamOptions, "chunkBytes" | "onProgress" | "signal" | "compression" | "maxDecompressedBytes"> & { range?: ByteRange } = {},
   ): AsyncGenerator<T[]> {
     const { onError } = lineOptions(options, DECODE_MODES);
     const chunks = streamChunks(source, options, (whole, lines) =>

@@ -10,6 +10,8 @@ import { alignRange, flattenStream, ON_ERROR_MODES, unflattenStream, type ByteRa
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
 import { createProgressBar } from "./progress";
+import { COMPRESSION_FLAGS, COMPRESSION_HELP, compressedWhere, compressionOptions } from "./compressed";
+import { readWhole } from "../core/decompress";
 import { schema, schemaStream, schemaTable, type Schema } from "../query/schema";
 import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
 import { unflattenBytes } from "../document/unflatten";
@@ -42,7 +44,7 @@ Options:
       --max-nesting N      reject deeper documents (default 10000)
       --format object|entries           {"path":value} (default) or [["path",value]]
       --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8 or a lone surrogate escape
-NDJSON options:
+${COMPRESSION_HELP}NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
                            (flatten, unflatten, search; schema only counts bad lines)
@@ -81,6 +83,7 @@ Examples:
   jsonflat flatten --style pointer --mode grouped data.json -o flat.json
   curl -s https://example.org/api | jsonflat flatten -
   jsonflat flatten --ndjson --column 5 --on-error skip ol_dump_editions.txt -o editions.ndjson
+  jsonflat flatten --ndjson --column 5 ol_dump_editions_latest.txt.gz -o editions.ndjson   # gzip/zstd: read directly
   jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
   jsonflat flatten --ndjson --workers 2 big.ndjson -o flat.ndjson --journal flat.wal   # again after a crash
   jsonflat unflatten --style flat -d _ flat.json
@@ -117,6 +120,7 @@ const OPTIONS = {
   count: { type: "boolean" },
   progress: { type: "boolean" },
   "no-progress": { type: "boolean" },
+  ...COMPRESSION_FLAGS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsConfig["options"];
@@ -192,8 +196,8 @@ function journalOwnsOutput(): Output {
   };
 }
 
-async function readAll(file: string): Promise<Uint8Array> {
-  return file === "-" ? new Uint8Array(await Bun.stdin.arrayBuffer()) : await Bun.file(file).bytes();
+async function readAll(file: string, v: Values): Promise<Uint8Array> {
+  return readWhole(file === "-" ? Bun.stdin.stream() : file, compressionOptions(v));
 }
 
 function inputSize(file: string): number {
@@ -213,7 +217,7 @@ interface Summary {
 
 async function flattenDocument(file: string, v: Values, out: Output): Promise<Summary> {
   const options = flattenOptions(v);
-  const input = await readAll(file);
+  const input = await readAll(file, v);
   const bytes = flattenBytes(input, options);
   try {
     await out.write(bytes);
@@ -245,7 +249,8 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
     onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
     chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
     range: aligned,
-    onProgress: bar ? (p: StreamProgress) => bar.update(p.bytesRead) : undefined,
+    onProgress: bar ? (p: StreamProgress) => bar.update(p.compressedBytesRead ?? p.bytesRead) : undefined,
+    ...compressionOptions(v),
   };
   if (v.journal !== undefined) {
     const { flattenFile } = await import("../durable/jobs");
@@ -338,10 +343,11 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
       chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
       range: range ? await alignRange(file, range) : undefined,
       onProgress: (p) => Object.assign(counts, p),
+      ...compressionOptions(v),
     });
     summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
   } else {
-    const input = await readAll(file);
+    const input = await readAll(file, v);
     result = schema(input, options); // schema() sets the mode itself
     summary = { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
   }
@@ -377,7 +383,7 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
   const query = compileQuery(searchQuery(v));
   try {
     if (!v.ndjson) {
-      const input = await readAll(file);
+      const input = await readAll(file, v);
       const bytes = searchBytes(input, query, options);
       if (v.count) await out.write(new TextEncoder().encode(`${bytes.leaves}\n`));
       else await out.write(bytes);
@@ -392,6 +398,7 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
       onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
       chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
       range: range ? await alignRange(file, range) : undefined,
+      ...compressionOptions(v),
     });
     let hits = 0;
     for (;;) {
@@ -420,6 +427,7 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
     onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
     column: whole("column", v.column, 1),
     chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+    ...compressionOptions(v),
   };
   if (v.journal !== undefined) {
     if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
@@ -434,7 +442,7 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
       await out.write(next.value);
     }
   }
-  const input = await readAll(file);
+  const input = await readAll(file, v);
   const result = unflattenBytes(input, options);
   await out.write(result);
   await out.write(new Uint8Array([0x0a]));
@@ -458,7 +466,7 @@ function report(error: unknown, file: string): number {
     }
     // The one place a position becomes text: FILE:LINE:COLUMN (the compiler convention editors jump to).
     const where = error.line ? `${file}:${error.line}:${error.column}` : file;
-    const byte = error.offset === undefined ? "" : ` (byte ${error.offset})`;
+    const byte = error.offset === undefined ? compressedWhere(error) : ` (byte ${error.offset})`;
     process.stderr.write(`jsonflat: ${where}: ${error.code} ${error.message}${byte}\n`);
     return EXIT.badInput;
   }

@@ -4,6 +4,7 @@
  * out strictly in input order, with the file's real line numbers and byte offsets.
  */
 import { stat } from "node:fs/promises";
+import { fileCompression, refuseRangeOfCompressed, type DecompressOptions } from "../core/decompress";
 import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { resolveFormat, resolveOptions } from "../core/options";
 import { alignRange, lineNumberAt, lineOptions, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
@@ -17,7 +18,7 @@ import type { RangeParams, RangeResult } from "./tasks";
  * @example
  * flattenFileParallel("dump.txt", { column: 5, onError: "emit", workers: 4 })
  */
-export interface ParallelOptions extends NdjsonOptions {
+export interface ParallelOptions extends NdjsonOptions, DecompressOptions {
   /** A pool to run on (left open afterwards). Without one, a pool of `workers` workers is made and closed. */
   pool?: Pool;
   /** Size of the pool made when `pool` is not given; default `navigator.hardwareConcurrency`. */
@@ -112,7 +113,8 @@ export interface RangeOutput {
 }
 
 /**
- * Flattens an NDJSON file (or a byte range of it) on a worker pool and yields the output in input order,
+ * Flattens an NDJSON file (or a byte range of it) on a worker pool and yields the output in input order
+ * (a compressed file is decoded and flattened in this thread instead: see `coworker/compressed`),
  * byte for byte what `flattenStream` gives, error records and line numbers included. At most
  * `maxInFlight` ranges are held at once, so memory is bounded by about `maxInFlight × rangeBytes` times
  * the output/input ratio, whatever the file size. Each yielded chunk is valid until the next one is
@@ -148,7 +150,12 @@ export async function* flattenFileParallel(path: string, options: ParallelOption
  * for await (const { chunks, input } of flattenRangesParallel("big.ndjson", { workers: 2 })) write(chunks, input.end);
  */
 export async function* flattenRangesParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<RangeOutput, ParallelSummary> {
-  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, ...lines } = options;
+  if (await fileCompression(path, options.compression)) {
+    if (options.range) await refuseRangeOfCompressed(path, "range", options.compression);
+    const { compressedRanges } = await import("./compressed");
+    return yield* compressedRanges(path, options);
+  }
+  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, compression: _c, maxDecompressedBytes: _m, ...lines } = options;
   resolveOptions(lines);
   resolveFormat(lines.format);
   const checked = lineOptions({ ...lines, firstLine });

@@ -5,6 +5,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { ParallelOptions } from "../coworker/parallel";
+import { fileCompression, refuseRangeOfCompressed, type CompressionOption } from "../core/decompress";
 import { JsonFlatError } from "../core/errors";
 import { runJournaled, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./journal";
 import { alignRange, flattenPieces, lineNumberAt, type ByteRange, type StreamPiece, type StreamProgress } from "../lines/index";
@@ -76,10 +77,18 @@ async function* streamed(pieces: AsyncGenerator<StreamPiece, StreamProgress>): A
   for await (const piece of pieces) yield fromStream(piece);
 }
 
-async function* ranged(input: string, range: ByteRange, from: JournalPosition, options: FlattenFileOptions): AsyncGenerator<JournalPiece> {
+/** The pool's ranges from `from` to the end of `range` (a compressed input: all of it, `range` and `from` unset). */
+async function* ranged(
+  input: string,
+  range: ByteRange | undefined,
+  from: JournalPosition | undefined,
+  options: FlattenFileOptions,
+  onProgress?: ParallelOptions["onProgress"],
+): AsyncGenerator<JournalPiece> {
   const { flattenRangesParallel } = await import("../coworker/parallel");
   const { journal: _j, onResume: _r, onProgress: _p, chunkBytes, ...rest } = options;
-  const ranges = flattenRangesParallel(input, { readBytes: chunkBytes, ...rest, range: { start: from.input, end: range.end }, firstLine: from.line });
+  const where = range && from ? { range: { start: from.input, end: range.end }, firstLine: from.line } : {};
+  const ranges = flattenRangesParallel(input, { readBytes: chunkBytes, ...rest, ...where, onProgress });
   for await (const r of ranges) {
     yield { bytes: r.chunks, input: r.input, firstLine: r.firstLine, lines: r.lines, documents: r.documents, errors: r.errors, leaves: r.leaves };
   }
@@ -133,13 +142,36 @@ function withProgress(pieces: AsyncIterable<JournalPiece>, range: ByteRange, onP
   })();
 }
 
+/** Produces a compressed input's pieces, telling `onProgress` the compressed bytes read so far. */
+type CompressedProducer = (onProgress?: (compressedBytes: number) => void) => AsyncIterable<JournalPiece>;
+
+/**
+ * A compressed input: decoded from its start, so no journal (it resumes at a byte offset of the input) and no
+ * range; flattened in this thread or handed to the pool chunk by chunk (see `coworker/compressed`), progress
+ * in compressed bytes of the file.
+ */
+async function compressedJob(
+  input: string,
+  output: string,
+  options: FileJobOptions & { range?: ByteRange; compression?: CompressionOption },
+  pieces: CompressedProducer,
+): Promise<FileJobSummary> {
+  if (options.journal !== undefined) await refuseRangeOfCompressed(input, "a journal", options.compression);
+  if (options.range) await refuseRangeOfCompressed(input, "range", options.compression);
+  const size = (await stat(input)).size;
+  const report = options.onProgress;
+  return writePlain(output, { start: 0, end: size }, pieces(report && ((done) => report(done, size))));
+}
+
 async function runFileJob(
   kind: string,
   input: string,
   output: string,
-  options: FileJobOptions & { range?: ByteRange; firstLine?: number; chunkBytes?: number; rangeBytes?: number; workers?: number },
+  options: FileJobOptions & { range?: ByteRange; firstLine?: number; chunkBytes?: number; rangeBytes?: number; workers?: number; compression?: CompressionOption },
   produce: (from: JournalPosition, range: ByteRange) => AsyncIterable<JournalPiece>,
+  compressed: CompressedProducer,
 ): Promise<FileJobSummary> {
+  if (await fileCompression(input, options.compression)) return compressedJob(input, output, options, compressed);
   const range = await jobRange(input, options.range);
   // A range numbers its lines as in the whole file.
   const firstLine = options.firstLine ?? (await lineNumberAt(input, range.start));
@@ -166,6 +198,8 @@ async function runFileJob(
  * byte what one uninterrupted run writes, error records and line numbers included. A job already finished is
  * not run again (`alreadyComplete`); one started with another input or other options is refused
  * (`JOURNAL_MISMATCH`). `workers`, `chunkBytes`, `rangeBytes` and `readBytes` may change between runs: they never change the output.
+ * A compressed input (see `decompress`) is decoded here and flattened in this thread or, chunk by chunk, on the
+ * pool (see `coworker/compressed`); `journal` and `range` are then refused (`INVALID_OPTION`): they are byte offsets of the input, which in a compressed file are not line positions.
  *
  * @example
  * const s = await flattenFile("big.ndjson", "out.ndjson", { journal: "job.wal", workers: 2, onError: "emit" });
@@ -175,14 +209,22 @@ export function flattenFile(input: string, output: string, options: FlattenFileO
   const parallel = options.pool !== undefined || (options.workers ?? 1) > 1;
   return runFileJob("flatten", input, output, options, (from, range) => {
     if (parallel) return ranged(input, range, from, options);
-    const { journal: _j, onResume: _r, onProgress: _p, pool: _pool, workers: _w, rangeBytes: _rg, readBytes: _rb, maxInFlight: _m, timeoutMs: _t, ...stream } = options;
-    return streamed(flattenPieces(input, { ...stream, range: { start: from.input, end: range.end }, firstLine: from.line }));
+    return streamed(flattenPieces(input, { ...streamOptions(options), range: { start: from.input, end: range.end }, firstLine: from.line }));
+  }, (onProgress) => {
+    if (parallel) return ranged(input, undefined, undefined, options, onProgress && ((p) => onProgress(p.bytesRead)));
+    return streamed(flattenPieces(input, { ...streamOptions(options), onProgress: onProgress && ((p) => onProgress(p.compressedBytesRead ?? 0)) }));
   });
+}
+
+/** What `flattenFile` hands the single-thread stream: its options without the job's and the pool's. */
+function streamOptions(options: FlattenFileOptions) {
+  const { journal: _j, onResume: _r, onProgress: _p, pool: _pool, workers: _w, rangeBytes: _rg, readBytes: _rb, maxInFlight: _m, timeoutMs: _t, ...stream } = options;
+  return stream;
 }
 
 /**
  * Rebuilds every line of an NDJSON file of flattened objects into `output` (as `unflattenStream`), journaled
- * like `flattenFile` when `journal` is given.
+ * like `flattenFile` when `journal` is given (and, like it, reading compressed input without journal or range).
  *
  * @example
  * await unflattenFile("flat.ndjson", "docs.ndjson", { style: "pointer", journal: "unflat.wal" })
@@ -191,5 +233,8 @@ export function unflattenFile(input: string, output: string, options: UnflattenF
   return runFileJob("unflatten", input, output, options, (from, range) => {
     const { journal: _j, onResume: _r, onProgress: _p, ...stream } = options;
     return streamed(unflattenPieces(input, { ...stream, range: { start: from.input, end: range.end }, firstLine: from.line }));
+  }, (onProgress) => {
+    const { journal: _j, onResume: _r, onProgress: _p, ...stream } = options;
+    return streamed(unflattenPieces(input, { ...stream, onProgress: onProgress && ((p) => onProgress(p.compressedBytesRead ?? 0)) }));
   });
 }

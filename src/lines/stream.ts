@@ -4,6 +4,7 @@
  * right first line number and file offset, outputs yielded in order with bounded memory.
  */
 import { open } from "node:fs/promises";
+import { decompress, fileCompression, refuseRangeOfCompressed, type DecompressOptions } from "../core/decompress";
 import { JsonFlatError } from "../core/errors";
 import type { LinesCall, LinesOutput, NativeBytes } from "../native";
 import { lineOptions, type LineOptions, type NdjsonOptions } from "./options";
@@ -16,10 +17,10 @@ import { lineNumberAt, type ByteRange } from "./range";
  * @example
  * const read: LineStreamOptions = { onError: "skip", chunkBytes: 1 << 20, range: { start: 0, end: 1 << 30 } };
  */
-export interface LineStreamOptions extends LineOptions {
+export interface LineStreamOptions extends LineOptions, DecompressOptions {
   /** Bytes of input per native call; default 8 MiB. Memory use is a small multiple of it. */
   chunkBytes?: number;
-  /** Only the lines that start in this byte range of a file (see `alignRange`). */
+  /** Only the lines that start in this byte range of a file (see `alignRange`); refused for a compressed file. */
   range?: ByteRange;
   /** Called after every chunk with the bytes read so far. */
   onProgress?: (progress: StreamProgress) => void;
@@ -29,7 +30,10 @@ export interface LineStreamOptions extends LineOptions {
 
 /** Progress of a stream, reported after each chunk. */
 export interface StreamProgress {
+  /** Input bytes read, decoded ones for compressed input: the bytes line offsets count. */
   bytesRead: number;
+  /** For compressed input only: compressed bytes read so far (compare with the file's size). */
+  compressedBytesRead?: number;
   lines: number;
   documents: number;
   errors: number;
@@ -156,9 +160,14 @@ export async function* streamPieces(
   const lines = new LineBuffer(chunk * 2);
   const progress: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
   const rangeStart = typeof source === "string" ? (options.range?.start ?? 0) : 0;
-  let firstLine = given ?? (typeof source === "string" ? await lineNumberAt(source, rangeStart) : 1);
+  // A compressed file, like any stream, is decoded from its first byte on: a range of it has no meaning.
+  const compressed = typeof source === "string" && (await fileCompression(source, options.compression)) !== undefined;
+  if (compressed && options.range) await refuseRangeOfCompressed(source as string, "range", options.compression);
+  let firstLine = given ?? (typeof source === "string" && !compressed ? await lineNumberAt(source, rangeStart) : 1);
   let position = rangeStart;
-  const reads = typeof source === "string" ? readFile(source, options.range, chunk, lines) : readStream(source, lines);
+  const decoded = (input: Source) =>
+    decompress(input, { ...options, onCompressedBytes: (n) => (progress.compressedBytesRead = n) });
+  const reads = typeof source === "string" && !compressed ? readFile(source, options.range, chunk, lines) : readStream(decoded(source), lines);
 
   /** One native call over the whole lines held (all bytes when `final`), or nothing yet. */
   function flush(final: boolean): StreamPiece | undefined {

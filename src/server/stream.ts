@@ -21,7 +21,8 @@ export type Chunks = AsyncGenerator<Uint8Array, unknown>;
  * for await (const chunk of streamOperation("flatten", body, { onError: "emit" }, 1 << 20)) write(chunk);
  */
 export function streamOperation(operation: Operation, body: AsyncIterable<Uint8Array>, options: RequestOptions, chunkBytes: number): Chunks {
-  const stream = streamOptions(options, chunkBytes);
+  // A body's coding is its Content-Encoding, decoded before here, never sniffed (docs/decisions.md, Compressed input).
+  const stream = { ...streamOptions(options, chunkBytes), compression: "none" as const };
   switch (operation) {
     case "flatten":
       return flattenStream(body, stream);
@@ -30,7 +31,7 @@ export function streamOperation(operation: Operation, body: AsyncIterable<Uint8A
     case "schema":
       return schemaLine(body, stream);
     case "unflatten":
-      return unflattenStream(body, { ...unflattenOptions(options), onError: stream.onError, column: stream.column, chunkBytes: stream.chunkBytes });
+      return unflattenStream(body, { ...unflattenOptions(options), onError: stream.onError, column: stream.column, chunkBytes: stream.chunkBytes, compression: stream.compression });
   }
 }
 
