@@ -130,7 +130,10 @@ test.skipIf(skip)("the schema as a table with a bar per type share; keep a scree
   expect(await act(() => page.click("#schema"))).toBe("3 grouped paths");
   expect(await page.isHidden("#results")).toBe(true);
   expect(await page.isHidden("#pager")).toBe(true);
-  const rowsOf = () => page.$$eval("#types tbody tr", (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? "")));
+  const rowsOf = () =>
+    page.$$eval("#types tbody tr", (trs) =>
+      trs.map((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (td) => td.textContent ?? "")),
+    );
   expect(await rowsOf()).toEqual([
     ["id", "4", "4", "", "integer 75% · number 25%"],
     ["name", "3", "3", "", "string 67% · null 33%"],
