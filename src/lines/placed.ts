@@ -59,6 +59,7 @@ export async function* placedPieces(location: string, options: LineStreamOptions
   const source = openSource(location);
   const remote = isRemote(location);
   const { shard: _, range: given, firstLine: fixed, baseOffset = 0, onProgress, ...rest } = options;
+  if (options.shard === undefined && given === undefined) return yield* streamPieces(source.whole(), { ...rest, onProgress, firstLine: fixed, baseOffset }, run);
   const range: ByteRange = await placeRange(source, { shard: options.shard, range: given });
   const alwaysNumbered = NUMBERED_OUTPUTS.has(run);
   const progress: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };

@@ -20,6 +20,8 @@ export interface ByteSource {
   size(): Promise<number>;
   /** The bytes `[start, end)`, in order, as they arrive; exactly `end - start` bytes or an `IO` error. */
   read(start: number, end: number): AsyncIterable<Uint8Array>;
+  /** Every byte, in order, without asking for the size first (a server without range requests serves this). */
+  whole(): AsyncIterable<Uint8Array>;
 }
 
 /** Options of `openSource`: S3 settings for `s3://` sources (default: Bun's, from `S3_*` / `AWS_*` variables). */
@@ -115,6 +117,10 @@ class FileSource implements ByteSource {
       await file.close();
     }
   }
+
+  async *whole(): AsyncGenerator<Uint8Array> {
+    yield* this.read(0, await this.size());
+  }
 }
 
 /*------------------------------------------------------------------------------
@@ -161,7 +167,7 @@ class HttpSource implements ByteSource {
     if (probe.status === 206 && total) return (this.known = Number(total[1]));
     if (probe.status === 416) return (this.known = 0); // an empty file has no byte 0
     if (!probe.ok) throw io(this.name, `HTTP ${probe.status}`);
-    throw new JsonFlatError("NOT_SUPPORTED", `${this.name} does not serve byte ranges (no 206 answer to a Range request): read it whole, without --shard or --range`);
+    throw new JsonFlatError("NOT_SUPPORTED", `${this.name} does not serve byte ranges (no 206 answer to a Range request), which a shard or a range needs; without them it is read whole`);
   }
 
   async *read(start: number, end: number): AsyncGenerator<Uint8Array> {
@@ -178,6 +184,18 @@ class HttpSource implements ByteSource {
       throw io(this.name, `the server answered another range (${response.headers.get("content-range")}) to bytes ${start}-${end - 1}`);
     }
     yield* exactly(this.name, response.body as unknown as AsyncIterable<Uint8Array>, end - start);
+  }
+
+  async *whole(): AsyncGenerator<Uint8Array> {
+    const response = await this.request(undefined);
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw io(this.name, `HTTP ${response.status}`);
+    }
+    const declared = response.headers.get("content-length");
+    const pieces = response.body as unknown as AsyncIterable<Uint8Array>;
+    if (declared !== null && !response.headers.get("content-encoding")) yield* exactly(this.name, pieces, Number(declared));
+    else yield* pieces;
   }
 }
 
@@ -222,5 +240,9 @@ class S3Source implements ByteSource {
     } catch (error) {
       throw error instanceof JsonFlatError ? error : io(this.name, (error as Error).message);
     }
+  }
+
+  async *whole(): AsyncGenerator<Uint8Array> {
+    yield* this.read(0, await this.size());
   }
 }
