@@ -53,7 +53,8 @@ NDJSON options:
       --range A:B          only the lines that start in bytes [A, B) of FILE, numbered as in the whole file
       --shard I/N          shard I (0-based, 0 ≤ I < N) of N: the lines that start in bytes
                            [floor(size·I/N), floor(size·(I+1)/N)) of FILE, numbered as in the whole file;
-                           shards 0..N-1 concatenated are the output of one run, byte for byte
+                           shards 0..N-1 concatenated are the output of one run, byte for byte (search's
+                           --count and --limit count per shard; schema shards: JSON, joined with --merge)
       --shard env          the same, I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (0-based)
       --shard-count N      N for --shard env
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
