@@ -48,7 +48,7 @@ async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
 const COUNTS = [1, 2, 3, 5, 8];
 
 describe("which bytes a shard owns", () => {
-  test("raw shard ranges tile [0, size) and differ in length by at most one byte", () => {
+  test("property: raw shard ranges tile [0, size) and differ in length by at most one byte", () => {
     checkProperty(
       fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 300 }), (size, count) => {
         let at = 0;
