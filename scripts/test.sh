@@ -86,6 +86,9 @@ stage fuzz-diff "$BUN" scripts/fuzz-diff.ts || true
 # Chromium for the browser test of the HTTP page (apt; the test fails and says why when it is missing).
 stage browser-setup bash scripts/setup-browser.sh || true
 
+# GNU parallel (apt) and pyspark (PyPI, venv in .tools/) for test/shard-engines.test.ts.
+stage engines-setup bash scripts/setup-engines.sh || true
+
 # --timeout: the preload's setDefaultTimeout reaches only the first test file Bun loads (Bun 1.4.4).
 stage bun-test "$BUN" test --timeout 60000 "$@" || true
 

@@ -34,5 +34,6 @@ export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./bi
 export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./durable/journal";
 export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./durable/jobs";
 export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/index";
+export { openSource, parseShard, placeRange, shardFromEnv, type RangedSource, type ShardSpec } from "./lines/index";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
 export { CompressedInputError, decompress, detectCompression, readWhole, WHOLE_READ_LIMIT, type ByteSource, type Compression, type CompressionOption, type DecompressOptions } from "./core/decompress";

@@ -17,6 +17,8 @@ import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../qu
 import { unflattenBytes } from "../document/unflatten";
 import { SERVE_HELP } from "../server/help";
 import { VERSION } from "../core/version";
+import { isRemote, openSource, placeRange, type ShardSpec } from "../lines/index";
+import { mergeSchemaFiles, shardFlags, shardRefusal } from "./shard";
 
 /** Exit codes: documented in `--help`. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
@@ -30,7 +32,9 @@ Usage:
   jsonflat schema    [FILE|-] [options]    type counts, documents and short key per grouped path (--table to align)
   jsonflat serve     [options]             the HTTP server and explorer page (see Serve options)
 
-FILE is a path, or - (the default) for standard input. Output goes to standard output or -o FILE.
+FILE is a path, an http(s):// URL (read with range requests), an s3://BUCKET/KEY object (Bun's S3 client,
+credentials from S3_* or AWS_* variables), or - (the default) for standard input. Output goes to standard
+output or -o FILE.
 
 Options:
   -o, --output FILE        write here instead of standard output
@@ -49,6 +53,12 @@ ${COMPRESSION_HELP}NDJSON options:
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
                            (flatten, unflatten, search; schema only counts bad lines)
       --range A:B          only the lines that start in bytes [A, B) of FILE, numbered as in the whole file
+      --shard I/N          shard I (0-based, 0 ≤ I < N) of N: the lines that start in bytes
+                           [floor(size·I/N), floor(size·(I+1)/N)) of FILE, numbered as in the whole file;
+                           shards 0..N-1 concatenated are the output of one run, byte for byte (search's
+                           --count and --limit count per shard; schema shards: JSON, joined with --merge)
+      --shard env          the same, I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (0-based)
+      --shard-count N      N for --shard env
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
                            inside each coworker (default 4194304)
@@ -67,6 +77,7 @@ Search options (hits print as JSON lines: ["path",value], or [line,"path",value]
       --count              print only the number of hits
 Schema options:
       --table              an aligned text table instead of JSON
+      --merge FILE...      merge schema JSON files written by shards, in shard order (= the one-run schema)
 ${SERVE_HELP}Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal
@@ -91,6 +102,9 @@ Examples:
   jsonflat search --key screen_name twitter.json
   jsonflat serve --port 8080 --max-body 16M --workers 2
   jsonflat search --ndjson --column 5 --path 'subjects[*]' --value '"Fiction"' --count ol_dump_works.txt
+  jsonflat flatten --ndjson --column 5 --shard 3/8 https://example.org/ol_dump.txt > part-3.ndjson
+  JOB_COMPLETION_INDEX=3 jsonflat schema --ndjson --column 5 --shard env --shard-count 8 s3://dumps/ol.txt
+  jsonflat schema --merge part-*.json --table
 `;
 
 const OPTIONS = {
@@ -107,6 +121,9 @@ const OPTIONS = {
   column: { type: "string" },
   "on-error": { type: "string" },
   range: { type: "string" },
+  shard: { type: "string" },
+  "shard-count": { type: "string" },
+  merge: { type: "boolean" },
   workers: { type: "string" },
   "chunk-bytes": { type: "string" },
   "range-bytes": { type: "string" },
@@ -197,11 +214,23 @@ function journalOwnsOutput(): Output {
 }
 
 async function readAll(file: string, v: Values): Promise<Uint8Array> {
-  return readWhole(file === "-" ? Bun.stdin.stream() : file, compressionOptions(v));
+  const source = isRemote(file) ? openSource(file).whole() : file === "-" ? Bun.stdin.stream() : file;
+  return readWhole(source, compressionOptions(v));
 }
 
 function inputSize(file: string): number {
-  return file === "-" ? 0 : Bun.file(file).size;
+  return file === "-" || isRemote(file) ? 0 : Bun.file(file).size;
+}
+
+/** --shard and --range of an NDJSON command; a local FILE's range is aligned here, a URL's as it is read. */
+async function placement(file: string, v: Values): Promise<{ shard?: ShardSpec; range?: ByteRange }> {
+  const range = parseRange(v.range);
+  const shard = shardFlags(v.shard, v["shard-count"]);
+  if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+  const refusal = shard && shardRefusal(file);
+  if (refusal) throw new UsageError(refusal);
+  if (shard && range) throw new UsageError("--shard and --range exclude each other: a shard is its own range");
+  return { shard, range: range && !isRemote(file) ? await alignRange(file, range) : range };
 }
 
 /*------------------------------------------------------------------------------
@@ -235,13 +264,14 @@ function showProgress(v: Values, total: number): boolean {
 }
 
 async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summary> {
-  const range = parseRange(v.range);
-  if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+  const { shard, range: aligned } = await placement(file, v);
   const workers = whole("workers", v.workers, 1) ?? 1;
   if (workers > 1 && file === "-") throw new UsageError("--workers needs a FILE, not standard input");
+  if (isRemote(file) && (workers > 1 || v.journal !== undefined)) {
+    throw new UsageError(`--${workers > 1 ? "workers" : "journal"} needs a local FILE; split a URL over processes or machines with --shard`);
+  }
   const rangeBytes = whole("range-bytes", v["range-bytes"], 1);
-  const aligned = range ? await alignRange(file, range) : undefined;
-  const total = aligned ? aligned.end - aligned.start : inputSize(file);
+  const total = shard ? Math.ceil((await openSource(file).size()) / shard.count) : aligned && !isRemote(file) ? aligned.end - aligned.start : inputSize(file);
   const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
   const options: StreamOptions & { range?: ByteRange } = {
     ...flattenOptions(v),
@@ -249,12 +279,14 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
     onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
     chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
     range: aligned,
+    shard,
     onProgress: bar ? (p: StreamProgress) => bar.update(p.compressedBytesRead ?? p.bytesRead) : undefined,
     ...compressionOptions(v),
   };
   if (v.journal !== undefined) {
     const { flattenFile } = await import("../durable/jobs");
-    const { onProgress: _, ...rest } = options;
+    const { onProgress: _, shard: __, ...rest } = options;
+    if (shard) rest.range = await placeRange(file, { shard }); // the journal records the shard's own range
     return journaled(file, v, bar, (job) => flattenFile(file, v.output!, { ...rest, workers, rangeBytes, ...job }));
   }
   const source = file === "-" ? Bun.stdin.stream() : file;
@@ -280,6 +312,7 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
 function journalUsage(file: string, v: Values): void {
   if (!v.output || v.output === "-") throw new UsageError("--journal needs -o FILE: the output is cut back and resumed on a re-run");
   if (file === "-") throw new UsageError("--journal needs a FILE, not standard input");
+  if (isRemote(file)) throw new UsageError("--journal needs a local FILE, not a URL");
 }
 
 /** Runs a journaled job, telling on standard error when it resumes or has nothing left to do. */
@@ -323,13 +356,15 @@ async function parallelChunks(file: string, workers: number, rangeBytes: number 
   return flattenFileParallel(file, { ...rest, workers, rangeBytes, readBytes: chunkBytes }) as AsyncGenerator<Uint8Array, StreamProgress>;
 }
 
-async function schemaCommand(file: string, v: Values, out: Output): Promise<Summary> {
+async function schemaCommand(file: string, v: Values, out: Output, files: string[]): Promise<Summary> {
   const options = flattenOptions(v);
   let result: Schema;
   let summary: Summary;
-  if (v.ndjson) {
-    const range = parseRange(v.range);
-    if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+  if (v.merge) {
+    result = await mergeSchemaFiles(files);
+    summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
+  } else if (v.ndjson) {
+    const { shard, range } = await placement(file, v);
     const counts: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
     result = await schemaStream(file === "-" ? Bun.stdin.stream() : file, {
       style: options.style,
@@ -341,7 +376,8 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
       column: whole("column", v.column, 1),
       onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
       chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
-      range: range ? await alignRange(file, range) : undefined,
+      range,
+      shard,
       onProgress: (p) => Object.assign(counts, p),
       ...compressionOptions(v),
     });
@@ -390,14 +426,14 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
       bytes.dispose();
       return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0, hits: bytes.leaves };
     }
-    const range = parseRange(v.range);
-    if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
+    const { shard, range } = await placement(file, v);
     const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
       ...options,
       column: whole("column", v.column, 1),
       onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
       chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
-      range: range ? await alignRange(file, range) : undefined,
+      range,
+      shard,
       ...compressionOptions(v),
     });
     let hits = 0;
@@ -432,10 +468,12 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
   if (v.journal !== undefined) {
     if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
     const { unflattenFile } = await import("../durable/jobs");
-    return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, ...lines, ...job }));
+    const place = await placement(file, v);
+    const range = place.shard ? await placeRange(file, place) : place.range;
+    return journaled(file, v, undefined, (job) => unflattenFile(file, v.output!, { ...options, ...lines, range, ...job }));
   }
   if (v.ndjson) {
-    const stream = unflattenStream(file === "-" ? Bun.stdin.stream() : file, { ...options, ...lines });
+    const stream = unflattenStream(file === "-" ? Bun.stdin.stream() : file, { ...options, ...lines, ...(await placement(file, v)) });
     for (;;) {
       const next = await stream.next();
       if (next.done) return { bytesIn: next.value.bytesRead, documents: next.value.documents, leaves: next.value.leaves, errors: next.value.errors };
@@ -514,11 +552,13 @@ export async function main(argv: string[]): Promise<number> {
   const [command, file = "-", ...extra] = positionals;
   try {
     if (!command) throw new UsageError("missing command: flatten or unflatten");
-    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
+    if (values.merge && command !== "schema") throw new UsageError("--merge applies to schema only");
+    if (values.merge && (values.ndjson || values.shard !== undefined)) throw new UsageError("--merge reads schema files: it takes neither --ndjson nor --shard");
+    if (extra.length && !values.merge) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
     if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
-    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
+    const ndjsonOnly = (["column", "on-error", "range", "shard", "shard-count", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
     if (!values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
@@ -538,7 +578,7 @@ export async function main(argv: string[]): Promise<number> {
       command === "unflatten"
         ? await unflattenCommand(file, values, out)
         : command === "schema"
-          ? await schemaCommand(file, values, out)
+          ? await schemaCommand(file, values, out, positionals.slice(1))
           : values.ndjson
           ? await flattenNdjson(file, values, out)
           : await flattenDocument(file, values, out);

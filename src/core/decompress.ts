@@ -150,11 +150,24 @@ export async function fileCompression(path: string, compression?: CompressionOpt
  * await refuseRangeOfCompressed("dump.txt.gz", "range") // throws INVALID_OPTION
  */
 export async function refuseRangeOfCompressed(path: string, what: string, compression?: CompressionOption): Promise<void> {
-  const found = await fileCompression(path, compression);
+  refuseCompressedPart(await fileCompression(path, compression), path, what);
+}
+
+/**
+ * The same refusal for a source read in parts elsewhere (a URL, an S3 object), from its first bytes.
+ *
+ * @example
+ * refuseRangeOfCompressedHead(head, "https://example.org/dump.txt.gz", "shard") // throws INVALID_OPTION for gzip
+ */
+export function refuseRangeOfCompressedHead(head: Uint8Array, name: string, what: string, compression?: CompressionOption): void {
+  refuseCompressedPart(decide(checkOption(compression), head, name), name, what);
+}
+
+function refuseCompressedPart(found: Compression | undefined, name: string, what: string): void {
   if (found) {
     throw new JsonFlatError(
       "INVALID_OPTION",
-      `${what} needs an uncompressed file: ${path} is ${NAMES[found]} data, whose byte offsets are not line positions of its content (decompress it first)`,
+      `${what} needs an uncompressed file: ${name} is ${NAMES[found]} data, whose byte offsets are not line positions of its content (decompress it first)`,
     );
   }
 }

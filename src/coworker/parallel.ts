@@ -7,7 +7,7 @@ import { stat } from "node:fs/promises";
 import { fileCompression, refuseRangeOfCompressed, type DecompressOptions } from "../core/decompress";
 import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { resolveFormat, resolveOptions } from "../core/options";
-import { alignRange, lineNumberAt, lineOptions, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
+import { alignRange, lineNumberAt, lineOptions, placeRange, type ShardSpec, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
 import { LineChain, type LineLink } from "./line-chain";
 import { Pool } from "./pool";
 import type { RangeParams, RangeResult } from "./tasks";
@@ -31,6 +31,8 @@ export interface ParallelOptions extends NdjsonOptions, DecompressOptions {
   maxInFlight?: number;
   /** Only the lines that start in this byte range (see `alignRange`); default the whole file. */
   range?: ByteRange;
+  /** Only shard `index` (0-based) of `count` of the file (see `lines/shard`); its first line is counted before it starts. */
+  shard?: ShardSpec;
   /** Called as the tasks report progress and as ranges are yielded. */
   onProgress?: (progress: ParallelProgress) => void;
   /** Stops the job with an `ABORTED` error (running tasks' workers are ended). */
@@ -152,10 +154,11 @@ export async function* flattenFileParallel(path: string, options: ParallelOption
 export async function* flattenRangesParallel(path: string, options: ParallelOptions = {}): AsyncGenerator<RangeOutput, ParallelSummary> {
   if (await fileCompression(path, options.compression)) {
     if (options.range) await refuseRangeOfCompressed(path, "range", options.compression);
+    if (options.shard) await refuseRangeOfCompressed(path, "shard", options.compression);
     const { compressedRanges } = await import("./compressed");
     return yield* compressedRanges(path, options);
   }
-  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, onProgress, signal, timeoutMs, firstLine, retain, compression: _c, maxDecompressedBytes: _m, ...lines } = options;
+  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, shard, onProgress, signal, timeoutMs, firstLine, retain, compression: _c, maxDecompressedBytes: _m, ...lines } = options;
   resolveOptions(lines);
   resolveFormat(lines.format);
   const checked = lineOptions({ ...lines, firstLine });
@@ -183,7 +186,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
     } catch (error) {
       throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
     }
-    const whole = await alignRange(path, range ?? { start: 0, end: size });
+    const whole = shard ? await placeRange(path, { shard, range }) : await alignRange(path, range ?? { start: 0, end: size });
     // Each range gets its real first line from the ranges before it, so its error records are final when it is done.
     const chain = new LineChain(checked.firstLine ?? (await lineNumberAt(path, whole.start)));
     const summary: ParallelSummary = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 };

@@ -5,5 +5,7 @@
 export { flattenLines, flattenPieces, flattenReadable, flattenStream } from "./flatten-lines";
 export { lineOptions, ON_ERROR_MODES, type LineOptions, type NdjsonOptions, type OnError } from "./options";
 export { alignRange, LineCounter, lineNumberAt, type ByteRange } from "./range";
+export { alignSourceRange, checkShard, parseShard, placeRange, shardBytes, shardFromEnv, SHARD_INDEX_VARIABLES, type ShardSpec } from "./shard";
+export { isRemote, openSource, type RangedSource, type SourceOptions } from "./sources";
 export { streamChunks, streamPieces, type ChunkRunner, type LineStreamOptions, type Source, type StreamOptions, type StreamPiece, type StreamProgress } from "./stream";
 export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./unflatten-lines";

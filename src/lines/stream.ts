@@ -9,6 +9,8 @@ import { JsonFlatError } from "../core/errors";
 import type { LinesCall, LinesOutput, NativeBytes } from "../native";
 import { lineOptions, type LineOptions, type NdjsonOptions } from "./options";
 import { lineNumberAt, type ByteRange } from "./range";
+import { isPlaced, placedPieces } from "./placed";
+import type { ShardSpec } from "./shard";
 
 /**
  * How any NDJSON stream is read, whatever the operation: the line options plus chunking, range, progress and
@@ -22,6 +24,11 @@ export interface LineStreamOptions extends LineOptions, DecompressOptions {
   chunkBytes?: number;
   /** Only the lines that start in this byte range of a file (see `alignRange`); refused for a compressed file. */
   range?: ByteRange;
+  /**
+   * Only shard `index` (0-based) of `count` of a file (path, URL or S3 object): the lines that start in its
+   * byte range `[floor(size·index/count), floor(size·(index+1)/count))`; see `lines/shard`.
+   */
+  shard?: ShardSpec;
   /** Called after every chunk with the bytes read so far. */
   onProgress?: (progress: StreamProgress) => void;
   /** Stops the stream with an `ABORTED` error. */
@@ -91,7 +98,7 @@ class LineBuffer {
   }
 }
 
-/** A file path, or a stream of bytes. */
+/** A file path, `http(s)://` URL or `s3://bucket/key` object (see `lines/sources`), or a stream of bytes. */
 export type Source = string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 async function* readFile(path: string, range: ByteRange | undefined, chunk: number, lines: LineBuffer) {
@@ -154,6 +161,7 @@ export async function* streamPieces(
   options: LineStreamOptions,
   run: ChunkRunner,
 ): AsyncGenerator<StreamPiece, StreamProgress> {
+  if (isPlaced(source, options)) return yield* placedPieces(source, options, run);
   const { firstLine: given, ...lo } = lineOptions(options);
   const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
   if (!Number.isInteger(chunk) || chunk < 1) throw new JsonFlatError("INVALID_OPTION", `chunkBytes must be ≥ 1, got ${chunk}`);

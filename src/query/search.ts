@@ -7,6 +7,7 @@ import { toBytes, type JsonInput } from "../core/input";
 import { native, type NativeBytes, type NativeOutput, type QueryHandle } from "../native";
 import { NativeHandle } from "../native/handle";
 import { streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/index";
+import { numberedOutputs } from "../lines/placed";
 import { resolveOptions, type PathStyle } from "../core/options";
 
 /**
@@ -188,7 +189,7 @@ export async function* searchStream(
   const limit = compiled.query.limit ?? Infinity;
   let hits = 0;
   try {
-    const chunks = streamChunks(source, options, (whole, lines) => native().searchLines(whole, compiled.pointer, o, lines));
+    const chunks = streamChunks(source, options, numberedOutputs((whole, lines) => native().searchLines(whole, compiled.pointer, o, lines)));
     for await (const chunk of chunks) {
       const lineCount = countLines(chunk);
       const kept = hits + lineCount > limit ? firstLines(chunk, limit - hits) : chunk;
