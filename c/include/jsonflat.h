@@ -439,7 +439,9 @@ typedef struct jf_shape jf_shape;
  *  the path is relative to the enclosing shape's object. TYPE is one of
  *  string, number, integer (integer text within +-(2^53-1)), bigint (integer
  *  text of any length, written as a JSON string of its digits), boolean,
- *  null, or shape (an object decoded by the nested "fields"). An "array"
+ *  null, json (any value, written whole; one nested deeper than the
+ *  options' max_nesting is a mismatch), or shape (an object decoded by the
+ *  nested "fields"). An "array"
  *  field has at least one null segment and collects every value reached, in
  *  document order; other fields have none. Absent "array"/"required" mean
  *  false; "default" is written when the value is absent (or null, for a
