@@ -199,6 +199,7 @@ class Converter {
     const nullable = types.includes("null");
     const core = types.filter((t) => t !== "null");
     if (s.enum !== undefined) this.needsCheck = true;
+    if (core.length === 0 && nullable) return { path, type: "null", ...this.presence(s, required) };
     // One type besides null; a required member that may be null keeps its null, which only `json` can hold.
     if (core.length !== 1 || (required && nullable && s.default === undefined)) return this.whole(s, path, required);
     const type = core[0]!;
@@ -208,8 +209,7 @@ class Converter {
       if (s.properties === undefined) return this.whole(s, path, required);
       return { path, shape: this.object(s, at), ...presence };
     }
-    if (type === "array") return this.array(s, at, path, required);
-    return { path, type: "null", ...presence };
+    return this.array(s, at, path, required);
   }
 
   /** An array of one scalar type or of objects is collected natively (`name[]`); anything else is taken whole. */

@@ -8,7 +8,7 @@ import { JsonFlatError } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
 import { resolveOptions, type ResolvedOptions } from "../core/options";
 import { native } from "../native";
-import { lineOptions, streamPieces, type ByteRange, type LineStreamOptions, type Source } from "../lines/index";
+import { lineOptions, streamPieces, type ByteRange, type LineOptions, type LineStreamOptions, type Source } from "../lines/index";
 import type { SchemaType } from "./schema";
 
 /** The most examples kept per path (the native core keeps the first distinct ones, of at most 64 bytes). */
@@ -120,6 +120,23 @@ export function mergeTypeStats(into: TypeStats, entriesText: string, documents: 
 export function typeStats(input: JsonInput, options: TypeStatsOptions = {}): TypeStats {
   const { text } = native().flattenText(toBytes(input), detailOptions(options), DETAIL);
   return mergeTypeStats({ paths: new Map(), documents: 0 }, text, 1);
+}
+
+/**
+ * The type statistics of every line of an NDJSON text or buffer, in one native call.
+ *
+ * @example
+ * typeStatsLines('{"a":1}\n{"a":null}\n').paths.get("a")?.present // 2
+ */
+export function typeStatsLines(input: string | Uint8Array | ArrayBuffer, options: TypeStatsOptions & LineOptions = {}): TypeStats {
+  const o = detailOptions(options);
+  const { firstLine, ...lines } = lineOptions(options);
+  const out = native().flattenLines(toBytes(input), o, { ...lines, firstLine: firstLine ?? 1 }, DETAIL);
+  try {
+    return mergeTypeStats({ paths: new Map(), documents: 0 }, decoder.decode(out), out.documents);
+  } finally {
+    out.dispose();
+  }
 }
 
 /**
