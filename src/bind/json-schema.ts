@@ -84,7 +84,12 @@ export function isJsonSchemaDocument(value: unknown): value is JsonSchemaDocumen
   return typeof value === "object" && value !== null && typeof (value as { $schema?: unknown }).$schema === "string";
 }
 
-/** One place a value broke the schema: a message and the path of the decoded value. */
+/**
+ * One place a value broke the schema: a message and the path of the decoded value.
+ *
+ * @example
+ * const issue: SchemaIssue = { message: "integer where the schema wants string", path: ["authors", 0, "name"] };
+ */
 export interface SchemaIssue {
   message: string;
   path: (string | number)[];

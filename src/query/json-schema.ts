@@ -8,7 +8,12 @@ import type { Source } from "../lines/index";
 import { typeStats, typeStatsStream, type TypeStats, type TypeStatsOptions, type TypeStatsStreamOptions } from "./type-stats";
 import { isRequired, typeTree, writtenTypes, type TypeNode } from "./type-tree";
 
-/** The dialect every generated schema declares. */
+/**
+ * The dialect every generated schema declares.
+ *
+ * @example
+ * jsonSchemaOf("{}").$schema === JSON_SCHEMA_DIALECT // true
+ */
 export const JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
 /**

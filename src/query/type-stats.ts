@@ -11,7 +11,12 @@ import { native } from "../native";
 import { lineOptions, streamPieces, type ByteRange, type LineOptions, type LineStreamOptions, type Source } from "../lines/index";
 import type { SchemaType } from "./schema";
 
-/** The most examples kept per path (the native core keeps the first distinct ones, of at most 64 bytes). */
+/**
+ * The most examples kept per path (the native core keeps the first distinct ones, of at most 64 bytes).
+ *
+ * @example
+ * typeStats('[1,2,3,4]').paths.get("[]")?.examples.length === MAX_EXAMPLES // true
+ */
 export const MAX_EXAMPLES = 3;
 
 /**

@@ -34,7 +34,12 @@ export interface TypesFlags {
 /** Options that shape paths or the output of the per-path schema, which types from data never use. */
 const NOT_WITH_TYPES = ["table", "mode", "style", "delimiter", "max-depth", "arrays", "format"];
 
-/** How a front end spells an option in its messages: `--name` on the command line, `name` over HTTP. */
+/**
+ * How a front end spells an option in its messages: `--name` on the command line, `name` over HTTP.
+ *
+ * @example
+ * const cli: Spell = (option) => `--${option}`;
+ */
 export type Spell = (option: string) => string;
 
 function refuse(message: string): never {
