@@ -240,7 +240,7 @@ const { json } = fc.letrec<{ json: Json }>((tie) => ({
   ),
 }));
 const stepArb = fc.oneof(keyArb, keyArb, fc.integer({ min: 0, max: 2 }), fc.constant(null));
-const typeArb = fc.constantFrom("string", "number", "integer", "bigint", "boolean", "null" as const);
+const typeArb = fc.constantFrom("string", "number", "integer", "bigint", "boolean", "null", "json" as const);
 
 const fieldArb: fc.Arbitrary<CompiledField> = fc.letrec<{ field: CompiledField; fields: CompiledField[] }>((tie) => ({
   field: fc

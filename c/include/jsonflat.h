@@ -132,7 +132,17 @@ enum jf_flag {
     /* With JF_FORMAT_ENTRIES and JF_FLAG_BIGINT_AS_STRING: an entry whose
      * value is such an integer gets a third element `1` (leaf mode); in
      * grouped mode the third element lists the indexes of such values. */
-    JF_FLAG_BIGINT_MARK          = 1u << 3
+    JF_FLAG_BIGINT_MARK          = 1u << 3,
+    /* Schema mode only (JF_INVALID_OPTION in other modes): also count every
+     * container the walk enters at its grouped path (so `types` counts every
+     * object and array, not only empty ones, and the root appears at path
+     * ""), and add to each entry "present" (the number of distinct parent
+     * containers the path was seen in: a member whose "present" equals its
+     * parent's "object" count is in every instance of that object) and
+     * "examples" (up to 3 distinct string, number or boolean values whose
+     * JSON text is at most 64 bytes, in order of first sight, each given as
+     * a JSON string holding that text). */
+    JF_FLAG_SCHEMA_DETAIL        = 1u << 4
 };
 
 /** Default for jf_options.max_nesting when it is 0. */
@@ -429,7 +439,9 @@ typedef struct jf_shape jf_shape;
  *  the path is relative to the enclosing shape's object. TYPE is one of
  *  string, number, integer (integer text within +-(2^53-1)), bigint (integer
  *  text of any length, written as a JSON string of its digits), boolean,
- *  null, or shape (an object decoded by the nested "fields"). An "array"
+ *  null, json (any value, written whole; one nested deeper than the
+ *  options' max_nesting is a mismatch), or shape (an object decoded by the
+ *  nested "fields"). An "array"
  *  field has at least one null segment and collects every value reached, in
  *  document order; other fields have none. Absent "array"/"required" mean
  *  false; "default" is written when the value is absent (or null, for a

@@ -15,8 +15,9 @@
 #define MAX_SHAPE_DEPTH 64
 #define MAX_SEGMENTS    256
 
-typedef enum { T_STRING, T_NUMBER, T_INTEGER, T_BIGINT, T_BOOLEAN, T_NULL, T_SHAPE, T_COUNT } field_type;
-static const char *const type_names[T_COUNT] = { "string", "number", "integer", "bigint", "boolean", "null", "object" };
+typedef enum { T_STRING, T_NUMBER, T_INTEGER, T_BIGINT, T_BOOLEAN, T_NULL, T_JSON, T_SHAPE, T_COUNT } field_type;
+static const char *const type_names[T_COUNT] = { "string", "number", "integer", "bigint", "boolean", "null", "json",
+                                                 "object" };
 
 typedef enum { SEG_KEY, SEG_INDEX, SEG_EACH } seg_kind;
 
@@ -136,7 +137,7 @@ static bool compile_field(jf_shape *s, size_t at, yyjson_val *spec, size_t depth
     if (!yyjson_is_str(name)) return plan_error(err, "a field needs a string \"name\"", NULL);
     const char *n = yyjson_get_str(name);
     int t = yyjson_is_str(type) ? type_of_name(yyjson_get_str(type)) : -1;
-    if (t < 0) return plan_error(err, "type must be string, number, integer, bigint, boolean, null or shape", n);
+    if (t < 0) return plan_error(err, "type must be string, number, integer, bigint, boolean, null, json or shape", n);
     field f = { 0 };
     f.type = (field_type)t;
     f.array = yyjson_get_bool(yyjson_obj_get(spec, "array"));
@@ -348,6 +349,7 @@ static bool scalar_ok(field_type t, yyjson_val *v, const char **actual) {
     case T_BIGINT: ok = yyjson_is_raw(v) && is_integer_text(v); break;
     case T_BOOLEAN: ok = yyjson_is_bool(v); break;
     case T_NULL: ok = yyjson_is_null(v); break;
+    case T_JSON: return true; /* any value, written whole */
     default: ok = yyjson_is_obj(v); break;
     }
     if (!ok) *actual = actual_name(v);
@@ -371,7 +373,7 @@ static void write_item(decoder *d, const field *f, yyjson_val *v) {
         jf_buf_byte(d->out, '"');
     } else {
         d->values.out = d->out;
-        jf_write_value(&d->values, v, 1, NULL);
+        if (!jf_write_value(&d->values, v, 1, NULL)) problem(d, type_names[f->type], "a value nested too deep");
     }
 }
 

@@ -15,6 +15,7 @@ typedef struct walk_frame {
     uint8_t     digits_len;
     char        digits[20]; /* arrays: `index` in decimal, incremented in place (no division per element) */
     size_t      path_len;  /* path length of this container */
+    uint64_t    serial;    /* schema detail: this container's number, for `present` */
     bool        is_object;
 } walk_frame;
 
@@ -31,6 +32,10 @@ typedef struct flattener {
     uint64_t         documents;  /* documents seen (schema mode counts `docs` with it) */
     yyjson_val      *short_key;  /* the member name of the current leaf, NULL under an index */
     bool             too_deep;
+    /* schema detail (JF_FLAG_SCHEMA_DETAIL) */
+    bool             detail;
+    uint64_t         containers; /* containers walked so far: their serial numbers */
+    jf_buf           example;    /* scratch: a candidate example's JSON text */
     /* search */
     uint64_t        *states;     /* search by path: row d (of state_words) after the first d segments */
     size_t           state_words;
@@ -140,15 +145,13 @@ static int schema_type(yyjson_val *val) {
     }
 }
 
-static void schema_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
-    if (unsafe_yyjson_is_ctn(val) && depth > f->cfg->max_nesting) { /* a whole subtree counts as one value */
-        f->too_deep = true;
-        return;
-    }
+/* Counts one value at the current path; returns its group (NULL when out of
+ * memory). Inlined into the leaf path: schema mode's throughput is this. */
+static inline __attribute__((always_inline)) jf_group *schema_count(flattener *f, yyjson_val *val) {
     jf_group *g = jf_groups_find(&f->groups, f->path.text.data, f->path.text.len);
     if (!g) {
         f->out->failed = true;
-        return;
+        return NULL;
     }
     if (g->count == 0 && f->short_key) {
         jf_buf escaped;
@@ -164,6 +167,29 @@ static void schema_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
         g->last_doc = f->documents;
         g->docs++;
     }
+    return g;
+}
+
+/* Schema detail's part of a value already counted in `g`: kept out of line,
+ * so plain schema mode pays one predictable branch for it. */
+static __attribute__((noinline)) void schema_detail(flattener *f, jf_group *g, yyjson_val *val) {
+    jf_schema_seen_in(g, f->depth ? f->stack[f->depth - 1].serial : 0);
+    if (!jf_schema_keep_example(g, &f->values, &f->example, val)) f->out->failed = true;
+}
+
+/* Schema detail: a container the walk enters counts at its own path too. */
+static __attribute__((noinline)) void schema_container(flattener *f, yyjson_val *val) {
+    jf_group *g = schema_count(f, val);
+    if (g) schema_detail(f, g, val);
+}
+
+static void schema_leaf(flattener *f, yyjson_val *val, uint32_t depth) {
+    if (unsafe_yyjson_is_ctn(val) && depth > f->cfg->max_nesting) { /* a whole subtree counts as one value */
+        f->too_deep = true;
+        return;
+    }
+    jf_group *g = schema_count(f, val);
+    if (JF_UNLIKELY(f->detail) && g) schema_detail(f, g, val);
     f->leaves++;
 }
 
@@ -245,7 +271,9 @@ static void write_schema(flattener *f) {
             jf_buf_lit(out, "\":");
             jf_buf_u64(out, g->types[t]);
         }
-        jf_buf_lit(out, "}}");
+        jf_buf_byte(out, '}');
+        if (f->detail) jf_schema_write_detail(out, g);
+        jf_buf_byte(out, '}');
         if (entries) jf_buf_byte(out, ']');
     }
     jf_buf_byte(out, entries ? ']' : '}');
@@ -300,6 +328,7 @@ static bool push(flattener *f, yyjson_val *ctn) {
     fr->digits[0] = '0';
     fr->digits_len = 1;
     fr->path_len = f->path.text.len;
+    fr->serial = ++f->containers;
     fr->is_object = unsafe_yyjson_get_type(ctn) == YYJSON_TYPE_OBJ;
     return true;
 }
@@ -333,6 +362,7 @@ static inline void step_state(flattener *f, const walk_frame *fr, yyjson_val *ch
 }
 
 static void walk(flattener *f, yyjson_val *root) {
+    if (f->detail) schema_container(f, root); /* the root container, at path "" */
     if (!push(f, root)) {
         f->out->failed = true;
         return;
@@ -367,6 +397,7 @@ static void walk(flattener *f, yyjson_val *root) {
             f->too_deep = true;
             return;
         }
+        if (JF_UNLIKELY(f->detail)) schema_container(f, child);
         if (!push(f, child)) f->out->failed = true;
     }
     if (f->path.text.failed || f->path.scratch.failed) f->out->failed = true;
@@ -396,6 +427,8 @@ jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
     fl->f.values.flags = cfg->flags;
     fl->f.values.max_nesting = cfg->max_nesting;
     fl->f.state_words = cfg->query ? jf_query_state_words(cfg->query) : 0;
+    fl->f.detail = (cfg->flags & JF_FLAG_SCHEMA_DETAIL) != 0;
+    jf_buf_init(&fl->f.example, 0);
     jf_groups_init(&fl->f.groups);
     return fl;
 }
@@ -405,6 +438,7 @@ void jf_flattener_free(jf_flattener *fl) {
     jf_free(fl->f.stack);
     jf_free(fl->f.states);
     jf_groups_release(&fl->f.groups);
+    jf_buf_release(&fl->f.example);
     jf_path_release(&fl->f.path);
     jf_value_writer_release(&fl->f.values);
     jf_parser_release(&fl->parser);

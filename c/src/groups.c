@@ -80,6 +80,8 @@ jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len) {
     grp->docs = grp->last_doc = 0;
     grp->short_off = SIZE_MAX;
     grp->short_len = 0;
+    grp->present = grp->last_parent = 0;
+    grp->examples = 0;
     jf_buf_init(&grp->values, 0);
     jf_buf_init(&grp->marks, 0);
     jf_buf_put(&g->keys, key, key_len);

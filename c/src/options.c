@@ -20,11 +20,13 @@ bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err) {
     static const jf_options defaults;
     const jf_options *o = options ? options : &defaults;
     const uint32_t known_flags = JF_FLAG_ARRAYS_LEAF | JF_FLAG_REPLACE_INVALID_UTF8 |
-                                 JF_FLAG_BIGINT_AS_STRING | JF_FLAG_BIGINT_MARK;
+                                 JF_FLAG_BIGINT_AS_STRING | JF_FLAG_BIGINT_MARK | JF_FLAG_SCHEMA_DETAIL;
     if (o->mode > JF_MODE_SCHEMA) return invalid(err, "mode must be 0 (leaf), 1 (grouped) or 2 (schema)", o->mode);
     if (o->style > JF_STYLE_FLAT) return invalid(err, "style must be 0 (js), 1 (pointer) or 2 (flat)", o->style);
     if (o->format > JF_FORMAT_ENTRIES) return invalid(err, "format must be 0 (object) or 1 (entries)", o->format);
     if (o->flags & ~known_flags) return invalid(err, "unknown flag bits", o->flags);
+    if ((o->flags & JF_FLAG_SCHEMA_DETAIL) && o->mode != JF_MODE_SCHEMA)
+        return invalid(err, "JF_FLAG_SCHEMA_DETAIL needs mode 2 (schema)", o->mode);
     if (o->delimiter_len > JF_MAX_DELIMITER) return invalid(err, "delimiter is longer than 32 bytes", o->delimiter_len);
     if (o->reserved) return invalid(err, "reserved field must be 0", o->reserved);
     cfg->mode = (jf_mode)o->mode;

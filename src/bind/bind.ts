@@ -11,6 +11,7 @@ import { lineOptions, streamChunks, type ByteRange, type OnError, type Source, t
 import { resolveOptions } from "../core/options";
 import { compileFields, planText, type CompiledField, type Decoded, type Problem, type Shape } from "./shape";
 import { defaultProblems, encodeFields } from "./shape-encode";
+import { checkAsStandardSchema, isJsonSchemaDocument, shapeFromJsonSchema, type DecodedJsonSchema, type JsonSchemaDocument } from "./json-schema";
 
 /**
  * The Standard Schema interface (version 1) that zod, valibot, arktype and others implement, declared here so
@@ -239,7 +240,14 @@ export class Binding<T> extends NativeHandle<ShapeHandle> {
 
 /**
  * Compiles a shape once: field name → path and type. The decoded value's TypeScript type is inferred from
- * the shape (or taken from the Standard Schema's output when `validate` is given).
+ * the shape (or taken from the Standard Schema's output when `validate` is given). A JSON Schema document
+ * (an object with `$schema`, as `jsonflat schema --json-schema` writes) is taken too: see
+ * `shapeFromJsonSchema` for the subset; its decoded type is `FromJsonSchema` of a `const` literal, or
+ * `Record<string, unknown>` for one read with `JSON.parse`.
+ *
+ * @example
+ * const Edition = bind(JSON.parse(await Bun.file("edition.schema.json").text())); // from `jsonflat schema --json-schema`
+ * Edition.decodeLines(chunk, { column: 5 });
  *
  * @example
  * const Work = bind({
@@ -251,6 +259,13 @@ export class Binding<T> extends NativeHandle<ShapeHandle> {
  * });
  * const work = Work.decode(json); // { key: string; title: string; subjects?: string[]; created: string; authors: { key: string }[] }
  */
-export function bind<const S extends Shape, O = Decoded<S>>(shape: S, options?: BindOptions<O>): Binding<O> {
-  return new Binding<O>(shape, options);
+export function bind<const S extends JsonSchemaDocument, O = DecodedJsonSchema<S>>(schema: S, options?: BindOptions<O>): Binding<O>;
+export function bind<const S extends Shape, O = Decoded<S>>(shape: S, options?: BindOptions<O>): Binding<O>;
+export function bind<O>(shape: Shape | JsonSchemaDocument, options?: BindOptions<O>): Binding<O> {
+  if (!isJsonSchemaDocument(shape)) return new Binding<O>(shape, options);
+  // A JSON Schema (`jsonflat schema --json-schema`): its shape, plus the check of what a shape cannot say.
+  const { shape: fromSchema, check } = shapeFromJsonSchema(shape);
+  const theirs = options?.validate;
+  if (!check || (theirs !== undefined && typeof theirs?.["~standard"]?.validate !== "function")) return new Binding<O>(fromSchema, options);
+  return new Binding<O>(fromSchema, { ...options, validate: checkAsStandardSchema(check, theirs) });
 }

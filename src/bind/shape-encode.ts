@@ -39,6 +39,8 @@ export function fitsScalar(type: ScalarType, value: unknown): boolean {
       return typeof value === "bigint";
     case "boolean":
       return typeof value === "boolean";
+    case "json":
+      return value !== undefined && typeof value !== "function" && typeof value !== "symbol";
     default:
       return value === null;
   }

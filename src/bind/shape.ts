@@ -6,12 +6,13 @@ import { JsonFlatError } from "../core/errors";
 
 /**
  * The JSON types a field may declare. `integer` is integer text within ±(2^53−1); `bigint` any integer text,
- * decoded exactly as a `bigint`; `number` any number (rounded as `JSON.parse` rounds).
+ * decoded exactly as a `bigint`; `number` any number (rounded as `JSON.parse` rounds); `json` any value, taken
+ * whole as `JSON.parse` gives it (typed `unknown`).
  *
  * @example
  * const t: ScalarType = "integer";
  */
-export type ScalarType = "string" | "number" | "integer" | "bigint" | "boolean" | "null";
+export type ScalarType = "string" | "number" | "integer" | "bigint" | "boolean" | "null" | "json";
 
 /**
  * One field of a shape, in full.
@@ -64,7 +65,9 @@ type ScalarValue<T> = T extends "string"
         ? boolean
         : T extends "null"
           ? null
-          : never;
+          : T extends "json"
+            ? unknown
+            : never;
 type ItemOf<F> = F extends ScalarType
   ? ScalarValue<F>
   : F extends { readonly shape: infer S extends Shape }
@@ -121,7 +124,7 @@ export interface CompiledField {
   fields?: CompiledField[];
 }
 
-const SCALARS: readonly string[] = ["string", "number", "integer", "bigint", "boolean", "null"];
+const SCALARS: readonly string[] = ["string", "number", "integer", "bigint", "boolean", "null", "json"];
 const MAX_DEPTH = 64;
 const STEP = {
   firstName: /((?:[A-Za-z_$]|[^\x00-\x7f])(?:[A-Za-z0-9_$]|[^\x00-\x7f])*)/y,

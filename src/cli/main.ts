@@ -16,6 +16,7 @@ import { schema, schemaStream, schemaTable, type Schema } from "../query/schema"
 import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
 import { unflattenBytes } from "../document/unflatten";
 import { SERVE_HELP } from "../server/help";
+import { typesOfDocument, typesOfLines, typesRequest } from "../query/types-output";
 import { VERSION } from "../core/version";
 import { isRemote, openSource, placeRange, type ShardSpec } from "../lines/index";
 import { mergeSchemaFiles, shardFlags, shardRefusal } from "./shard";
@@ -30,6 +31,7 @@ Usage:
   jsonflat unflatten [FILE|-] [options]    rebuild a document from its flattened object
   jsonflat search    [FILE|-] [options]    leaves by --path glob, --key and --value (grep-like exit status)
   jsonflat schema    [FILE|-] [options]    type counts, documents and short key per grouped path (--table to align)
+  jsonflat schema --json-schema | --typescript [--name T] [FILE|-]   types from data (see Schema options)
   jsonflat serve     [options]             the HTTP server and explorer page (see Serve options)
 
 FILE is a path, an http(s):// URL (read with range requests), an s3://BUCKET/KEY object (Bun's S3 client,
@@ -78,6 +80,14 @@ Search options (hits print as JSON lines: ["path",value], or [line,"path",value]
 Schema options:
       --table              an aligned text table instead of JSON
       --merge FILE...      merge schema JSON files written by shards, in shard order (= the one-run schema)
+      --json-schema        a JSON Schema (draft 2020-12) every input document validates against: type per path
+                           (integer unless a fraction or exponent was seen), required = members in every
+                           instance of their object, items = all elements merged, ["string","null"] where null
+                           was seen, up to 3 short examples; other members allowed unless --closed
+      --closed             with --json-schema: additionalProperties false on every object
+      --typescript         a .d.ts: export interface NAME (members not always there are optional (?),
+                           | null where null was seen, nested objects inline, unknown[] for arrays only seen empty)
+      --name NAME          the interface's name (default Root); with --json-schema, the schema's title
 ${SERVE_HELP}Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal
@@ -99,6 +109,8 @@ Examples:
   jsonflat flatten --ndjson --workers 2 big.ndjson -o flat.ndjson --journal flat.wal   # again after a crash
   jsonflat unflatten --style flat -d _ flat.json
   jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
+  jsonflat schema --ndjson --json-schema sample.ndjson > sample.schema.json   # then bind(JSON.parse(…))
+  jsonflat schema --ndjson --column 5 --typescript --name Work ol_dump_works.txt > work.d.ts
   jsonflat search --key screen_name twitter.json
   jsonflat serve --port 8080 --max-body 16M --workers 2
   jsonflat search --ndjson --column 5 --path 'subjects[*]' --value '"Fiction"' --count ol_dump_works.txt
@@ -130,6 +142,10 @@ const OPTIONS = {
   journal: { type: "string" },
   summary: { type: "boolean" },
   table: { type: "boolean" },
+  "json-schema": { type: "boolean" },
+  typescript: { type: "boolean" },
+  name: { type: "string" },
+  closed: { type: "boolean" },
   path: { type: "string" },
   key: { type: "string" },
   value: { type: "string" },
@@ -357,16 +373,19 @@ async function parallelChunks(file: string, workers: number, rangeBytes: number 
 }
 
 async function schemaCommand(file: string, v: Values, out: Output, files: string[]): Promise<Summary> {
+  const types = typesRequest(v, (option) => `--${option}`);
   const options = flattenOptions(v);
-  let result: Schema;
+  let result: Schema | string;
   let summary: Summary;
   if (v.merge) {
+    if (types) throw new UsageError("--merge merges plain schema files; --json-schema and --typescript read the input itself");
     result = await mergeSchemaFiles(files);
     summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
   } else if (v.ndjson) {
     const { shard, range } = await placement(file, v);
     const counts: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
-    result = await schemaStream(file === "-" ? Bun.stdin.stream() : file, {
+    const read = types ? typesOfLines.bind(null, types) : schemaStream;
+    result = await read(file === "-" ? Bun.stdin.stream() : file, {
       style: options.style,
       delimiter: options.delimiter,
       maxDepth: options.maxDepth,
@@ -384,10 +403,10 @@ async function schemaCommand(file: string, v: Values, out: Output, files: string
     summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
   } else {
     const input = await readAll(file, v);
-    result = schema(input, options); // schema() sets the mode itself
+    result = types ? typesOfDocument(types, input, options) : schema(input, options); // schema() sets the mode itself
     summary = { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0 };
   }
-  const text = v.table ? schemaTable(result) : `${JSON.stringify(result)}\n`;
+  const text = typeof result === "string" ? result : v.table ? schemaTable(result) : `${JSON.stringify(result)}\n`;
   await out.write(new TextEncoder().encode(text));
   return summary;
 }

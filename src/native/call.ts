@@ -17,6 +17,8 @@ export interface NativeCallFlags {
   bigintAsString?: boolean;
   /** With `entries`: mark entries whose value is such an integer. */
   bigintMark?: boolean;
+  /** Schema mode: containers counted too, plus `present` and `examples` per path (types from data). */
+  schemaDetail?: boolean;
 }
 
 /**
@@ -80,6 +82,7 @@ const FLAG_ARRAYS_LEAF = 1;
 const FLAG_REPLACE_INVALID_UTF8 = 2;
 const FLAG_BIGINT_AS_STRING = 4;
 const FLAG_BIGINT_MARK = 8;
+const FLAG_SCHEMA_DETAIL = 16;
 const SMALL_BYTES = 4096;
 
 const encoder = new TextEncoder();
@@ -153,6 +156,7 @@ export class Calls {
     if (o.replaceInvalidUtf8) bits |= FLAG_REPLACE_INVALID_UTF8;
     if (flags.bigintAsString) bits |= FLAG_BIGINT_AS_STRING;
     if (flags.bigintMark) bits |= FLAG_BIGINT_MARK;
+    if (flags.schemaDetail) bits |= FLAG_SCHEMA_DETAIL;
     view.setUint32(O.mode, MODE_CODES[o.mode], true);
     view.setUint32(O.style, STYLE_CODES[o.style], true);
     view.setUint32(O.format, flags.format === "entries" ? 1 : 0, true);

@@ -41,6 +41,7 @@ function misfit(type: ScalarType | "shape", node: JsonNode): string {
     bigint: node.kind === "number" && isIntegerText(node.text),
     boolean: node.kind === "literal" && node.text !== "null",
     null: node.kind === "literal" && node.text === "null",
+    json: true,
     shape: node.kind === "object",
   }[type];
   if (ok && type === "integer" && node.kind === "number") {

@@ -9,6 +9,8 @@ import { searchBytes } from "../query/search";
 import { unflattenBytes } from "../document/unflatten";
 import type { Operation, RequestOptions } from "./query";
 import { unflattenOptions } from "./query";
+import { typesOfDocument, typesMediaType } from "../query/types-output";
+import { schemaTypes } from "./types";
 
 /**
  * Where large bodies may run: a coworker pool and the body size from which it is used.
@@ -53,8 +55,12 @@ export async function runDocument(operation: Operation, body: Uint8Array, option
     case "unflatten":
       if (useWorker) return whole((await offload.pool.run("unflatten", { input: body, options: unflattenOptions(rest) }, { transfer: true })).bytes);
       return whole(unflattenBytes(body, unflattenOptions(rest)));
-    case "schema":
-      return whole(flattenBytes(body, { ...rest, mode: "schema", format: undefined }));
+    case "schema": {
+      const types = schemaTypes(rest);
+      if (!types) return whole(flattenBytes(body, { ...rest, mode: "schema", format: undefined }));
+      const text = typesOfDocument(types, body, rest);
+      return { parts: [encoder.encode(text)], owners: [], headers: { "content-type": typesMediaType(types) } };
+    }
     case "search":
       return hitsObject(searchBytes(body, query!, { style: rest.style, delimiter: rest.delimiter, maxNesting: rest.maxNesting, replaceInvalidUtf8: rest.replaceInvalidUtf8 }));
   }

@@ -13,6 +13,7 @@ import { Metrics } from "./metrics";
 import { pageResponse } from "./page";
 import { parseQuery, type Operation } from "./query";
 import { bytesResponse, errorInfo, JSON_TYPE, NDJSON_TYPE, statusOf, streamResponse, type Finish } from "./reply";
+import { schemaMediaType } from "./types";
 import { errorRecord, streamOperation } from "./stream";
 
 /**
@@ -196,7 +197,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     const chunks = streamOperation(operation, body, requestOptions, chunk);
     // The first chunk decides the status: an error before any output is a proper 4xx response.
     const first = await chunks.next();
-    const contentType = operation === "schema" ? JSON_TYPE : NDJSON_TYPE;
+    const contentType = operation === "schema" ? schemaMediaType(requestOptions) : NDJSON_TYPE;
     const next = async () => {
       const step = await chunks.next();
       return step.done ? undefined : step.value;

@@ -18,5 +18,7 @@ export const SERVE_HELP = `Serve options (jsonflat serve):
   Routes: POST /flatten, /unflatten, /search, /schema (options as query parameters, e.g. ?style=pointer&max-depth=2;
   body application/json or application/x-ndjson, optionally Content-Encoding gzip, deflate, br or zstd: the
   body limit holds for the decoded bytes too); GET / (explorer page), /healthz, /metrics (Prometheus).
+  POST /schema?types=json-schema (closed=true for additionalProperties false) or ?types=typescript&name=T:
+  types from data, as jsonflat schema --json-schema / --typescript writes them.
   SIGTERM or SIGINT stops it gracefully: in-flight requests finish first.
 `;

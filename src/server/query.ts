@@ -23,6 +23,10 @@ export interface RequestOptions extends FlattenOptions {
   chunkBytes?: number;
   /** Search only. */
   query?: SearchQuery;
+  /** Schema only: types from data (`json-schema` or `typescript`), their name, and a closed JSON Schema. */
+  types?: string;
+  name?: string;
+  closed?: boolean;
 }
 
 type Kind = "string" | "count" | "boolean" | "json";
@@ -57,6 +61,9 @@ const PARAMS = new Map<string, [keyof RequestOptions | keyof SearchQuery, Kind]>
   key: ["key", "string"],
   value: ["value", "json"],
   limit: ["limit", "count"],
+  types: ["types", "string"],
+  name: ["name", "string"],
+  closed: ["closed", "boolean"],
 } satisfies Record<string, [keyof RequestOptions | keyof SearchQuery, Kind]>));
 
 const COMMON = ["style", "delimiter", "maxNesting", "replaceInvalidUtf8"];
@@ -65,7 +72,7 @@ const ALLOWED: Record<Operation, readonly string[]> = {
   flatten: [...COMMON, "mode", "maxDepth", "arrays", "format"],
   unflatten: COMMON,
   search: [...COMMON, "path", "key", "value", "limit"],
-  schema: [...COMMON, "maxDepth", "arrays"],
+  schema: [...COMMON, "maxDepth", "arrays", "types", "name", "closed"],
 };
 const NDJSON_ONLY = ["onError", "column", "chunkBytes"];
 const SEARCH_FIELDS = new Set(["path", "key", "value", "limit"]);

@@ -9,6 +9,8 @@ import { schemaStream } from "../query/schema";
 import { searchStream } from "../query/search";
 import type { Operation, RequestOptions } from "./query";
 import { streamOptions, unflattenOptions } from "./query";
+import { typesOfLines, type TypesRequest } from "../query/types-output";
+import { schemaTypes } from "./types";
 
 /** Output chunks of a stream, each valid until the next one is asked for; the return value is ignored. */
 export type Chunks = AsyncGenerator<Uint8Array, unknown>;
@@ -29,7 +31,7 @@ export function streamOperation(operation: Operation, body: AsyncIterable<Uint8A
     case "search":
       return searchStream(body, options.query!, stream);
     case "schema":
-      return schemaLine(body, stream);
+      return schemaLine(body, stream, schemaTypes(options));
     case "unflatten":
       return unflattenStream(body, { ...unflattenOptions(options), onError: stream.onError, column: stream.column, chunkBytes: stream.chunkBytes, compression: stream.compression });
   }
@@ -37,9 +39,10 @@ export function streamOperation(operation: Operation, body: AsyncIterable<Uint8A
 
 const encoder = new TextEncoder();
 
-async function* schemaLine(body: AsyncIterable<Uint8Array>, options: StreamOptions): AsyncGenerator<Uint8Array, void> {
+async function* schemaLine(body: AsyncIterable<Uint8Array>, options: StreamOptions, types: TypesRequest | undefined): AsyncGenerator<Uint8Array, void> {
   const { format: _format, mode: _mode, ...rest } = options;
-  yield encoder.encode(`${JSON.stringify(await schemaStream(body, rest))}\n`);
+  if (types) yield encoder.encode(await typesOfLines(types, body, rest));
+  else yield encoder.encode(`${JSON.stringify(await schemaStream(body, rest))}\n`);
 }
 
 /**
