@@ -34,4 +34,5 @@ export type { Decoded, Field, FieldSpec, Problem, ScalarType, Shape } from "./bi
 export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type JournalPiece, type JournalPosition, type JournalResume, type JournalSummary } from "./durable/journal";
 export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./durable/jobs";
 export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/index";
+export { tableColumns, tableDocument, tableLines, tableReadable, tableStream, type TableFormat, type TableOptions, type UnknownPolicy } from "./table/index";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
