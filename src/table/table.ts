@@ -87,13 +87,14 @@ async function peekLines(source: ReadableStream<Uint8Array> | AsyncIterable<Uint
     held.push(next.value);
     newlines += native().countNewlines(next.value);
   }
-  const head = firstLines(Buffer.concat(held), count);
+  const all = Buffer.concat(held);
+  const head = firstLines(all, count);
   async function* replay(): AsyncGenerator<Uint8Array> {
     yield* held;
     if (done) return;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
-  return { head, whole: replay(), stop: () => iterator.return?.() };
+  return { head, ended: done && head.byteLength === all.byteLength, whole: replay(), stop: () => iterator.return?.() };
 }
 
 /** Every leaf path of a whole file (or its `range`), through the streaming loop: the first pass. */
@@ -186,13 +187,14 @@ export async function* tableStream(source: Source, options: TableOptions = {}): 
   checkTableOptions(options);
   let input: Source = source;
   let columns = options.columns;
-  const wholePass = columns === undefined && typeof source === "string" && options.sample === undefined;
+  let wholePass = columns === undefined && typeof source === "string" && options.sample === undefined;
   if (columns === undefined && wholePass) {
     columns = await discoverFile(source as string, options);
   } else if (columns === undefined) {
     const stream = typeof source === "string" ? Bun.file(source).stream() : source;
     const peek = await peekLines(stream, options.sample ?? DEFAULT_SAMPLE);
     columns = discoverLines(peek.head, options);
+    wholePass = peek.ended; // the sample was the whole input: every path is a column
     if (typeof source === "string") await peek.stop();
     else input = peek.whole;
   }
