@@ -15,6 +15,9 @@
 #include "path.h"
 
 #include <assert.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum { UNKNOWN_EXTRA = 0, UNKNOWN_ERROR = 1, UNKNOWN_IGNORE = 2 };
 
@@ -65,8 +68,13 @@ struct jf_table {
     uint64_t        leaves;
     jf_buf          extra;   /* "path":value,... of the row's unknown paths */
     jf_buf          scratch; /* one cell before quoting */
-    size_t         *touched; /* columns an exploded element set, cleared after its row */
-    size_t          ntouched, touched_cap;
+    uint32_t       *set;     /* the columns set in this row, in the order the walk met them; an exploded
+                                element's come after the document's own (from `element_mark`) */
+    uint64_t       *bits;    /* the same as a bit per column: the row is written by walking its set bits */
+    size_t          nset, element_mark, set_cap;
+    size_t          last_col; /* the column of the last leaf (SIZE_MAX at a row's start) */
+    uint32_t       *follow;   /* follow[2(c + 1)], [2(c + 1) + 1]: the last two columns met after column c
+                                 (at 0 and 1: after a row's start), most recent first */
     yyjson_val     *exploded;
     uint32_t        exploded_level;
     bool            in_element, too_deep, unknown_hit, oom;
@@ -77,14 +85,62 @@ struct jf_table {
  * The column set
  *----------------------------------------------------------------------------*/
 
+/* A hash of a path, 8 bytes per multiply (paths are short: a few words). */
 static uint64_t path_hash(const uint8_t *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+    const uint8_t *end = s + n;
+    for (; end - s > 8; s += 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    /* The last 1-8 bytes by whole loads (overlapping what came before when
+     * the path is long enough): a load of a partly written word stalls. */
+    size_t left = (size_t)(end - s);
+    if (n >= 8) {
+        memcpy(&w, end - 8, 8);
+    } else if (left >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, end - 4, 4);
+        w = (uint64_t)a << 32 | b;
+    } else {
+        w = left ? (uint64_t)s[0] << 16 | (uint64_t)s[left / 2] << 8 | s[left - 1] : 0;
+    }
+    h = (h ^ w) * 0x94D049BB133111EBull;
     return h ^ (h >> 29);
 }
 
-static bool key_equals(const jf_table *t, const table_column *c, const uint8_t *s, size_t n) {
-    return c->key_len == n && memcmp(t->keys.data + c->key_off, s, n) == 0;
+/* Whether a[0..n) equals b[0..n), by whole words: paths are short, and a
+ * library call per leaf costs more than the compare. */
+static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
+    uint64_t x, y;
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t p, q, r, u;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&u, b + n - 4, 4);
+        return p == q && r == u;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+static inline bool key_equals(const jf_table *t, const table_column *c, const uint8_t *s, size_t n) {
+    return c->key_len == n && same_bytes(t->keys.data + c->key_off, s, n);
 }
 
 /* Index of the column named `s` (escaped), or SIZE_MAX. */
@@ -124,6 +180,14 @@ static bool add_column(jf_table *t, const uint8_t *key, size_t key_len, const ui
         table_cell *cells = jf_realloc(t->cells, cap * sizeof(*cells));
         if (!cells) return false;
         t->cells = cells;
+        uint64_t *bits = jf_realloc(t->bits, (cap / 64 + 1) * sizeof(*bits));
+        if (!bits) return false;
+        memset(bits + (t->cols_cap ? t->cols_cap / 64 + 1 : 0), 0, (cap / 64 + 1 - (t->cols_cap ? t->cols_cap / 64 + 1 : 0)) * sizeof(*bits));
+        t->bits = bits;
+        uint32_t *follow = jf_realloc(t->follow, 2 * (cap + 1) * sizeof(*follow));
+        if (!follow) return false;
+        if (!t->follow) follow[0] = follow[1] = 0;
+        t->follow = follow;
         t->cols_cap = cap;
     }
     table_column *c = &t->cols[t->ncols];
@@ -134,6 +198,7 @@ static bool add_column(jf_table *t, const uint8_t *key, size_t key_len, const ui
     c->name_len = name_len;
     jf_buf_put(&t->names, name, name_len);
     memset(&t->cells[t->ncols], 0, sizeof(t->cells[0]));
+    t->follow[2 * (t->ncols + 1)] = t->follow[2 * (t->ncols + 1) + 1] = 0; /* column 0 exists now */
     t->ncols++;
     if (t->keys.failed || t->names.failed) return false;
     if (t->ncols * 2 > t->slots_mask + 1 || !t->slots) return rehash(t, (t->slots_mask + 1) * 4 > 64 ? (t->slots_mask + 1) * 4 : 64);
@@ -147,10 +212,46 @@ static bool add_column(jf_table *t, const uint8_t *key, size_t key_len, const ui
  * Cells
  *----------------------------------------------------------------------------*/
 
+/* Whether any byte of the word equals `c` (SWAR: the classic has-zero-byte
+ * test on the word xor c in every byte). */
+static inline uint64_t has_byte(uint64_t w, uint8_t c) {
+    uint64_t x = w ^ (0x0101010101010101ull * c);
+    return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+}
+
+/* Whether `s` holds any of the bytes a, b, CR, LF: a CSV cell that must be
+ * quoted (a = ',', b = '"'), a TSV cell that needs escapes (a = TAB, b =
+ * '\\'). Eight bytes at a time: this scan touches every byte of every string. */
+static bool has_special(const uint8_t *s, size_t n, uint8_t a, uint8_t b) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        if (_mm_movemask_epi8(hit)) return true;
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (has_byte(w, a) | has_byte(w, b) | has_byte(w, '\r') | has_byte(w, '\n')) return true;
+    }
+    for (; i < n; i++)
+        if (s[i] == a || s[i] == b || s[i] == '\r' || s[i] == '\n') return true;
+    return false;
+}
+
 /* Writes text as one cell. CSV (RFC 4180): quoted when it holds the
  * delimiter, a quote, CR or LF, quotes doubled; the empty string is `""` so
  * that it differs from null's empty cell. TSV: \t \n \r \\ escaped. */
 static void put_text_cell(const jf_table *t, jf_buf *out, const uint8_t *s, size_t n) {
+    if (t->tsv && !has_special(s, n, '\t', '\\')) {
+        jf_buf_put(out, s, n);
+        return;
+    }
     if (t->tsv) {
         for (size_t i = 0; i < n; i++) {
             uint8_t c = s[i];
@@ -162,9 +263,7 @@ static void put_text_cell(const jf_table *t, jf_buf *out, const uint8_t *s, size
         }
         return;
     }
-    bool quote = n == 0;
-    for (size_t i = 0; i < n && !quote; i++) quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-    if (!quote) {
+    if (n && !has_special(s, n, ',', '"')) {
         jf_buf_put(out, s, n);
         return;
     }
@@ -259,12 +358,30 @@ static void write_trailing(jf_table *t, jf_buf *out, bool emit, const jf_error *
     }
 }
 
-static void write_row(jf_table *t, jf_buf *out, bool emit) {
+/* `n` separators: the empty cells between two set ones cost a memset. */
+static inline void put_separators(const jf_table *t, jf_buf *out, size_t n) {
+    if (!n || !jf_buf_reserve(out, n)) return;
     uint8_t sep = t->tsv ? '\t' : ',';
-    for (size_t c = 0; c < t->ncols && !t->too_deep; c++) {
-        if (c) jf_buf_byte(out, sep);
-        if (t->cells[c].row == t->row) write_cell(t, out, &t->cells[c]);
+    if (n == 1) out->data[out->len] = sep;
+    else memset(out->data + out->len, sep, n);
+    out->len += n;
+}
+
+/* Writes only the set cells, in column order by walking the set bits: the
+ * cost is the row's leaves and a word per 64 columns, and a run of empty
+ * cells is one memset. */
+static void write_row(jf_table *t, jf_buf *out, bool emit) {
+    size_t at = 0; /* the column the output is in */
+    size_t words = (t->ncols + 63) / 64;
+    for (size_t w = 0; w < words && !t->too_deep; w++) {
+        for (uint64_t b = t->bits[w]; b; b &= b - 1) {
+            size_t c = w * 64 + (size_t)__builtin_ctzll(b);
+            put_separators(t, out, c - at);
+            at = c;
+            write_cell(t, out, &t->cells[c]);
+        }
     }
+    if (t->ncols) put_separators(t, out, t->ncols - 1 - at);
     write_trailing(t, out, emit, NULL, 0);
     end_row(t, out);
 }
@@ -316,31 +433,58 @@ static void unknown_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
     put_json(t, &t->extra, val, level + 1);
 }
 
+static bool grow_set(jf_table *t) {
+    size_t cap = t->set_cap ? t->set_cap * 2 : 64;
+    uint32_t *set = jf_realloc(t->set, cap * sizeof(*set));
+    if (!set) {
+        t->oom = true;
+        return false;
+    }
+    t->set = set;
+    t->set_cap = cap;
+    return true;
+}
+
+/* The column of the current path. Documents of one stream mostly share
+ * their shapes, so the two columns that last followed the previous one are
+ * tried before the hash. */
+static size_t column_of_path(jf_table *t) {
+    if (!t->ncols) return SIZE_MAX;
+    const uint8_t *key = t->path.text.data;
+    size_t n = t->path.text.len;
+    uint32_t *follow = &t->follow[2 * (t->last_col + 1)];
+    size_t c;
+    if (key_equals(t, &t->cols[follow[0]], key, n)) {
+        c = follow[0];
+    } else if (key_equals(t, &t->cols[follow[1]], key, n)) {
+        c = follow[1];
+        follow[1] = follow[0];
+        follow[0] = (uint32_t)c;
+    } else {
+        c = find_column(t, key, n);
+        if (c == SIZE_MAX) return c;
+        follow[1] = follow[0];
+        follow[0] = (uint32_t)c;
+    }
+    t->last_col = c;
+    return c;
+}
+
 static void leaf(jf_table *t, yyjson_val *val, uint32_t level, bool joined) {
     t->leaves++;
-    size_t c = find_column(t, t->path.text.data, t->path.text.len);
+    size_t c = column_of_path(t);
     if (c == SIZE_MAX || t->cells[c].row == t->row) { /* a second value at one path is not a column either */
         if (!(t->discover && c != SIZE_MAX)) unknown_leaf(t, val, level);
         return;
     }
+    if (t->nset == t->set_cap && !grow_set(t)) return;
     table_cell *cell = &t->cells[c];
     cell->val = val;
     cell->row = t->row;
     cell->level = level;
     cell->joined = joined;
-    if (t->in_element) {
-        if (t->ntouched == t->touched_cap) {
-            size_t cap = t->touched_cap ? t->touched_cap * 2 : 16;
-            size_t *touched = jf_realloc(t->touched, cap * sizeof(*touched));
-            if (!touched) {
-                t->oom = true;
-                return;
-            }
-            t->touched = touched;
-            t->touched_cap = cap;
-        }
-        t->touched[t->ntouched++] = c;
-    }
+    t->set[t->nset++] = (uint32_t)c;
+    t->bits[c >> 6] |= 1ull << (c & 63);
 }
 
 static bool all_scalars(yyjson_val *arr) {
@@ -453,8 +597,21 @@ static void next_row(jf_table *t) {
     t->exploded = NULL;
     t->in_element = false;
     t->unknown_hit = false;
+    for (size_t k = 0; k < t->nset; k++) t->bits[t->set[k] >> 6] = 0;
+    t->nset = t->element_mark = 0;
+    t->last_col = SIZE_MAX;
     t->depth = 0;
     t->path.text.len = 0;
+}
+
+/* Unsets the cells an exploded element set, keeping the document's own. */
+static void clear_element(jf_table *t) {
+    for (size_t k = t->element_mark; k < t->nset; k++) {
+        uint32_t c = t->set[k];
+        t->cells[c].row = 0;
+        t->bits[c >> 6] &= ~(1ull << (c & 63));
+    }
+    t->nset = t->element_mark;
 }
 
 /* One row per element of the exploded array (one row with its cells empty
@@ -472,18 +629,17 @@ static void write_exploded(jf_table *t, jf_buf *out, bool emit) {
     uint32_t level = is_array ? t->exploded_level + 1 : t->exploded_level;
     yyjson_val *e = is_array ? unsafe_yyjson_get_first(arr) : arr;
     t->in_element = true;
+    t->element_mark = t->nset;
     for (size_t i = 0; i < n && !t->too_deep && !t->oom && !t->unknown_hit; i++, e = unsafe_yyjson_get_next(e)) {
         t->path.text.len = 0;
         jf_buf_put(&t->path.text, t->explode.data, t->explode.len);
         walk(t, e, level, false);
         if (t->unknown_hit || t->too_deep || t->oom) break;
         write_row(t, out, emit);
-        for (size_t k = 0; k < t->ntouched; k++) t->cells[t->touched[k]].row = 0;
-        t->ntouched = 0;
+        clear_element(t);
         t->extra.len = base_extra;
     }
-    for (size_t k = 0; k < t->ntouched; k++) t->cells[t->touched[k]].row = 0;
-    t->ntouched = 0;
+    clear_element(t);
 }
 
 /* Rows of one parsed document appended to `out`; false with `err` filled
@@ -547,8 +703,7 @@ static void table_bad_line(void *ctx, const jf_error *err, uint64_t line, jf_on_
     table_sink *s = ctx;
     if (mode != JF_ON_ERROR_EMIT || s->t->discover) return;
     s->t->extra.len = 0; /* what the bad line's walk may have collected */
-    uint8_t sep = s->t->tsv ? '\t' : ',';
-    for (size_t c = 1; c < s->t->ncols; c++) jf_buf_byte(out, sep);
+    if (s->t->ncols) put_separators(s->t, out, s->t->ncols - 1);
     write_trailing(s->t, out, true, err, line);
     end_row(s->t, out);
 }
@@ -581,7 +736,7 @@ JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t len
         return NULL;
     }
     jf_buf out;
-    jf_buf_init(&out, table->discover ? 256 : length + 256);
+    jf_buf_init(&out, table->discover ? 256 : length + length / 2 + 256);
     table_sink sink_ctx = { table, lines->on_error == JF_ON_ERROR_EMIT };
     if (table->header && !table->header_done && !table->discover) {
         write_header(table, &out, sink_ctx.emit);
@@ -780,7 +935,9 @@ JF_API void jf_table_free(jf_table *t) {
     jf_free(t->cells);
     jf_free(t->slots);
     jf_free(t->stack);
-    jf_free(t->touched);
+    jf_free(t->set);
+    jf_free(t->bits);
+    jf_free(t->follow);
     jf_buf_release(&t->keys);
     jf_buf_release(&t->names);
     jf_buf_release(&t->extra);
