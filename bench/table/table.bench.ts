@@ -2,7 +2,8 @@
  * @module table.bench — CSV out against NDJSON flatten on the same Open Library dump lines (JSON in column 5),
  * both through the library's file streams (8 MiB chunks, output consumed and freed, nothing written), measured
  * side by side in interleaved rounds so that the load of a shared machine hits both alike. Prints input MB/s
- * (median of the rounds) per variant and each CSV variant as a share of the NDJSON figure.
+ * per variant by wall time and by this process's CPU time (user + system: on a shared machine the time this
+ * process was not running does not count), medians of the rounds, and each CSV variant as a share of NDJSON.
  *
  *   node_modules/.bin/bun bench/table/table.bench.ts [--bytes 64M] [--rounds 5] [--seed 42]
  *
@@ -43,20 +44,27 @@ const variants: [string, () => AsyncIterable<Uint8Array>][] = [
 ];
 
 const times = variants.map(() => [] as number[]);
+const cpu = variants.map(() => [] as number[]);
 const outputs = variants.map(() => 0);
 await drain(variants[0]![1]()); // warm the page cache and the library
 for (let round = 0; round < rounds; round++) {
   for (const [i, [, run]] of variants.entries()) {
     const started = performance.now();
+    const usage = process.cpuUsage();
     outputs[i] = await drain(run());
+    const used = process.cpuUsage(usage);
     times[i]!.push((performance.now() - started) / 1000);
+    cpu[i]!.push((used.user + used.system) / 1e6);
   }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mbs = times.map((t) => size / 1e6 / median(t));
+const cpuMbs = cpu.map((t) => size / 1e6 / median(t));
 console.log(`input: ${file}, ${(size / 1e6).toFixed(1)} MB of Open Library dump lines; ${rounds} interleaved rounds, median`);
 for (const [i, [name]] of variants.entries()) {
-  const share = i === 0 ? "" : `  ${((mbs[i]! / mbs[0]!) * 100).toFixed(0)} % of NDJSON`;
-  console.log(`${name.padEnd(40)} ${mbs[i]!.toFixed(0).padStart(6)} MB/s  output ${(outputs[i]! / 1e6).toFixed(1)} MB${share}`);
+  const share = (x: number[]) => (i === 0 ? "" : ` (${((x[i]! / x[0]!) * 100).toFixed(0)} %)`);
+  console.log(
+    `${name.padEnd(40)} wall ${mbs[i]!.toFixed(0).padStart(4)} MB/s${share(mbs).padEnd(7)}  cpu ${cpuMbs[i]!.toFixed(0).padStart(4)} MB/s${share(cpuMbs).padEnd(7)}  output ${(outputs[i]! / 1e6).toFixed(1)} MB`,
+  );
 }
