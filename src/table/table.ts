@@ -145,8 +145,9 @@ function writing(options: TableOptions, columns: readonly string[], wholePass: b
 export function tableLines(input: string | Uint8Array | ArrayBuffer, options: TableOptions = {}): NativeBytes & LinesOutput {
   checkTableOptions(options);
   const bytes = toBytes(input);
-  const wholePass = options.columns === undefined && options.sample === undefined;
-  const columns = options.columns ?? discoverLines(firstLines(bytes, options.sample ?? Infinity), options);
+  const head = firstLines(bytes, options.sample ?? Infinity);
+  const wholePass = options.columns === undefined && head.byteLength === bytes.byteLength; // every path is a column
+  const columns = options.columns ?? discoverLines(head, options);
   return withTable(writing(options, columns, wholePass), { columns }, (table) => table.lines(bytes, chunkLines(options)));
 }
 
