@@ -297,6 +297,13 @@ describe("front ends", () => {
     expect(run(["flatten", "--to", "csv", "-"], '[{"a":1},{"a":2}]').stdout.toString()).toBe("a\n1\n2\n");
   });
 
+  test("CLI: --help lists the table flags", () => {
+    const help = Bun.spawnSync([BUN, "src/cli/main.ts", "--help"], { cwd: ROOT }).stdout.toString();
+    for (const flag of ["--to csv|tsv", "--columns A,B.C", "--columns-from FILE", "--sample N", "--unknown extra|error|ignore", "--join SEP", "--explode PATH", "--line-end lf|crlf", "--no-header"]) {
+      expect(help).toContain(flag);
+    }
+  });
+
   test("CLI: errors are one line with the position; usage mistakes exit 2", () => {
     const run = (args: string[], stdin: string) => Bun.spawnSync([BUN, "src/cli/main.ts", ...args], { cwd: ROOT, stdin: new TextEncoder().encode(stdin) });
     const bad = run(["flatten", "--ndjson", "--to", "csv", "--columns", "a", "--unknown", "error", "-"], '{"a":1}\n{"b":1}\n');
