@@ -376,7 +376,7 @@ function recordJson(r: Record<string, Leaf | Record<string, Leaf>>): { text: str
   return { text: `{${members.join(",")}}`, leaves };
 }
 
-describe("property", () => {
+describe("properties", () => {
   test("CSV written then read by an RFC 4180 reader gives back every leaf; TSV likewise", () => {
     checkProperty(
       fc.property(fc.array(record, { minLength: 1, maxLength: 6 }), fc.boolean(), (records, crlf) => {
