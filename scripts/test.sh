@@ -85,6 +85,8 @@ stage fuzz-diff "$BUN" scripts/fuzz-diff.ts || true
 
 # Chromium for the browser test of the HTTP page (apt; the test fails and says why when it is missing).
 stage browser-setup bash scripts/setup-browser.sh || true
+# DuckDB and pandas (pinned, into .tools/tables-venv) for test/table-readers.test.ts.
+stage tables-setup bash scripts/setup-tables.sh || true
 
 # GNU parallel (apt) and pyspark (PyPI, venv in .tools/) for test/shard-engines.test.ts.
 stage engines-setup bash scripts/setup-engines.sh || true

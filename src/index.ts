@@ -39,5 +39,6 @@ export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type J
 export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./durable/jobs";
 export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/index";
 export { openSource, parseShard, placeRange, shardFromEnv, type RangedSource, type ShardSpec } from "./lines/index";
+export { tableColumns, tableDocument, tableLines, tableReadable, tableStream, type TableFormat, type TableOptions, type UnknownPolicy } from "./table/index";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
 export { CompressedInputError, decompress, detectCompression, readWhole, WHOLE_READ_LIMIT, type ByteSource, type Compression, type CompressionOption, type DecompressOptions } from "./core/decompress";

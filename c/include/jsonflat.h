@@ -305,6 +305,54 @@ JF_API uint8_t *jf_unflatten_lines(const uint8_t *input, size_t length, const jf
 JF_API double jf_count_newlines(const uint8_t *input, size_t length);
 
 /*==============================================================================
+ * Tables: CSV and TSV out (table.c)
+ *============================================================================*/
+
+/** A compiled table: its columns (a hash from leaf path to column index) and
+ *  how cells are written. Holds per-stream state (the header is written once,
+ *  discovered columns accumulate): one thread at a time. */
+typedef struct jf_table jf_table;
+
+/** Compiles a table from `spec`, a JSON object (every field optional):
+ *    "format":  "csv" (RFC 4180, the default) | "tsv" (\t \n \r \\ escaped)
+ *    "columns": ["path", ...] leaf paths in options->style, in order; each
+ *               listed once (twice is JF_INVALID_OPTION)
+ *    "unknown": "extra" (default: a last `_extra` column holds the other
+ *               leaves as a JSON object) | "error" (the document fails with
+ *               JF_SHAPE_MISMATCH naming the first such path) | "ignore"
+ *    "join":    1-32 bytes: an array of scalars is one cell, its values joined
+ *    "explode": a path: one row per element of the array there
+ *    "lineEnd": "crlf" | "lf" (default "lf"); "header": true (default)
+ *    "records": true: a document whose root is an array is one row per element
+ *    "discover": true: write no rows; each call outputs every leaf path seen
+ *               so far as a JSON array of strings and a newline (no "columns")
+ *  options: style, delimiter, max_depth, max_nesting, JF_FLAG_ARRAYS_LEAF and
+ *  JF_FLAG_REPLACE_INVALID_UTF8 are read (mode and the bigint flags are not:
+ *  numbers are written as their input text); may be NULL.
+ *  Returns NULL with `error` filled (JF_INVALID_OPTION, JF_OUT_OF_MEMORY);
+ *  free with jf_table_free. `spec` is borrowed. Thread safe. */
+JF_API jf_table *jf_table_compile(const uint8_t *spec, size_t length, const jf_options *options, jf_error *error);
+
+/** Frees a table; NULL is ignored. */
+JF_API void jf_table_free(jf_table *table);
+
+/** The rows of an NDJSON chunk (lines as jf_flatten_lines reads them): the
+ *  header row first on the table's first call, then one row per document (per
+ *  element with "explode"). Bad lines: fail, skip, or with emit a row of
+ *  empty cells and a last `_error` column (present on every row and in the
+ *  header when emit is on) holding {"code","message","offset","line",
+ *  "column"}. `leaves` counts leaves read. Returns a block freed with
+ *  jf_free, or NULL with result->error (the line's error in fail mode,
+ *  JF_INVALID_OPTION, JF_OUT_OF_MEMORY). Not thread safe per table. */
+JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t length, const jf_lines_options *lines,
+                               jf_lines_result *result);
+
+/** jf_table_lines for one JSON document (newlines allowed inside): its rows,
+ *  or with "records" one row per element of a root array. Errors carry the
+ *  document's offset, line and column. Not thread safe per table. */
+JF_API uint8_t *jf_table_document(jf_table *table, const uint8_t *input, size_t length, jf_result *result);
+
+/*==============================================================================
  * Search (SPEC section 6)
  *============================================================================*/
 

@@ -12,6 +12,7 @@ import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
 import { createProgressBar } from "./progress";
 import { COMPRESSION_FLAGS, COMPRESSION_HELP, compressedWhere, compressionOptions } from "./compressed";
 import { readWhole } from "../core/decompress";
+import { TABLE_HELP, TABLE_OPTIONS, tableCommand, tableOptionsOf, TableUsageError } from "./table";
 import { schema, schemaStream, schemaTable, type Schema } from "../query/schema";
 import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
 import { unflattenBytes } from "../document/unflatten";
@@ -70,7 +71,7 @@ ${COMPRESSION_HELP}NDJSON options:
                            chunk in the write-ahead log DIR once its output is durable; the same command
                            after a crash resumes from the last intact chunk (output byte-identical to one
                            run), and after success does nothing; another input or other options: refused
-Search options (hits print as JSON lines: ["path",value], or [line,"path",value] with --ndjson):
+${TABLE_HELP}Search options (hits print as JSON lines: ["path",value], or [line,"path",value] with --ndjson):
       --path GLOB          js-style path; * any member, [*] any index, ** any depth (a.**.id, items[*].price);
                            at most 64 KiB and 1024 segments (a run of ** counts once)
       --key NAME           the last member name of the path
@@ -107,6 +108,7 @@ Examples:
   jsonflat flatten --ndjson --column 5 ol_dump_editions_latest.txt.gz -o editions.ndjson   # gzip/zstd: read directly
   jsonflat flatten --ndjson --workers 2 big.ndjson > flat.ndjson
   jsonflat flatten --ndjson --workers 2 big.ndjson -o flat.ndjson --journal flat.wal   # again after a crash
+  jsonflat flatten --ndjson --column 5 --to csv --explode authors --join ';' ol_dump_works.txt -o works.csv
   jsonflat unflatten --style flat -d _ flat.json
   jsonflat schema --ndjson --column 5 --table ol_dump_works.txt
   jsonflat schema --ndjson --json-schema sample.ndjson > sample.schema.json   # then bind(JSON.parse(…))
@@ -156,6 +158,7 @@ const OPTIONS = {
   ...COMPRESSION_FLAGS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
+  ...TABLE_OPTIONS,
 } satisfies ParseArgsConfig["options"];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
@@ -210,7 +213,7 @@ function openOutput(path: string | undefined): Output {
   return {
     // Flushing before returning lets the caller free the chunk: the sink may hold it by reference until then.
     async write(bytes) {
-      sink.write(bytes);
+      await sink.write(bytes); // a pending write to a closed pipe rejects: awaited, so report() sees EPIPE
       await sink.flush();
     },
     async end() {
@@ -581,6 +584,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
+    const table = await tableOptionsOf(values).catch((e) => Promise.reject(e instanceof TableUsageError ? new UsageError(e.message) : e));
+    const notWithTable = (["journal", "workers", "range", "range-bytes", "shard", "mode", "format"] as const).find((k) => values[k] !== undefined);
+    if (table && (command !== "flatten" || notWithTable)) throw new UsageError(`--to applies to flatten${notWithTable ? `, not with --${notWithTable}` : ""}`);
     const out = values.journal === undefined ? openOutput(values.output) : journalOwnsOutput();
     const start = performance.now();
     if (command === "search") {
@@ -598,6 +604,13 @@ export async function main(argv: string[]): Promise<number> {
         ? await unflattenCommand(file, values, out)
         : command === "schema"
           ? await schemaCommand(file, values, out, positionals.slice(1))
+          : table
+          ? await tableCommand(file, Boolean(values.ndjson), table, flattenOptions(values), {
+              column: whole("column", values.column, 1),
+              onError: oneOf("on-error", values["on-error"], ON_ERROR_MODES),
+              chunkBytes: whole("chunk-bytes", values["chunk-bytes"], 1),
+              ...compressionOptions(values),
+            }, out, () => readAll(file, values))
           : values.ndjson
           ? await flattenNdjson(file, values, out)
           : await flattenDocument(file, values, out);

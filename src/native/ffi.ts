@@ -177,6 +177,11 @@ const SYMBOLS = {
     args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, FFIType.ptr],
     returns: FFIType.ptr,
   },
+  // Tables: CSV and TSV out (native/table.ts).
+  jf_table_compile: { args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_table_free: { args: [FFIType.ptr], returns: FFIType.void },
+  jf_table_lines: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_table_document: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },

@@ -11,6 +11,7 @@ import { LAYOUT, Struct, u64 } from "./layout";
 import { linesCalls, type LinesNative } from "./lines";
 import { queryCalls, type QueryNative } from "./query";
 import { shapeCalls, type ShapeNative } from "./shape";
+import { tableCalls, type TableNative } from "./table";
 
 export type { LinesCall, LinesOutput, NativeBytes, NativeCallFlags, NativeFormat, NativeOutput } from "./call";
 export type { DocumentNative } from "./document";
@@ -21,6 +22,7 @@ export { LAYOUT, type StructLayout, type StructName } from "./layout";
 export type { LinesNative } from "./lines";
 export type { IndexStats, QueryNative } from "./query";
 export type { ShapeNative } from "./shape";
+export type { TableHandle, TableNative } from "./table";
 
 /** Live native allocations, for leak tests. */
 export interface AllocStats {
@@ -30,7 +32,7 @@ export interface AllocStats {
 }
 
 /** The typed surface of the C library: one object, grouped by concept. */
-export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative {
+export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative, TableNative {
   /** Absolute path of the loaded library. */
   readonly path: string;
   /** The C library's version string. */
@@ -60,6 +62,7 @@ function createNative(path: string, symbols: Symbols): Native {
     ...linesCalls(calls),
     ...queryCalls(calls),
     ...shapeCalls(calls),
+    ...tableCalls(calls),
     ...durableCalls(symbols),
   };
 }

@@ -15,6 +15,9 @@ import { parseQuery, type Operation } from "./query";
 import { bytesResponse, errorInfo, JSON_TYPE, NDJSON_TYPE, statusOf, streamResponse, type Finish } from "./reply";
 import { schemaMediaType } from "./types";
 import { errorRecord, streamOperation } from "./stream";
+import { acceptedTable, documentTable, streamTable, TABLE_TYPES, tableErrorRow, takeTableParams } from "./table";
+import { streamOptions } from "./query";
+import type { TableOptions } from "../table/options";
 
 /**
  * Options of `createHandler`.
@@ -165,13 +168,16 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       if (req.method !== "POST") throw new HttpError(405, "METHOD_NOT_ALLOWED", `use POST for ${url.pathname}`, { allow: "POST" });
       const kind = bodyKind(req);
       const codings = contentCodings(req);
+      const tableFormat = operation === "flatten" ? acceptedTable(req.headers.get("accept")) : undefined;
+      const table = tableFormat ? takeTableParams(url.searchParams, tableFormat) : undefined; // Accept: text/csv
       const requestOptions = parseQuery(url.searchParams, operation, kind === "ndjson");
       if (kind === "json") {
         const body = await readBody(req, maxBody, codings, counted);
+        if (table) return bytesResponse([documentTable(body, table, requestOptions)], TABLE_TYPES[table.format!], finish);
         const result = await runDocument(operation, body, requestOptions, offload);
         return bytesResponse(result.parts, JSON_TYPE, finish, result.headers, result.owners);
       }
-      return streamed(operation, req, requestOptions, codings, counted, finish);
+      return streamed(operation, req, requestOptions, codings, counted, finish, table);
     }
     const fixed = fixedRoute(url.pathname);
     if (!fixed) throw new HttpError(404, "NOT_FOUND", `no route ${url.pathname}; POST /flatten, /unflatten, /search or /schema`);
@@ -188,22 +194,22 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     return undefined;
   }
 
-  async function streamed(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, codings: Coding[], counted: Counted, finish: Finish) {
+  async function streamed(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, codings: Coding[], counted: Counted, finish: Finish, table?: TableOptions) {
     const body = bodyPieces(req, maxBody, codings, counted);
     // A body smaller than a chunk is one chunk: size the line buffer to it rather than to a whole chunk
     // (a compressed body's declared length says nothing of its decoded size).
     const declared = codings.length === 0 ? declaredLength(req) : undefined;
     const chunk = declared === undefined ? chunkBytes : Math.min(chunkBytes, Math.max(declared, 4096));
-    const chunks = streamOperation(operation, body, requestOptions, chunk);
+    const chunks = table ? streamTable(body, table, streamOptions(requestOptions, chunk)) : streamOperation(operation, body, requestOptions, chunk);
     // The first chunk decides the status: an error before any output is a proper 4xx response.
     const first = await chunks.next();
-    const contentType = operation === "schema" ? schemaMediaType(requestOptions) : NDJSON_TYPE;
+    const contentType = table ? TABLE_TYPES[table.format!] : operation === "schema" ? schemaMediaType(requestOptions) : NDJSON_TYPE;
     const next = async () => {
       const step = await chunks.next();
       return step.done ? undefined : step.value;
     };
     const lastWords = (error: unknown) => {
-      if (error instanceof JsonFlatError) return errorRecord(error);
+      if (error instanceof JsonFlatError) return table ? tableErrorRow(error, table.format!) : errorRecord(error);
       log.error("unexpected error in an NDJSON response", { error });
       return encoder.encode(`${JSON.stringify({ error: errorInfo(error) })}\n`);
     };

@@ -1,0 +1,239 @@
+/**
+ * @module table/table — CSV and TSV out: NDJSON (or Open Library TSV with `column: 5`) from a file, a stream
+ * or a buffer, or one JSON document, written as one row per document and one column per leaf path by the
+ * native table writer, chunk by chunk with bounded memory; columns given, or discovered in a first pass.
+ */
+import { decompress } from "../core/decompress";
+import { toBytes, type JsonInput } from "../core/input";
+import { resolveOptions } from "../core/options";
+import { lineOptions } from "../lines/options";
+import { isRemote, openSource } from "../lines/sources";
+import { streamChunks, type Source, type StreamProgress } from "../lines/stream";
+import { native, type LinesCall, type LinesOutput, type NativeBytes, type NativeOutput, type TableHandle } from "../native";
+import { NativeHandle } from "../native/handle";
+import { checkTableOptions, DEFAULT_SAMPLE, tableSpec, type TableOptions, type TableSpec } from "./options";
+
+const decoder = new TextDecoder();
+
+/** One compiled native table: its column set and the header state of one output. */
+class NativeTable extends NativeHandle<TableHandle> {
+  constructor(options: TableOptions, extra: Partial<TableSpec>) {
+    super("table");
+    this.attach(native().compileTable(tableSpec(options, extra), resolveOptions(options)), (h) => native().freeTable(h));
+  }
+
+  lines(input: Uint8Array, lines: LinesCall): NativeBytes & LinesOutput {
+    return native().tableLines(this.handle, input, lines);
+  }
+
+  document(input: Uint8Array): NativeBytes & NativeOutput {
+    return native().tableDocument(this.handle, input);
+  }
+}
+
+/** The columns a discover call wrote: every leaf path seen so far. */
+function columnsOf(bytes: Uint8Array): string[] {
+  return JSON.parse(decoder.decode(bytes)) as string[];
+}
+
+/** Runs `body` with a table compiled from `options`, freeing it afterwards. */
+function withTable<T>(options: TableOptions, extra: Partial<TableSpec>, body: (table: NativeTable) => T): T {
+  const table = new NativeTable(options, extra);
+  try {
+    return body(table);
+  } finally {
+    table.dispose();
+  }
+}
+
+/** The first `count` lines of `bytes` (all of them when it has fewer). */
+function firstLines(bytes: Uint8Array, count: number): Uint8Array {
+  let at = 0;
+  for (let seen = 0; seen < count; seen++) {
+    const nl = bytes.indexOf(0x0a, at);
+    if (nl < 0) return bytes;
+    at = nl + 1;
+  }
+  return bytes.subarray(0, at);
+}
+
+function chunkLines(options: TableOptions): LinesCall {
+  const { firstLine, ...lines } = lineOptions(options);
+  return { ...lines, firstLine: firstLine ?? 1 };
+}
+
+/** Every leaf path of the given lines, in order of first appearance (the discover pass over a buffer). */
+function discoverLines(bytes: Uint8Array, options: TableOptions): string[] {
+  return withTable(options, { discover: true }, (table) => {
+    const out = table.lines(bytes, chunkLines(options));
+    try {
+      return columnsOf(out);
+    } finally {
+      out.dispose();
+    }
+  });
+}
+
+/** A stream's first `count` lines, and the whole stream again (those bytes, then the rest). */
+async function peekLines(source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, count: number) {
+  const iterator = (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const held: Uint8Array[] = [];
+  let newlines = 0;
+  let done = false;
+  while (newlines < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    held.push(next.value);
+    newlines += native().countNewlines(next.value);
+  }
+  const all = Buffer.concat(held);
+  const head = firstLines(all, count);
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    yield* held;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, ended: done && head.byteLength === all.byteLength, whole: replay(), stop: () => iterator.return?.() };
+}
+
+/** The decoded bytes of a source from its start, for a sample: a path, URL or S3 object, compressed or not. */
+function sampleSource(source: Source, options: TableOptions): AsyncIterable<Uint8Array> {
+  return decompress(typeof source === "string" && isRemote(source) ? openSource(source).whole() : source, options);
+}
+
+/** Every leaf path of a whole file (or its `range`), through the streaming loop: the first pass. */
+async function discoverFile(path: string, options: TableOptions): Promise<string[]> {
+  const table = new NativeTable(options, { discover: true });
+  try {
+    let columns: string[] = [];
+    const { onProgress: _, ...quiet } = options;
+    for await (const out of streamChunks(path, quiet, (whole, lines) => table.lines(whole, lines))) columns = columnsOf(out);
+    return columns;
+  } finally {
+    table.dispose();
+  }
+}
+
+/**
+ * The columns a table of `source` gets without `columns`: every leaf path of a whole file (a first pass), or
+ * of the first `sample` lines (default 1,000 for a stream), in order of first appearance. `explode` and
+ * `join` shape them as they shape rows.
+ *
+ * @example
+ * await tableColumns("works.txt", { column: 5, sample: 100 }) // ["type.key", "title", "key", "authors[0].author.key", …]
+ */
+export async function tableColumns(source: Source | Uint8Array, options: TableOptions = {}): Promise<string[]> {
+  checkTableOptions(options);
+  if (source instanceof Uint8Array) return discoverLines(firstLines(source, options.sample ?? Infinity), options);
+  if (typeof source === "string" && options.sample === undefined) return discoverFile(source, options);
+  const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
+  await peek.stop();
+  return discoverLines(peek.head, options);
+}
+
+/** The options of the writing pass once the columns are known, with the default unknown-path policy. */
+function writing(options: TableOptions, columns: readonly string[], wholePass: boolean): TableOptions {
+  return { ...options, columns, unknown: options.unknown ?? (wholePass ? "error" : "extra") };
+}
+
+/**
+ * Writes every line of an NDJSON buffer as CSV or TSV in one native call: the header row, then one row per
+ * document (per element with `explode`). Without `columns`, the columns are every leaf path of the first
+ * `sample` lines (default: all of them).
+ *
+ * @example
+ * const csv = tableLines('{"a":1,"b":"x,y"}\n{"a":2,"b":null}\n');
+ * new TextDecoder().decode(csv) // 'a,b\n1,"x,y"\n2,\n'
+ */
+export function tableLines(input: string | Uint8Array | ArrayBuffer, options: TableOptions = {}): NativeBytes & LinesOutput {
+  checkTableOptions(options);
+  const bytes = toBytes(input);
+  const head = firstLines(bytes, options.sample ?? Infinity);
+  const wholePass = options.columns === undefined && head.byteLength === bytes.byteLength; // every path is a column
+  const columns = options.columns ?? discoverLines(head, options);
+  return withTable(writing(options, columns, wholePass), { columns }, (table) => table.lines(bytes, chunkLines(options)));
+}
+
+/**
+ * One JSON document as a table: a root array is one row per element (an array of records), anything else one
+ * row. Without `columns`, every leaf path of the document is a column.
+ *
+ * @example
+ * new TextDecoder().decode(tableDocument([{ id: 1, tags: ["a", "b"] }, { id: 2 }], { join: "|" })) // 'id,tags\n1,a|b\n2,\n'
+ */
+export function tableDocument(input: JsonInput, options: TableOptions = {}): NativeBytes & NativeOutput {
+  checkTableOptions(options);
+  const bytes = toBytes(input);
+  const records = options.explode === undefined;
+  const columns = options.columns ?? withTable(options, { discover: true, records }, (t) => {
+    const out = t.document(bytes);
+    try {
+      return columnsOf(out);
+    } finally {
+      out.dispose();
+    }
+  });
+  return withTable(writing(options, columns, options.columns === undefined), { columns, records }, (t) => t.document(bytes));
+}
+
+/**
+ * NDJSON from a file or stream as CSV or TSV, chunk by chunk: yields the header row and the rows in input
+ * order, each chunk native memory freed when the next is requested (memory bounded by `chunkBytes` and the
+ * longest row, never by the input). Columns: `columns`, or a first pass over a whole file, or the first
+ * `sample` lines (default 1,000 for a stream, held in memory and then written as the rest is).
+ *
+ * @example
+ * const out = Bun.file("editions.csv").writer();
+ * for await (const chunk of tableStream("ol_dump_editions.txt", { column: 5, sample: 1000 })) out.write(chunk);
+ * await out.end();
+ */
+export async function* tableStream(source: Source, options: TableOptions = {}): AsyncGenerator<Uint8Array, StreamProgress> {
+  checkTableOptions(options);
+  let input: Source = source;
+  let columns = options.columns;
+  let wholePass = columns === undefined && typeof source === "string" && options.sample === undefined;
+  if (columns === undefined && wholePass) {
+    columns = await discoverFile(source as string, options);
+  } else if (columns === undefined) {
+    const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
+    columns = discoverLines(peek.head, options);
+    wholePass = peek.ended; // the sample was the whole input: every path is a column
+    if (typeof source === "string") await peek.stop();
+    else input = peek.whole;
+  }
+  const table = new NativeTable(writing(options, columns, wholePass), { columns });
+  try {
+    return yield* streamChunks(input, options, (whole, lines) => table.lines(whole, lines));
+  } finally {
+    table.dispose();
+  }
+}
+
+const CANCELLED: StreamProgress = Object.freeze({ bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 });
+
+/**
+ * `tableStream` as a web `ReadableStream` with backpressure (chunks are copied out of native memory).
+ *
+ * @example
+ * return new Response(tableReadable(req.body!, { sample: 100 }), { headers: { "content-type": "text/csv" } });
+ */
+export function tableReadable(source: Source, options: TableOptions = {}): ReadableStream<Uint8Array> {
+  const iterator = tableStream(source, options);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value.slice());
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return(CANCELLED);
+    },
+  });
+}
