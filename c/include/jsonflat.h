@@ -315,8 +315,10 @@ typedef struct jf_query jf_query;
  *  (parentheses, `!`, filters, function calls, and groups of a regular
  *  expression); a match()/search() pattern's bytes and the states of its
  *  automaton (repetitions `{n,m}` are copied out). Regular expressions run as
- *  a Thompson NFA: O(states x text), never backtracking. Evaluation counts
- *  one step per node visited, selected or compared, and stops with
+ *  a Thompson NFA: O(states x text), never backtracking. Nesting counts a
+ *  level per filter, parenthesis, `!` and function call. Evaluation counts
+ *  one step per node visited, selected or compared and per path segment and
+ *  value written (so output is bounded too), and stops with
  *  JF_INVALID_OPTION past max(JF_JSONPATH_MIN_STEPS,
  *  JF_JSONPATH_STEPS_PER_VALUE x the document's values). */
 #define JF_JSONPATH_MAX_BYTES         (64u << 10)

@@ -578,17 +578,18 @@ static bool parse_compare_op(parser *p, uint8_t *op) {
 /* paren-expr, `!` test or paren, comparison, or a bare primary (the caller
  * decides whether a bare primary is allowed where it stands). */
 static bool parse_basic(parser *p, uint32_t *id) {
-    if (!enter(p)) return false;
     size_t at = p->at;
     jp_expr e = { .kind = JP_EX_NOT };
     bool ok;
     if (peek(p) == '!' || peek(p) == '(') {
         bool negate = peek(p) == '!';
         if (negate) {
+            if (!enter(p)) return false;
             p->at++;
             skip_blank(p);
         }
         if (peek(p) == '(') {
+            if (!negate && !enter(p)) return false; /* `!(` is one level */
             p->at++;
             skip_blank(p);
             size_t inner = p->at;
@@ -601,6 +602,7 @@ static bool parse_basic(parser *p, uint32_t *id) {
             ok = parse_primary(p, &e.a) && require_logical(p, e.a, inner);
         }
         ok = ok && (negate ? new_expr(p, e, id) : (*id = e.a, true));
+        p->depth--;
     } else {
         ok = parse_primary(p, id);
         size_t after = p->at;
@@ -618,7 +620,6 @@ static bool parse_basic(parser *p, uint32_t *id) {
             p->at = after;
         }
     }
-    p->depth--;
     return ok;
 }
 

@@ -552,9 +552,12 @@ static void normalized_name(jf_buf *b, const uint8_t *s, size_t n) {
     jf_buf_lit(b, "']");
 }
 
+/* A hit's output is its path and its value: they cost a step per segment and
+ * per value written, so the budget bounds the output too (`$..*..*` on a
+ * deep document selects few nodes per step but writes long paths for each). */
 static void write_path(eval *ev, uint32_t path, jf_buf *scratch, uint32_t **trail, size_t *trail_cap) {
     size_t depth = 0;
-    for (uint32_t p = path; p; p = ev->steps[p].parent) {
+    for (uint32_t p = path; p && tick(ev); p = ev->steps[p].parent) {
         if (!grow(ev, (void **)trail, trail_cap, depth + 1, sizeof(**trail))) return;
         (*trail)[depth++] = p;
     }
@@ -572,6 +575,12 @@ static void write_path(eval *ev, uint32_t path, jf_buf *scratch, uint32_t **trai
     }
 }
 
+static void over_budget_error(const eval *ev, jf_error *err) {
+    jf_set_error(err, JF_INVALID_OPTION, NULL, 0, 0,
+                 "JSONPath needs more than %llu steps on this document (the budget is max(JF_JSONPATH_MIN_STEPS, "
+                 "JF_JSONPATH_STEPS_PER_VALUE x its values))", (unsigned long long)ev->budget);
+}
+
 static bool write_hits(eval *ev, const jp_list *nodes, jf_jsonpath_sink *sink, jf_error *err) {
     jf_buf scratch;
     jf_buf_init(&scratch, 256);
@@ -580,7 +589,11 @@ static bool write_hits(eval *ev, const jp_list *nodes, jf_jsonpath_sink *sink, j
     bool ok = true;
     for (size_t i = 0; i < nodes->len && ok; i++) {
         if (sink->limit && sink->hits >= sink->limit) break;
+        yyjson_val *val = nodes->items[i].val;
+        /* yyjson lays a subtree out in one run of slots: its size is the distance to the next sibling. */
+        ev->work += (uint64_t)(unsafe_yyjson_get_next(val) - val);
         write_path(ev, nodes->items[i].path, &scratch, &trail, &trail_cap);
+        if (ev->failed) break;
         jf_buf *out = sink->out;
         jf_buf_byte(out, '[');
         if (sink->line) {
@@ -591,14 +604,17 @@ static bool write_hits(eval *ev, const jp_list *nodes, jf_jsonpath_sink *sink, j
         jf_escape(out, scratch.data, scratch.len, sink->replace_invalid);
         jf_buf_lit(out, "\",");
         sink->values->out = out;
-        if (!jf_write_value(sink->values, nodes->items[i].val, 1, NULL)) {
+        if (!jf_write_value(sink->values, val, 1, NULL)) {
             jf_set_error(err, JF_NESTING_TOO_DEEP, NULL, 0, 0, "a selected value nests too deep to write");
             ok = false;
         }
         jf_buf_lit(out, "]\n");
         sink->hits++;
     }
-    if (ok && (scratch.failed || ev->failed)) {
+    if (ev->over_budget) {
+        over_budget_error(ev, err);
+        ok = false;
+    } else if (ok && (scratch.failed || ev->failed)) {
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while writing JSONPath results");
         ok = false;
     }
@@ -618,9 +634,7 @@ bool jf_jsonpath_run(const jf_jsonpath *jp, yyjson_val *root, size_t doc_values,
         run_query(&ev, 0, root, &nodes, true);
     }
     if (ev.over_budget) {
-        jf_set_error(err, JF_INVALID_OPTION, NULL, 0, 0,
-                     "JSONPath needs more than %llu steps on this document (the budget is max(JF_JSONPATH_MIN_STEPS, "
-                     "JF_JSONPATH_STEPS_PER_VALUE x its values))", (unsigned long long)ev.budget);
+        over_budget_error(&ev, err);
         ok = false;
     } else if (!ok || ev.failed) {
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while running a JSONPath");

@@ -65,12 +65,13 @@ export const QUERY_LIMITS = Object.freeze({ bytes: 1 << 20, pathBytes: 64 << 10,
 
 /**
  * Limits of a JSONPath query (the C header's `JF_JSONPATH_*`): its bytes, the nesting of its filter expressions
- * (parentheses, `!`, filters, function calls, regex groups), a `match`/`search` pattern's bytes and automaton
- * states; evaluation stops with `INVALID_OPTION` past `max(minSteps, stepsPerValue × the document's values)`
- * steps (a node visited, selected or compared is one step), so every query is polynomial and bounded.
+ * (a level per filter, parenthesis, `!`, function call; and per regex group), a `match`/`search` pattern's bytes
+ * and automaton states; evaluation stops with `INVALID_OPTION` past `max(minSteps, stepsPerValue × the
+ * document's values)` steps (one per node visited, selected or compared, and per path segment and value
+ * written), so time and output are bounded whatever the query.
  *
  * @example
- * compileQuery({ jsonpath: "$" + "[?(".repeat(100) + "@" + ")]".repeat(100) }) // throws INVALID_OPTION: nests deeper than JF_JSONPATH_MAX_NESTING
+ * compileQuery({ jsonpath: "$" + "[?(@".repeat(40) + ")]".repeat(40) }) // throws INVALID_OPTION: nests deeper than JF_JSONPATH_MAX_NESTING
  */
 export const JSONPATH_LIMITS = Object.freeze({
   bytes: 64 << 10,
