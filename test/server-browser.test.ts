@@ -103,6 +103,16 @@ test.skipIf(skip)("search by path glob, short key and value", async () => {
   await page.fill("#value", "");
 });
 
+test.skipIf(skip)("search by RFC 9535 JSONPath: normalized paths, and the query's error position", async () => {
+  await page.fill("#jsonpath", "$.items[?@.price > 183].id");
+  expect(await act(() => page.click("#search"))).toBe("2 hits");
+  expect(await cells(2)).toEqual(["$['items'][123]['id']", "$['items'][124]['id']"]);
+  expect(await cells(3)).toEqual(["123", "124"]);
+  await page.fill("#jsonpath", "$.items[?@.price >]");
+  expect(await act(() => page.click("#search"))).toMatch(/^INVALID_OPTION: .* at line 1, column \d+ \(byte \d+\)$/);
+  await page.fill("#jsonpath", "");
+});
+
 test.skipIf(skip)("NDJSON with a bad line, and a clear error for bad JSON", async () => {
   await page.fill("#input", '{"a":1}\n{"a":\n{"b":[true]}');
   expect(await act(() => page.click("#flatten"))).toBe("3 paths");

@@ -368,6 +368,24 @@ typedef struct jf_query jf_query;
 #define JF_QUERY_MAX_PATH_BYTES (64u << 10)
 #define JF_QUERY_MAX_SEGMENTS   1024u
 
+/** Limits of a JSONPath query (the "jsonpath" field below), so that hostile
+ *  text costs little: its bytes; the nesting of its filter expressions
+ *  (parentheses, `!`, filters, function calls, and groups of a regular
+ *  expression); a match()/search() pattern's bytes and the states of its
+ *  automaton (repetitions `{n,m}` are copied out). Regular expressions run as
+ *  a Thompson NFA: O(states x text), never backtracking. Nesting counts a
+ *  level per filter, parenthesis, `!` and function call. Evaluation counts
+ *  one step per node visited, selected or compared and per path segment and
+ *  value written (so output is bounded too), and stops with
+ *  JF_INVALID_OPTION past max(JF_JSONPATH_MIN_STEPS,
+ *  JF_JSONPATH_STEPS_PER_VALUE x the document's values). */
+#define JF_JSONPATH_MAX_BYTES         (64u << 10)
+#define JF_JSONPATH_MAX_NESTING       64u
+#define JF_JSONPATH_MAX_REGEX_BYTES   4096u
+#define JF_JSONPATH_MAX_REGEX_STATES  10000u
+#define JF_JSONPATH_MIN_STEPS         (1u << 22)
+#define JF_JSONPATH_STEPS_PER_VALUE   32u
+
 /** Compiles a query given as a JSON object, once for any number of documents:
  *    {"path": GLOB, "key": NAME, "value": JSON, "limit": N}
  *  every field optional, all given ones must hold (AND). GLOB is a js-style
@@ -377,6 +395,14 @@ typedef struct jf_query jf_query;
  *  type and value (`"1"` is not `1`; `1`, `1.0` and `1e0` are equal, exactly,
  *  at any length of digits or exponent: 1e68719476736 is not 1e6871947673).
  *  `limit` stops after that many hits.
+ *
+ *  Or {"jsonpath": QUERY, "limit": N}: an RFC 9535 JSONPath (with the
+ *  length, count, match, search and value functions; I-Regexp patterns),
+ *  alone (no path, key or value with it). Its hits are every selected node
+ *  (containers too) in the RFC's order, the path of each its normalized path
+ *  (`$['a'][0]`) whatever the style. A bad JSONPath is JF_INVALID_OPTION with
+ *  offset, line and column placed in QUERY (the decoded string); see the
+ *  JF_JSONPATH_* limits above.
  *
  *  Returns NULL with `error` (may be NULL) filled on a bad query:
  *  JF_INVALID_OPTION (what is wrong; over a JF_QUERY_MAX_* limit, which one),

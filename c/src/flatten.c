@@ -7,6 +7,7 @@
  *============================================================================*/
 #include "groups.h"
 #include "path.h"
+#include "jsonpath.h"
 
 typedef struct walk_frame {
     yyjson_val *next;      /* next child (object: next key) */
@@ -458,6 +459,34 @@ void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out) {
 uint64_t jf_flattener_leaves(const jf_flattener *fl) { return fl->f.leaves; }
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl) { return fl->f.values.unsafe_integers; }
 
+/* Search by JSONPath: its evaluator writes the hits (jsonpath_eval.c), then
+ * the document is freed. The query's limit counts across a chunk's lines. */
+static bool jsonpath_parsed(jf_flattener *fl, const jf_jsonpath *jsonpath, yyjson_doc *doc, jf_buf *out,
+                            jf_error *err) {
+    flattener *f = &fl->f;
+    size_t mark = out->len;
+    f->values.out = out;
+    jf_jsonpath_sink sink = {
+        .out = out, .values = &f->values, .line = f->line, .limit = jf_query_limit(fl->cfg.query), .hits = f->hits,
+        .replace_invalid = (fl->cfg.flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0,
+    };
+    bool ok = jf_jsonpath_run(jsonpath, yyjson_doc_get_root(doc), yyjson_doc_get_val_count(doc), &sink, err);
+    yyjson_doc_free(doc);
+    if (ok && out->failed) {
+        jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while searching");
+        ok = false;
+    }
+    if (!ok) {
+        out->len = mark;
+        return false;
+    }
+    f->documents++;
+    f->leaves += sink.hits - f->hits;
+    f->hits = sink.hits;
+    if (sink.limit && f->hits >= sink.limit) f->stop = true;
+    return true;
+}
+
 /* Flattens a parsed document (and frees it); `input` is its text, for error
  * positions. Not inlined into its caller, so the walk compiles the same
  * whichever parse path feeds it. */
@@ -475,6 +504,8 @@ static __attribute__((noinline)) bool flatten_parsed(jf_flattener *fl, yyjson_do
         jf_set_nesting_error(err, input, length, fl->cfg.max_nesting);
         return false;
     }
+    const jf_jsonpath *jsonpath = fl->cfg.query ? jf_query_jsonpath(fl->cfg.query) : NULL;
+    if (jsonpath) return jsonpath_parsed(fl, jsonpath, doc, out, err);
     size_t mark = out->len;
     f->out = out;
     f->depth = 0;

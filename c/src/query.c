@@ -8,7 +8,7 @@
  * a few word operations, so matching costs O(segments / 64) per value, never
  * segments x depth per leaf: hostile globs and deep documents stay linear.
  *============================================================================*/
-#include "internal.h"
+#include "jsonpath.h"
 
 typedef enum { TOKEN_KEY, TOKEN_ANY_KEY, TOKEN_INDEX, TOKEN_ANY_INDEX, TOKEN_ANY_DEPTH } token_kind;
 
@@ -67,6 +67,7 @@ struct jf_query {
     literal    *literals;  /* open addressing, literal_cap a power of two (or 0) */
     size_t      literal_cap;
     bool        key_literals, index_literals;
+    jf_jsonpath *jsonpath; /* {"jsonpath": ...}: an RFC 9535 query instead of path/key/value */
 };
 
 /*------------------------------------------------------------------------------
@@ -449,6 +450,11 @@ static bool compile_fields(jf_query *q, yyjson_val *root, jf_error *err) {
             jf_buf_put(&q->names, yyjson_get_str(val), q->key_len);
         } else if (strcmp(name, "value") == 0) {
             q->value = val;
+        } else if (strcmp(name, "jsonpath") == 0) {
+            if (!yyjson_is_str(val)) return query_error(err, "jsonpath must be a string");
+            if (q->jsonpath) return query_error(err, "jsonpath is given twice");
+            q->jsonpath = jf_jsonpath_compile((const uint8_t *)yyjson_get_str(val), yyjson_get_len(val), err);
+            if (!q->jsonpath) return false;
         } else if (strcmp(name, "limit") == 0) {
             const char *raw = yyjson_get_raw(val);
             uint64_t limit = 0;
@@ -460,9 +466,11 @@ static bool compile_fields(jf_query *q, yyjson_val *root, jf_error *err) {
             }
             q->limit = limit;
         } else {
-            return query_error(err, "unknown field (known: path, key, value, limit)");
+            return query_error(err, "unknown field (known: path, key, value, limit, jsonpath)");
         }
     }
+    if (q->jsonpath && (q->has_path || q->has_key || q->value))
+        return query_error(err, "jsonpath is a query of its own: give it without path, key or value");
     if (q->names.failed) {
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while compiling a query");
         return false;
@@ -509,10 +517,12 @@ JF_API void jf_query_free(jf_query *query) {
     jf_free(query->literals);
     jf_buf_release(&query->names);
     if (query->value_doc) yyjson_doc_free(query->value_doc);
+    jf_jsonpath_free(query->jsonpath);
     jf_free(query);
 }
 
 uint64_t jf_query_limit(const jf_query *q) { return q->limit; }
+const jf_jsonpath *jf_query_jsonpath(const jf_query *q) { return q->jsonpath; }
 
 /*------------------------------------------------------------------------------
  * Values

@@ -14,7 +14,7 @@ import { COMPRESSION_FLAGS, COMPRESSION_HELP, compressedWhere, compressionOption
 import { readWhole } from "../core/decompress";
 import { TABLE_HELP, TABLE_OPTIONS, tableCommand, tableOptionsOf, TableUsageError } from "./table";
 import { schema, schemaStream, schemaTable, type Schema } from "../query/schema";
-import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../query/search";
+import { compileQuery, searchBytes, searchStream, type Query, type SearchQuery } from "../query/search";
 import { unflattenBytes } from "../document/unflatten";
 import { SERVE_HELP } from "../server/help";
 import { typesOfDocument, typesOfLines, typesRequest } from "../query/types-output";
@@ -76,6 +76,8 @@ ${TABLE_HELP}Search options (hits print as JSON lines: ["path",value], or [line,
                            at most 64 KiB and 1024 segments (a run of ** counts once)
       --key NAME           the last member name of the path
       --value JSON         the leaf's value, by type and exact value ('"1"' is a string, 1 a number)
+      --jsonpath QUERY     an RFC 9535 JSONPath instead of --path/--key/--value ('$.a[?@.price < 10].title');
+                           hits are selected nodes with normalized paths ($['a'][0]['title'])
       --limit N            stop after N hits
       --count              print only the number of hits
 Schema options:
@@ -119,6 +121,7 @@ Examples:
   jsonflat flatten --ndjson --column 5 --shard 3/8 https://example.org/ol_dump.txt > part-3.ndjson
   JOB_COMPLETION_INDEX=3 jsonflat schema --ndjson --column 5 --shard env --shard-count 8 s3://dumps/ol.txt
   jsonflat schema --merge part-*.json --table
+  jsonflat search --jsonpath '$.statuses[?@.retweet_count > 100].user.screen_name' twitter.json
 `;
 
 const OPTIONS = {
@@ -152,6 +155,7 @@ const OPTIONS = {
   key: { type: "string" },
   value: { type: "string" },
   limit: { type: "string" },
+  jsonpath: { type: "string" },
   count: { type: "boolean" },
   progress: { type: "boolean" },
   "no-progress": { type: "boolean" },
@@ -415,10 +419,11 @@ async function schemaCommand(file: string, v: Values, out: Output, files: string
 }
 
 function searchQuery(v: Values): SearchQuery {
-  if (v.path === undefined && v.key === undefined && v.value === undefined) {
-    throw new UsageError("search needs --path, --key or --value (all leaves: jsonflat flatten --format entries)");
+  if (v.path === undefined && v.key === undefined && v.value === undefined && v.jsonpath === undefined) {
+    throw new UsageError("search needs --path, --key, --value or --jsonpath (all leaves: jsonflat flatten --format entries)");
   }
   const query: SearchQuery = {};
+  if (v.jsonpath !== undefined) query.jsonpath = v.jsonpath;
   if (v.path !== undefined) query.path = v.path;
   if (v.key !== undefined) query.key = v.key;
   if (v.value !== undefined) {
@@ -435,10 +440,20 @@ function searchQuery(v: Values): SearchQuery {
   return query;
 }
 
+/** Compiles the query; a bad --jsonpath is a usage error that points into the query text (column, byte). */
+function compileSearch(query: SearchQuery): Query {
+  try {
+    return compileQuery(query);
+  } catch (error) {
+    if (query.jsonpath === undefined || !(error instanceof JsonFlatError) || !error.column) throw error;
+    throw new UsageError(`--jsonpath, column ${error.column} (byte ${error.offset}): ${error.message}`);
+  }
+}
+
 /** Search output and grep-like status: hits found or not. */
 async function searchCommand(file: string, v: Values, out: Output): Promise<Summary & { hits: number }> {
   const options = { ...flattenOptions(v), mode: undefined, format: undefined };
-  const query = compileQuery(searchQuery(v));
+  const query = compileSearch(searchQuery(v));
   try {
     if (!v.ndjson) {
       const input = await readAll(file, v);

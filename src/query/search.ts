@@ -29,6 +29,13 @@ export interface SearchQuery {
    * beyond a double (`1e400`, 20-digit integers) is exact given as `JSON.rawJSON(text)` or a `bigint`.
    */
   value?: unknown;
+  /**
+   * An RFC 9535 JSONPath (`$.store.book[?@.price < 10].title`), run natively; a query of its own (no `path`,
+   * `key` or `value` with it). Hits are every selected node, containers too, in the RFC's order, each path
+   * the node's normalized path (`$['store']['book'][0]['title']`) whatever the `style`. Bounded by
+   * `JSONPATH_LIMITS`; a bad one is `INVALID_OPTION` with `offset`/`line`/`column` placed in the JSONPath.
+   */
+  jsonpath?: string;
   /** Stop after this many hits. */
   limit?: number;
 }
@@ -57,6 +64,25 @@ export interface Hit {
  */
 export const QUERY_LIMITS = Object.freeze({ bytes: 1 << 20, pathBytes: 64 << 10, segments: 1024 });
 
+/**
+ * Limits of a JSONPath query (the C header's `JF_JSONPATH_*`): its bytes, the nesting of its filter expressions
+ * (a level per filter, parenthesis, `!`, function call; and per regex group), a `match`/`search` pattern's bytes
+ * and automaton states; evaluation stops with `INVALID_OPTION` past `max(minSteps, stepsPerValue × the
+ * document's values)` steps (one per node visited, selected or compared, and per path segment and value
+ * written), so time and output are bounded whatever the query.
+ *
+ * @example
+ * compileQuery({ jsonpath: "$" + "[?(@".repeat(40) + ")]".repeat(40) }) // throws INVALID_OPTION: nests deeper than JF_JSONPATH_MAX_NESTING
+ */
+export const JSONPATH_LIMITS = Object.freeze({
+  bytes: 64 << 10,
+  nesting: 64,
+  regexBytes: 4096,
+  regexStates: 10_000,
+  minSteps: 1 << 22,
+  stepsPerValue: 32,
+});
+
 /** Throws before any work for what the native compiler would refuse anyway, or what JSON cannot say exactly. */
 function checkQuery(query: SearchQuery): void {
   if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 1)) {
@@ -66,6 +92,10 @@ function checkQuery(query: SearchQuery): void {
   if (typeof query.path === "string" && query.path.length > QUERY_LIMITS.pathBytes) {
     const bytes = Buffer.byteLength(query.path);
     throw new JsonFlatError("INVALID_OPTION", `invalid query: path is ${bytes} bytes, over the limit of ${QUERY_LIMITS.pathBytes} (JF_QUERY_MAX_PATH_BYTES)`);
+  }
+  if (typeof query.jsonpath === "string" && query.jsonpath.length > JSONPATH_LIMITS.bytes) {
+    const bytes = Buffer.byteLength(query.jsonpath);
+    throw new JsonFlatError("INVALID_OPTION", `invalid JSONPath: ${bytes} bytes, over the limit of ${JSONPATH_LIMITS.bytes} (JF_JSONPATH_MAX_BYTES)`);
   }
   const value = query.value;
   if (typeof value === "number" && !Number.isFinite(value)) {

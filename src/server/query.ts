@@ -64,6 +64,7 @@ const PARAMS = new Map<string, [keyof RequestOptions | keyof SearchQuery, Kind]>
   types: ["types", "string"],
   name: ["name", "string"],
   closed: ["closed", "boolean"],
+  jsonpath: ["jsonpath", "string"],
 } satisfies Record<string, [keyof RequestOptions | keyof SearchQuery, Kind]>));
 
 const COMMON = ["style", "delimiter", "maxNesting", "replaceInvalidUtf8"];
@@ -71,11 +72,11 @@ const COMMON = ["style", "delimiter", "maxNesting", "replaceInvalidUtf8"];
 const ALLOWED: Record<Operation, readonly string[]> = {
   flatten: [...COMMON, "mode", "maxDepth", "arrays", "format"],
   unflatten: COMMON,
-  search: [...COMMON, "path", "key", "value", "limit"],
+  search: [...COMMON, "path", "key", "value", "limit", "jsonpath"],
   schema: [...COMMON, "maxDepth", "arrays", "types", "name", "closed"],
 };
 const NDJSON_ONLY = ["onError", "column", "chunkBytes"];
-const SEARCH_FIELDS = new Set(["path", "key", "value", "limit"]);
+const SEARCH_FIELDS = new Set(["path", "key", "value", "limit", "jsonpath"]);
 
 function invalid(message: string): never {
   throw new JsonFlatError("INVALID_OPTION", message);
@@ -127,7 +128,7 @@ export function parseQuery(params: URLSearchParams, operation: Operation, ndjson
   }
   if (operation === "search") {
     if (Object.keys(query).length === 0 || (Object.keys(query).length === 1 && "limit" in query)) {
-      invalid("/search needs path, key or value");
+      invalid("/search needs path, key, value or jsonpath");
     }
     options.query = query;
   }
