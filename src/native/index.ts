@@ -4,6 +4,7 @@
  * (native objects), call.ts (scratch structs and results), and one file per concept of calls.
  */
 import { Calls } from "./call";
+import { docStreamCalls, type DocStreamNative } from "./doc-stream";
 import { documentCalls, type DocumentNative } from "./document";
 import { durableCalls, type DurableNative } from "./durable";
 import { openLibrary, type Symbols } from "./ffi";
@@ -13,10 +14,11 @@ import { queryCalls, type QueryNative } from "./query";
 import { shapeCalls, type ShapeNative } from "./shape";
 
 export type { LinesCall, LinesOutput, NativeBytes, NativeCallFlags, NativeFormat, NativeOutput } from "./call";
+export type { DocStreamNative, DocStreamOutput } from "./doc-stream";
 export type { DocumentNative } from "./document";
 export type { DurableNative, LogStats, NativeLogConfig, WalOptions, WalRecovery, WalStats } from "./durable";
 export { libraryCandidates, notFoundMessage, platformPackage } from "./ffi";
-export type { Handle, IndexHandle, QueryHandle, ShapeHandle } from "./handle";
+export type { DocStreamHandle, Handle, IndexHandle, QueryHandle, ShapeHandle } from "./handle";
 export { LAYOUT, type StructLayout, type StructName } from "./layout";
 export type { LinesNative } from "./lines";
 export type { IndexStats, QueryNative } from "./query";
@@ -30,7 +32,7 @@ export interface AllocStats {
 }
 
 /** The typed surface of the C library: one object, grouped by concept. */
-export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative {
+export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative, DocStreamNative {
   /** Absolute path of the loaded library. */
   readonly path: string;
   /** The C library's version string. */
@@ -61,6 +63,7 @@ function createNative(path: string, symbols: Symbols): Native {
     ...queryCalls(calls),
     ...shapeCalls(calls),
     ...durableCalls(symbols),
+    ...docStreamCalls(calls),
   };
 }
 

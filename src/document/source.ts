@@ -1,0 +1,55 @@
+/**
+ * @module document/source — the one place a streamed document's bytes come from: a path, a `Blob` (BunFile),
+ * a `ReadableStream`, async chunks or bytes in memory, read as an async iterable of `Uint8Array` chunks of at
+ * most `chunkBytes`. Decoding a compressed source belongs here, so every front end gets it at once.
+ */
+import { open } from "node:fs/promises";
+import { JsonFlatError } from "../core/errors";
+
+/** Where one document's bytes come from. */
+export type DocumentSource = string | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Uint8Array;
+
+async function* readPath(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  let file;
+  try {
+    file = await open(path, "r");
+  } catch (error) {
+    throw new JsonFlatError("IO", `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    for (;;) {
+      // A fresh buffer per chunk: the consumer may keep the previous one while this read runs.
+      const buffer = new Uint8Array(chunkBytes);
+      const { bytesRead } = await file.read(buffer, 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Pieces of any size cut (or passed) so that none is larger than `chunkBytes`. */
+async function* bounded(pieces: AsyncIterable<Uint8Array>, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  for await (const piece of pieces) {
+    for (let at = 0; at < piece.byteLength; at += chunkBytes) yield piece.subarray(at, at + chunkBytes);
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/**
+ * The bytes of `source` as chunks of at most `chunkBytes`, read lazily (a path is opened on the first read and
+ * closed when the iteration ends, early or not).
+ *
+ * @example
+ * for await (const chunk of documentChunks("big.json", 1 << 20)) total += chunk.byteLength;
+ */
+export function documentChunks(source: DocumentSource, chunkBytes: number): AsyncIterable<Uint8Array> {
+  if (typeof source === "string") return readPath(source, chunkBytes);
+  if (source instanceof Uint8Array) return bounded(once(source), chunkBytes);
+  if (source instanceof Blob) return bounded(source.stream() as unknown as AsyncIterable<Uint8Array>, chunkBytes);
+  return bounded(source as AsyncIterable<Uint8Array>, chunkBytes);
+}
