@@ -15,6 +15,7 @@ import { compileQuery, searchBytes, searchStream, type SearchQuery } from "../qu
 import { unflattenBytes } from "../document/unflatten";
 import { SERVE_HELP } from "../server/help";
 import { VERSION } from "../core/version";
+import { flattenDocumentCommand, schemaDocumentCommand, searchDocumentCommand, streamsDocument } from "./document";
 
 /** Exit codes: documented in `--help`. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
@@ -42,6 +43,10 @@ Options:
       --max-nesting N      reject deeper documents (default 10000)
       --format object|entries           {"path":value} (default) or [["path",value]]
       --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8 or a lone surrogate escape
+      --stream             read one document chunk by chunk (automatic for - and for files over 32 MiB):
+                           memory bounded by its nesting depth, its largest value and --chunk-bytes (default
+                           1048576), output identical; --mode grouped still holds every value (as much as its
+                           output); a bad or truncated document exits 1 after the output before the fault
 NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
@@ -49,7 +54,7 @@ NDJSON options:
       --range A:B          only the lines that start in bytes [A, B) of FILE, numbered as in the whole file
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
-                           inside each coworker (default 4194304)
+                           inside each coworker (default 4194304); for one streamed document see --stream
       --range-bytes N      with --workers: input bytes per coworker range, one task each (default 33554432;
                            unused in this thread)
       --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
@@ -101,6 +106,7 @@ const OPTIONS = {
   "max-nesting": { type: "string" },
   format: { type: "string" },
   "replace-invalid-utf8": { type: "boolean" },
+  stream: { type: "boolean" },
   column: { type: "string" },
   "on-error": { type: "string" },
   range: { type: "string" },
@@ -213,6 +219,16 @@ interface Summary {
 
 async function flattenDocument(file: string, v: Values, out: Output): Promise<Summary> {
   const options = flattenOptions(v);
+  if (streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+    const total = inputSize(file);
+    const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
+    try {
+      const done = await flattenDocumentCommand(file, options, whole("chunk-bytes", v["chunk-bytes"], 1), out, bar && ((n) => bar.update(n)));
+      return { bytesIn: done.bytesIn, documents: 1, leaves: done.leaves, errors: 0 };
+    } finally {
+      bar?.done();
+    }
+  }
   const input = await readAll(file);
   const bytes = flattenBytes(input, options);
   try {
@@ -340,6 +356,9 @@ async function schemaCommand(file: string, v: Values, out: Output): Promise<Summ
       onProgress: (p) => Object.assign(counts, p),
     });
     summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
+  } else if (streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+    result = await schemaDocumentCommand(file, options, whole("chunk-bytes", v["chunk-bytes"], 1));
+    summary = { bytesIn: inputSize(file), documents: 1, leaves: 0, errors: 0 };
   } else {
     const input = await readAll(file);
     result = schema(input, options); // schema() sets the mode itself
@@ -376,6 +395,11 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
   const options = { ...flattenOptions(v), mode: undefined, format: undefined };
   const query = compileQuery(searchQuery(v));
   try {
+    if (!v.ndjson && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+      const hits = await searchDocumentCommand(file, query, options, whole("chunk-bytes", v["chunk-bytes"], 1), out, Boolean(v.count));
+      if (v.count) await out.write(new TextEncoder().encode(`${hits}\n`));
+      return { bytesIn: inputSize(file), documents: 1, leaves: 0, errors: 0, hits };
+    }
     if (!v.ndjson) {
       const input = await readAll(file);
       const bytes = searchBytes(input, query, options);
@@ -510,7 +534,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
     if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
-    const ndjsonOnly = (["column", "on-error", "range", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
+    const ndjsonOnly = (["column", "on-error", "range", "workers", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
     if (!values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }

@@ -57,6 +57,7 @@ export function documentChunkBytes(chunkBytes: number | undefined): number {
  *
  * @example
  * for await (const out of documentOutputs("big.json", resolveOptions(), {}, null, {})) await sink.write(out);
+ * // the generator's return value: { bytesRead, leaves } (search: leaves are hits)
  */
 export async function* documentOutputs(
   source: DocumentSource,
@@ -64,7 +65,7 @@ export async function* documentOutputs(
   flags: NativeCallFlags,
   query: QueryHandle | null,
   options: Pick<DocumentStreamOptions, "chunkBytes" | "onProgress" | "signal">,
-): AsyncGenerator<Uint8Array> {
+): AsyncGenerator<Uint8Array, DocumentProgress> {
   const chunkBytes = documentChunkBytes(options.chunkBytes);
   const n = native();
   const stream = n.docStreamNew(o, query, chunkBytes, flags);
@@ -79,6 +80,7 @@ export async function* documentOutputs(
     }
     const last = n.docStreamFinish(stream);
     if (last.bytes.byteLength) yield last.bytes;
+    return { bytesRead, leaves: last.leaves };
   } finally {
     n.docStreamFree(stream);
   }
@@ -98,7 +100,7 @@ export async function* documentOutputs(
  * for await (const chunk of flattenDocumentStream("big.json", { style: "pointer" })) out.write(chunk);
  * await out.end();
  */
-export function flattenDocumentStream(source: DocumentSource, options?: DocumentStreamOptions): AsyncGenerator<Uint8Array> {
+export function flattenDocumentStream(source: DocumentSource, options?: DocumentStreamOptions): AsyncGenerator<Uint8Array, DocumentProgress> {
   const { o, flags } = documentCallOptions(options);
   return documentOutputs(source, o, flags, null, options ?? {});
 }
@@ -132,7 +134,7 @@ export function flattenDocumentReadable(source: DocumentSource, options?: Docume
       else controller.enqueue(next.value);
     },
     async cancel() {
-      await outputs.return(undefined);
+      await outputs.return({ bytesRead: 0, leaves: 0 });
     },
   });
 }
