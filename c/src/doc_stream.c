@@ -27,6 +27,8 @@
 /* A yyjson fault this close to the end of the bytes it was given may be the
  * cut, not the document (a literal, escape or UTF-8 sequence cut short). */
 #define CUT_MARGIN 16
+/* Windows up to this size parse into the reused pool (no allocation per value). */
+#define POOL_LIMIT ((size_t)1 << 20)
 
 typedef enum {
     ST_ROOT,         /* before the root value */
@@ -59,6 +61,8 @@ struct jf_doc_stream {
     uint64_t      column;
     jf_buf        out;
     jf_buf        scratch;  /* surrogate-replaced copy of a window (replaceInvalidUtf8) */
+    uint8_t      *pool;     /* yyjson's memory for values up to POOL_LIMIT, reused value after value */
+    size_t        pool_size;
     st_state      state;
     spine_frame  *frames;
     size_t        depth, cap;
@@ -209,9 +213,25 @@ static yyjson_read_flag read_flags(const jf_config *cfg) {
     return flags;
 }
 
+/* yyjson's allocator for a window: the stream's pool when `pooled` (the
+ * document must then be freed before the next read) and it fits, else mimalloc. */
+static yyjson_alc window_allocator(jf_doc_stream *s, size_t window, bool pooled) {
+    yyjson_alc alc = jf_yyjson_alc;
+    if (!pooled || window > POOL_LIMIT) return alc;
+    size_t need = yyjson_read_max_memory_usage(window, read_flags(&s->cfg)) + 64;
+    if (need > s->pool_size) {
+        uint8_t *pool = jf_realloc(s->pool, need);
+        if (!pool) return alc;
+        s->pool = pool;
+        s->pool_size = need;
+    }
+    yyjson_alc_pool_init(&alc, s->pool, s->pool_size);
+    return alc;
+}
+
 /* yyjson on in.data[pos..pos+window); with replaceInvalidUtf8, on a copy
  * whose lone surrogate escapes say \uFFFD (same length, as parse.c does). */
-static yyjson_doc *read_window(jf_doc_stream *s, size_t window, yyjson_read_err *yerr) {
+static yyjson_doc *read_window(jf_doc_stream *s, size_t window, bool pooled, yyjson_read_err *yerr) {
     const uint8_t *text = s->in.data + s->pos;
     if (s->cfg.flags & JF_FLAG_REPLACE_INVALID_UTF8) {
         s->scratch.len = 0;
@@ -223,19 +243,24 @@ static yyjson_doc *read_window(jf_doc_stream *s, size_t window, yyjson_read_err 
         jf_replace_lone_surrogates(s->scratch.data, window);
         text = s->scratch.data;
     }
-    return yyjson_read_opts((char *)(uintptr_t)text, window, read_flags(&s->cfg), &jf_yyjson_alc, yerr);
+    yyjson_alc alc = window_allocator(s, window, pooled);
+    yyjson_doc *doc = yyjson_read_opts((char *)(uintptr_t)text, window, read_flags(&s->cfg), &alc, yerr);
+    /* The pool's estimate is not an upper bound for every malformed input: then mimalloc decides. */
+    if (!doc && pooled && yerr->code == YYJSON_READ_ERROR_MEMORY_ALLOCATION)
+        doc = yyjson_read_opts((char *)(uintptr_t)text, window, read_flags(&s->cfg), &jf_yyjson_alc, yerr);
+    return doc;
 }
 
 /* The value at `pos`: READ_DONE with it parsed and its length, READ_MORE
  * when the bytes held end inside it, READ_FAULT when it is not valid. */
-static read_status read_value(jf_doc_stream *s, bool final, yyjson_doc **doc, size_t *used) {
+static read_status read_value(jf_doc_stream *s, bool final, bool pooled, yyjson_doc **doc, size_t *used) {
     size_t avail = s->in.len - s->pos;
     if (avail < s->wait_until && !final) return READ_MORE;
     size_t window = s->window < avail ? s->window : avail;
     for (;;) {
         bool whole = window == avail;
         yyjson_read_err yerr;
-        yyjson_doc *d = read_window(s, window, &yerr);
+        yyjson_doc *d = read_window(s, window, pooled, &yerr);
         if (d) {
             size_t n = yyjson_doc_get_read_size(d);
             uint8_t last = s->in.data[s->pos + n - 1];
@@ -246,7 +271,7 @@ static read_status read_value(jf_doc_stream *s, bool final, yyjson_doc **doc, si
                 if (!d) return READ_FAULT;
                 *doc = d;
                 *used = n;
-                s->window = n * 2 + FIRST_WINDOW; /* the next value is likely of the same size */
+                s->window = n * 2 + FIRST_WINDOW; /* the next value is likely of about the same size */
                 return READ_DONE;
             }
             yyjson_doc_free(d);
@@ -328,7 +353,7 @@ static bool scan_value(jf_doc_stream *s, bool final) {
     size_t used = 0;
     uint8_t c = s->in.data[s->pos];
     bool container = c == '[' || c == '{';
-    read_status r = read_value(s, final, &doc, &used);
+    read_status r = read_value(s, final, true, &doc, &used);
     if (r == READ_FAULT) {
         fail_at_fault(s);
         return false;
@@ -362,7 +387,7 @@ static bool scan_key(jf_doc_stream *s, bool final) {
     }
     yyjson_doc *doc = NULL;
     size_t used = 0;
-    read_status r = read_value(s, final, &doc, &used);
+    read_status r = read_value(s, final, false, &doc, &used); /* a key outlives the next read */
     if (r == READ_FAULT) fail_at_fault(s);
     if (r != READ_DONE) return false;
     drop_key(s);
@@ -533,5 +558,6 @@ JF_API void jf_doc_stream_free(jf_doc_stream *stream) {
     jf_buf_release(&stream->in);
     jf_buf_release(&stream->out);
     jf_buf_release(&stream->scratch);
+    jf_free(stream->pool);
     jf_free(stream);
 }
