@@ -28,7 +28,7 @@
  * cut, not the document (a literal, escape or UTF-8 sequence cut short). */
 #define CUT_MARGIN 16
 /* Windows up to this size parse into the reused pool (no allocation per value). */
-#define POOL_LIMIT ((size_t)1 << 20)
+#define POOL_LIMIT ((size_t)64 << 10)
 
 typedef enum {
     ST_ROOT,         /* before the root value */

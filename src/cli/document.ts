@@ -4,7 +4,7 @@
  * bounded by the document's nesting depth, its largest value and --chunk-bytes, whatever its size. The
  * output is byte for byte the in-memory path's.
  */
-import { flattenDocumentStream, DEFAULT_DOCUMENT_CHUNK, type DocumentStreamOptions } from "../document/stream";
+import { documentCallOptions, documentOutputs, DEFAULT_DOCUMENT_CHUNK, type DocumentStreamOptions } from "../document/stream";
 import type { FlattenOptions } from "../core/options";
 import type { Schema } from "../query/schema";
 import { schemaDocumentStream, searchDocumentStream } from "../query/document-stream";
@@ -52,10 +52,12 @@ export async function flattenDocumentCommand(
   out: DocumentOutput,
   onProgress: ((bytesRead: number) => void) | undefined,
 ): Promise<StreamedDocument> {
-  const outputs = flattenDocumentStream(sourceOf(file), {
-    ...options,
+  const { o, flags } = documentCallOptions(options);
+  // Each chunk is written and flushed before the next is asked for: one reused output buffer is enough.
+  const outputs = documentOutputs(sourceOf(file), o, flags, null, {
     chunkBytes: chunkBytes ?? DEFAULT_DOCUMENT_CHUNK,
     onProgress: onProgress && ((p) => onProgress(p.bytesRead)),
+    reuseOutput: true,
   });
   for (;;) {
     const next = await outputs.next();

@@ -9,7 +9,7 @@ import { JsonFlatError } from "../core/errors";
 /** Where one document's bytes come from. */
 export type DocumentSource = string | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Uint8Array;
 
-async function* readPath(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
+async function* readPath(path: string, chunkBytes: number, reuse: boolean): AsyncGenerator<Uint8Array> {
   let file;
   try {
     file = await open(path, "r");
@@ -17,9 +17,10 @@ async function* readPath(path: string, chunkBytes: number): AsyncGenerator<Uint8
     throw new JsonFlatError("IO", `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   try {
+    let buffer = new Uint8Array(chunkBytes);
     for (;;) {
-      // A fresh buffer per chunk: the consumer may keep the previous one while this read runs.
-      const buffer = new Uint8Array(chunkBytes);
+      // Unless the consumer is done with each chunk before asking for the next, it may keep it: a fresh buffer.
+      if (!reuse) buffer = new Uint8Array(chunkBytes);
       const { bytesRead } = await file.read(buffer, 0, chunkBytes, null);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);
@@ -42,13 +43,14 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 
 /**
  * The bytes of `source` as chunks of at most `chunkBytes`, read lazily (a path is opened on the first read and
- * closed when the iteration ends, early or not).
+ * closed when the iteration ends, early or not). With `reuse`, a file is read into one buffer: each chunk is
+ * valid only until the next is asked for.
  *
  * @example
- * for await (const chunk of documentChunks("big.json", 1 << 20)) total += chunk.byteLength;
+ * for await (const chunk of documentChunks("big.json", 1 << 20, false)) total += chunk.byteLength;
  */
-export function documentChunks(source: DocumentSource, chunkBytes: number): AsyncIterable<Uint8Array> {
-  if (typeof source === "string") return readPath(source, chunkBytes);
+export function documentChunks(source: DocumentSource, chunkBytes: number, reuse: boolean): AsyncIterable<Uint8Array> {
+  if (typeof source === "string") return readPath(source, chunkBytes, reuse);
   if (source instanceof Uint8Array) return bounded(once(source), chunkBytes);
   if (source instanceof Blob) return bounded(source.stream() as unknown as AsyncIterable<Uint8Array>, chunkBytes);
   return bounded(source as AsyncIterable<Uint8Array>, chunkBytes);

@@ -28,6 +28,15 @@ export interface DocumentStreamOptions extends FlattenOptions {
   signal?: AbortSignal;
 }
 
+/** How `documentOutputs` hands its chunks over. */
+export interface OutputMode {
+  /**
+   * Each output chunk is a view of one reused buffer, valid until the next is asked for (a consumer that writes
+   * and flushes each chunk before asking for the next: no garbage per chunk, so memory stays flat).
+   */
+  reuseOutput?: boolean;
+}
+
 /** Progress of a document stream, reported after each chunk. */
 export interface DocumentProgress {
   bytesRead: number;
@@ -64,21 +73,29 @@ export async function* documentOutputs(
   o: ResolvedOptions,
   flags: NativeCallFlags,
   query: QueryHandle | null,
-  options: Pick<DocumentStreamOptions, "chunkBytes" | "onProgress" | "signal">,
+  options: Pick<DocumentStreamOptions, "chunkBytes" | "onProgress" | "signal"> & OutputMode,
 ): AsyncGenerator<Uint8Array, DocumentProgress> {
   const chunkBytes = documentChunkBytes(options.chunkBytes);
   const n = native();
   const stream = n.docStreamNew(o, query, chunkBytes, flags);
+  let reused = new Uint8Array(0);
+  const into = options.reuseOutput
+    ? (length: number) => {
+        if (reused.length < length) reused = new Uint8Array(Math.max(length, reused.length * 2));
+        return reused.subarray(0, length);
+      }
+    : undefined;
   try {
     let bytesRead = 0;
-    for await (const chunk of documentChunks(source, chunkBytes)) {
+    // The native stream copies each chunk before feed returns, so one read buffer serves every chunk.
+    for await (const chunk of documentChunks(source, chunkBytes, true)) {
       if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
-      const out = n.docStreamFeed(stream, chunk);
+      const out = n.docStreamFeed(stream, chunk, into);
       bytesRead += chunk.byteLength;
       options.onProgress?.({ bytesRead, leaves: out.leaves });
       if (out.bytes.byteLength) yield out.bytes;
     }
-    const last = n.docStreamFinish(stream);
+    const last = n.docStreamFinish(stream, into);
     if (last.bytes.byteLength) yield last.bytes;
     return { bytesRead, leaves: last.leaves };
   } finally {

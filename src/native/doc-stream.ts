@@ -18,14 +18,20 @@ export interface DocStreamOutput {
   unsafeIntegers: number;
 }
 
+/** Gives the array (of exactly `length` bytes) a call's output is copied into. */
+export type OutputBuffer = (length: number) => Uint8Array;
+
 /** The streamed-document part of the native surface. */
 export interface DocStreamNative {
   /** Starts a stream (a search when `query` is given); `chunkBytes` is the size of the chunks fed. */
   docStreamNew(options: ResolvedOptions, query: QueryHandle | null, chunkBytes: number, flags?: NativeCallFlags): DocStreamHandle;
-  /** Feeds the next bytes; throws the document's JsonFlatError when it is invalid. */
-  docStreamFeed(stream: DocStreamHandle, chunk: Uint8Array): DocStreamOutput;
+  /**
+   * Feeds the next bytes; throws the document's JsonFlatError when it is invalid. The output is copied into
+   * `into(length)` when given (a reused buffer), else into a new array.
+   */
+  docStreamFeed(stream: DocStreamHandle, chunk: Uint8Array, into?: OutputBuffer): DocStreamOutput;
   /** Ends the document; throws when it is invalid or truncated. */
-  docStreamFinish(stream: DocStreamHandle): DocStreamOutput;
+  docStreamFinish(stream: DocStreamHandle, into?: OutputBuffer): DocStreamOutput;
   docStreamFree(stream: DocStreamHandle): void;
 }
 
@@ -42,9 +48,9 @@ export interface DocStreamNative {
  */
 export function docStreamCalls(c: Calls): DocStreamNative {
   const { symbols, options, result } = c;
-  const output = (p: Pointer | null): DocStreamOutput => {
+  const output = (p: Pointer | null, into: OutputBuffer | undefined): DocStreamOutput => {
     const [at, length, counters] = c.resultOf(p);
-    return { bytes: copyBytes(at, length), ...counters };
+    return { bytes: copyBytes(at, length, into ? into(length) : new Uint8Array(length)), ...counters };
   };
   return {
     docStreamNew: (o, query, chunkBytes, flags = NO_FLAGS) => {
@@ -52,8 +58,8 @@ export function docStreamCalls(c: Calls): DocStreamNative {
       // jf_doc_stream_new fills a bare jf_error: it sits at the start of the scratch result struct.
       return c.compiled(symbols.jf_doc_stream_new(options.bytes, query, chunkBytes, result.bytes));
     },
-    docStreamFeed: (stream, chunk) => output(symbols.jf_doc_stream_feed(stream, nonEmpty(chunk), chunk.byteLength, result.bytes)),
-    docStreamFinish: (stream) => output(symbols.jf_doc_stream_finish(stream, result.bytes)),
+    docStreamFeed: (stream, chunk, into) => output(symbols.jf_doc_stream_feed(stream, nonEmpty(chunk), chunk.byteLength, result.bytes), into),
+    docStreamFinish: (stream, into) => output(symbols.jf_doc_stream_finish(stream, result.bytes), into),
     docStreamFree: (stream) => symbols.jf_doc_stream_free(stream),
   };
 }

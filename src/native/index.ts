@@ -14,7 +14,7 @@ import { queryCalls, type QueryNative } from "./query";
 import { shapeCalls, type ShapeNative } from "./shape";
 
 export type { LinesCall, LinesOutput, NativeBytes, NativeCallFlags, NativeFormat, NativeOutput } from "./call";
-export type { DocStreamNative, DocStreamOutput } from "./doc-stream";
+export type { DocStreamNative, DocStreamOutput, OutputBuffer } from "./doc-stream";
 export type { DocumentNative } from "./document";
 export type { DurableNative, LogStats, NativeLogConfig, WalOptions, WalRecovery, WalStats } from "./durable";
 export { libraryCandidates, notFoundMessage, platformPackage } from "./ffi";
