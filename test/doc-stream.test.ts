@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { JsonFlatError, flattenBytes } from "../src";
 import { documentCallOptions, flattenDocumentReadable, flattenDocumentStream, type DocumentStreamOptions } from "../src/document/stream";
 import { native } from "../src/native";
+import { EMULATED } from "./fixtures/child-bun";
 import { checkProperty } from "./fixtures/property";
 
 const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));
@@ -169,6 +170,15 @@ describe("doc stream: nesting", () => {
       expect((await streamed(nested(10_001), {}, sizes)).ok).toBe(false);
     });
   }
+  test.skipIf(EMULATED)("10^6 levels in 64 KiB chunks: linear, whether refused at the default limit or read under a raised one", () => {
+    const deep = nested(1_000_000);
+    const deepObjects = encoder.encode(`{"a":${'{"a":'.repeat(200_000)}1${"}".repeat(200_000)}}`);
+    expectSameNow(deep, {}, [65536]);
+    expectSameNow(deep, { maxNesting: 1_000_000 }, [65536]);
+    expectSameNow(deepObjects, { maxNesting: 300_000 }, [65536]);
+    expectSameNow(deepObjects, { maxDepth: 1, maxNesting: 300_000 }, [65536]);
+  });
+
   test("maxNesting 5 at 5 and 6 levels, in every mode", async () => {
     for (const mode of ["leaf", "grouped", "schema"] as const) {
       for (const sizes of [[1], [3], [100]]) {

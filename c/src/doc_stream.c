@@ -43,6 +43,19 @@ typedef enum {
 
 typedef enum { READ_DONE, READ_MORE, READ_FAULT } read_status;
 
+/* A structural scan (brackets and strings only) from a container yyjson found
+ * still open at the end of the bytes held: which containers inside it are
+ * still open where the scan stopped, so that descending through N open
+ * levels costs one scan of the bytes, not N parse attempts over them. It
+ * goes on from where it stopped as more bytes arrive; each byte is scanned
+ * once. Only a hint: every value is still read (and judged) by yyjson. */
+typedef struct open_probe {
+    uint64_t *open;      /* document offsets of the containers open at `scanned`, outermost first */
+    size_t    depth, cap;
+    uint64_t  scanned;   /* document offset up to which the probe has looked */
+    bool      in_string, escaped;
+} open_probe;
+
 typedef struct spine_frame {
     bool        is_object;
     yyjson_doc *key; /* the member name the container sits under (its short key), or NULL */
@@ -70,6 +83,7 @@ struct jf_doc_stream {
     size_t        wait_until; /* bytes from pos before the value there is tried again */
     size_t        window;     /* bytes handed to yyjson for the next value */
     size_t        descend_bytes;
+    open_probe    probe;
     yyjson_doc   *empty_array, *empty_object;
     bool          started, bom_checked, failed;
     jf_error      error;
@@ -290,6 +304,65 @@ static read_status read_value(jf_doc_stream *s, bool final, bool pooled, yyjson_
 }
 
 /*------------------------------------------------------------------------------
+ * The open-container probe
+ *----------------------------------------------------------------------------*/
+
+static bool probe_push(open_probe *p, uint64_t at) {
+    if (p->depth == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        uint64_t *open = jf_realloc(p->open, cap * sizeof(*open));
+        if (!open) return false;
+        p->open = open;
+        p->cap = cap;
+    }
+    p->open[p->depth++] = at;
+    return true;
+}
+
+/* Scans the bytes held past `scanned`; the probe ends when its outermost container closes. */
+static bool probe_extend(jf_doc_stream *s) {
+    open_probe *p = &s->probe;
+    const uint8_t *data = s->in.data;
+    for (size_t i = (size_t)(p->scanned - s->base); i < s->in.len && p->depth; i++) {
+        uint8_t c = data[i];
+        if (p->in_string) {
+            if (p->escaped) p->escaped = false;
+            else if (c == '\\') p->escaped = true;
+            else if (c == '"') p->in_string = false;
+        } else if (c == '"') {
+            p->in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (!probe_push(p, s->base + i)) return false;
+        } else if (c == ']' || c == '}') {
+            p->depth--;
+        }
+        p->scanned = s->base + i + 1;
+    }
+    if (p->depth) p->scanned = s->base + s->in.len;
+    return true;
+}
+
+/* Whether the container at document offset `at` is open at the end of the bytes held (by the probe). */
+static bool probe_says_open(const open_probe *p, uint64_t at) {
+    size_t lo = 0, hi = p->depth;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->open[mid] < at) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < p->depth && p->open[lo] == at;
+}
+
+/* Starts a probe at the container at `pos`. */
+static bool probe_start(jf_doc_stream *s) {
+    open_probe *p = &s->probe;
+    p->depth = 0;
+    p->in_string = p->escaped = false;
+    p->scanned = s->base + s->pos + 1;
+    return probe_push(p, s->base + s->pos) && probe_extend(s);
+}
+
+/*------------------------------------------------------------------------------
  * The scanner
  *----------------------------------------------------------------------------*/
 
@@ -353,7 +426,14 @@ static bool scan_value(jf_doc_stream *s, bool final) {
     size_t used = 0;
     uint8_t c = s->in.data[s->pos];
     bool container = c == '[' || c == '{';
-    read_status r = read_value(s, final, true, &doc, &used);
+    uint64_t at = s->base + s->pos;
+    if (container && s->probe.depth && !probe_extend(s)) {
+        fail_out_of_memory(s);
+        return false;
+    }
+    /* Known to be open at the end of the bytes held: no parse attempt (it would read them all in vain). */
+    bool known_open = container && !final && s->probe.depth && at < s->probe.scanned && probe_says_open(&s->probe, at);
+    read_status r = known_open ? READ_MORE : read_value(s, final, true, &doc, &used);
     if (r == READ_FAULT) {
         fail_at_fault(s);
         return false;
@@ -361,6 +441,10 @@ static bool scan_value(jf_doc_stream *s, bool final) {
     if (r == READ_MORE) {
         bool large = s->in.len - s->pos >= s->descend_bytes;
         if (!container || !large) return false;
+        if (!known_open && !probe_start(s)) {
+            fail_out_of_memory(s);
+            return false;
+        }
         if (jf_flattener_depth(s->fl) + 1 > s->cfg.max_nesting) { /* the first bracket beyond the limit */
             fail_at_fault(s);
             return false;
@@ -554,6 +638,7 @@ JF_API void jf_doc_stream_free(jf_doc_stream *stream) {
     yyjson_doc_free(stream->empty_array);
     yyjson_doc_free(stream->empty_object);
     jf_free(stream->frames);
+    jf_free(stream->probe.open);
     jf_flattener_free(stream->fl);
     jf_buf_release(&stream->in);
     jf_buf_release(&stream->out);
