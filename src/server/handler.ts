@@ -14,6 +14,7 @@ import { pageResponse } from "./page";
 import { parseQuery, type Operation } from "./query";
 import { bytesResponse, errorInfo, JSON_TYPE, NDJSON_TYPE, statusOf, streamResponse, type Finish } from "./reply";
 import { errorRecord, streamOperation } from "./stream";
+import { documentBodyStream, HELD_BACK_BYTES, heldBack, lateError, streamsJsonBody } from "./document-stream";
 
 /**
  * Options of `createHandler`.
@@ -165,6 +166,9 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       const kind = bodyKind(req);
       const codings = contentCodings(req);
       const requestOptions = parseQuery(url.searchParams, operation, kind === "ndjson");
+      if (kind === "json" && streamsJsonBody(operation, codings.length ? undefined : declaredLength(req), codings, chunkBytes, offload !== undefined)) {
+        return streamedDocument(operation, req, requestOptions, codings, counted, finish);
+      }
       if (kind === "json") {
         const body = await readBody(req, maxBody, codings, counted);
         const result = await runDocument(operation, body, requestOptions, offload);
@@ -210,6 +214,30 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       await chunks.return(undefined);
     };
     return streamResponse(first.done ? undefined : first.value, next, lastWords, stop, contentType, finish);
+  }
+
+  /**
+   * One JSON body flattened as it arrives. The response starts once HELD_BACK_BYTES (or a chunk, if larger) of
+   * output are ready or the body is done, so a small body still gets a proper 4xx for any fault, as when it is
+   * read whole; a large one streams, and a fault after its output began ends the response with an error record.
+   */
+  async function streamedDocument(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, codings: Coding[], counted: Counted, finish: Finish) {
+    const chunks = documentBodyStream(operation, bodyPieces(req, maxBody, codings, counted), requestOptions, chunkBytes);
+    const first = await heldBack(chunks, Math.max(chunkBytes, HELD_BACK_BYTES));
+    const next = async () => {
+      const step = await chunks.next();
+      return step.done ? undefined : step.value;
+    };
+    const lastWords = (error: unknown) => {
+      if (error instanceof JsonFlatError) return lateError(error);
+      if (error instanceof HttpError) return encoder.encode(`\n${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      log.error("unexpected error in a streamed JSON response", { error });
+      return encoder.encode(`\n${JSON.stringify({ error: errorInfo(error) })}\n`);
+    };
+    const stop = async () => {
+      await chunks.return(undefined);
+    };
+    return streamResponse(first.done ? undefined : first.value, next, lastWords, stop, JSON_TYPE, finish);
   }
 
   function failure(error: unknown, finish: Finish): Response {
