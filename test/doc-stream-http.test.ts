@@ -98,7 +98,7 @@ describe("HTTP: one JSON body streamed", () => {
 
   test("a small bad body is still a 400, and the body limit holds while streaming", async () => {
     const bad = await fetch(`${server.url}/flatten`, { method: "POST", body: `[${records(0, 1000)},x]`, headers: { "content-type": "application/json" } });
-    expect([bad.status, (await bad.json()).error.code]).toEqual([400, "INVALID_JSON"]);
+    expect([bad.status, ((await bad.json()) as { error: { code: string } }).error.code]).toEqual([400, "INVALID_JSON"]);
     const small = startInProcess({ maxBodyBytes: 2 << 20, chunkBytes: 64 << 10 });
     try {
       const big = `[${records(0, 30_000)}]`; // about 4 MB
