@@ -35,3 +35,5 @@ export { readJournal, runJournaled, type JournalChunk, type JournaledJob, type J
 export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, type FlattenFileOptions, type UnflattenFileOptions } from "./durable/jobs";
 export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/index";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
+export { flattenDocumentReadable, flattenDocumentStream, type DocumentProgress, type DocumentSource, type DocumentStreamOptions } from "./document/stream";
+export { schemaDocumentStream, searchDocumentStream, type DocumentReadOptions } from "./query/document-stream";
