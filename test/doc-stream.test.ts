@@ -190,7 +190,7 @@ describe("doc stream: nesting", () => {
   });
 });
 
-describe("doc stream: generated documents (property)", () => {
+describe("doc stream: generated documents (properties)", () => {
   const options = fc.constantFrom<DocumentStreamOptions>(...OPTION_SETS);
   const spaced = fc.tuple(fc.jsonValue({ maxDepth: 6 }), fc.constantFrom(0, 1, 2)).map(([value, indent]) => JSON.stringify(value, null, indent));
   test("any chunk size 1..64 gives flattenBytes' bytes", () => {

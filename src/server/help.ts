@@ -18,5 +18,7 @@ export const SERVE_HELP = `Serve options (jsonflat serve):
   Routes: POST /flatten, /unflatten, /search, /schema (options as query parameters, e.g. ?style=pointer&max-depth=2;
   body application/json or application/x-ndjson, optionally Content-Encoding gzip, deflate, br or zstd: the
   body limit holds for the decoded bytes too); GET / (explorer page), /healthz, /metrics (Prometheus).
+  Without --workers, a JSON body for /flatten or /schema over --chunk-bytes (or chunked, or compressed) is
+  flattened as it arrives; after the first MiB of output a fault ends the response with an {"error":…} line.
   SIGTERM or SIGINT stops it gracefully: in-flight requests finish first.
 `;
