@@ -595,10 +595,10 @@ JF_API jf_doc_stream *jf_doc_stream_new(const jf_options *options, const jf_quer
     s->fl = jf_flattener_new(&s->cfg, false);
     s->empty_array = yyjson_read("[]", 2, 0);
     s->empty_object = yyjson_read("{}", 2, 0);
-    jf_buf_init(&s->in, 0);
+    jf_buf_init(&s->in, 4096); /* never NULL, even before the first byte: offsets into it stay defined */
     jf_buf_init(&s->out, 0);
     jf_buf_init(&s->scratch, 0);
-    if (!s->fl || !s->empty_array || !s->empty_object) {
+    if (!s->fl || !s->empty_array || !s->empty_object || s->in.failed) {
         jf_doc_stream_free(s);
         jf_set_error(error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while starting a document stream");
         return NULL;
