@@ -43,3 +43,5 @@ export { openSource, parseShard, placeRange, shardFromEnv, type RangedSource, ty
 export { tableColumns, tableDocument, tableLines, tableReadable, tableStream, type TableFormat, type TableOptions, type UnknownPolicy } from "./table/index";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
 export { CompressedInputError, decompress, detectCompression, readWhole, WHOLE_READ_LIMIT, type ByteSource, type Compression, type CompressionOption, type DecompressOptions } from "./core/decompress";
+export { flattenDocumentReadable, flattenDocumentStream, type DocumentProgress, type DocumentSource, type DocumentStreamOptions } from "./document/stream";
+export { schemaDocumentStream, searchDocumentStream, type DocumentReadOptions } from "./query/document-stream";

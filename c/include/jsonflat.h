@@ -427,6 +427,49 @@ JF_API uint8_t *jf_search_lines(const uint8_t *input, size_t length, const jf_qu
                                 const jf_options *options, const jf_lines_options *lines, jf_lines_result *result);
 
 /*==============================================================================
+ * One document of any size, streamed (doc_stream.c)
+ *
+ * The bytes of ONE JSON document arrive in chunks of any size (cut anywhere,
+ * even inside a string or a UTF-8 sequence); each call hands back the output
+ * written so far. The concatenation of every feed's output and the finish's
+ * is byte for byte what jf_flatten (or jf_search with `query`) writes for the
+ * whole document, with the same options; a document jf_flatten rejects fails
+ * the stream with the same code, message, offset, line and column (possibly
+ * after output was handed back: a consumer must discard it on failure). A
+ * truncated document fails at finish. Memory: the nesting depth, the largest
+ * value read whole (a scalar; a subtree kept whole by max_depth or
+ * JF_FLAG_ARRAYS_LEAF) plus about two chunks; grouped mode also holds every
+ * group's values and schema mode every path, as jf_flatten does.
+ *============================================================================*/
+
+typedef struct jf_doc_stream jf_doc_stream;
+
+/** Starts a stream. `options` NULL = defaults; `query` non-NULL makes it a
+ *  search (jf_search's output; the query must outlive the stream);
+ *  `chunk_bytes` is the size from which a container not yet closed is
+ *  descended into rather than held whole (0 = 1 MiB; pass the size of the
+ *  chunks you feed). NULL with `error` (may be NULL) filled on invalid
+ *  options (JF_INVALID_OPTION; JF_FLAG_SCHEMA_DETAIL is one: types from data
+ *  read the whole document) or out of memory. Free with
+ *  jf_doc_stream_free. One thread at a time per stream. */
+JF_API jf_doc_stream *jf_doc_stream_new(const jf_options *options, const jf_query *query, uint64_t chunk_bytes,
+                                        jf_error *error);
+/** Feeds the next `length` bytes of the document (copied; `chunk` may be
+ *  NULL when `length` is 0). Returns the output this call produced (its
+ *  length in result->length, leaves and unsafe_integers counted since the
+ *  start), owned by the stream and valid until its next call; NULL with
+ *  result->error filled when the document is invalid (or NULL stream /
+ *  result). After a failure every call returns the same error. */
+JF_API const uint8_t *jf_doc_stream_feed(jf_doc_stream *stream, const uint8_t *chunk, size_t length,
+                                         jf_result *result);
+/** Ends the document: the rest of the output (groups, schema, closing
+ *  bracket), or NULL with the error (a truncated document: INVALID_JSON at
+ *  its end, as jf_flatten reports it). Same ownership as feed. */
+JF_API const uint8_t *jf_doc_stream_finish(jf_doc_stream *stream, jf_result *result);
+/** Frees the stream and its output. NULL is ignored. */
+JF_API void jf_doc_stream_free(jf_doc_stream *stream);
+
+/*==============================================================================
  * Path index (SPEC section 6, for repeated lookups on one document)
  *============================================================================*/
 

@@ -9,6 +9,8 @@
 #include "path.h"
 #include "jsonpath.h"
 
+#include <assert.h>
+
 typedef struct walk_frame {
     yyjson_val *next;      /* next child (object: next key) */
     size_t      remaining; /* children not yet visited */
@@ -309,7 +311,9 @@ static void write_groups(flattener *f) {
  * Walk
  *----------------------------------------------------------------------------*/
 
-static bool push(flattener *f, yyjson_val *ctn) {
+/* Opens a frame for a container whose first child is `next` (NULL when the
+ * children arrive one by one, as in a streamed document). */
+static inline bool push_frame(flattener *f, yyjson_val *next, size_t remaining, bool is_object) {
     if (f->depth == f->stack_cap) {
         size_t cap = f->stack_cap ? f->stack_cap * 2 : 64;
         walk_frame *stack = jf_realloc(f->stack, cap * sizeof(*stack));
@@ -323,15 +327,20 @@ static bool push(flattener *f, yyjson_val *ctn) {
         f->stack_cap = cap;
     }
     walk_frame *fr = &f->stack[f->depth++];
-    fr->next = unsafe_yyjson_get_first(ctn);
-    fr->remaining = unsafe_yyjson_get_len(ctn);
+    fr->next = next;
+    fr->remaining = remaining;
     fr->index = 0;
     fr->digits[0] = '0';
     fr->digits_len = 1;
     fr->path_len = f->path.text.len;
     fr->serial = ++f->containers;
-    fr->is_object = unsafe_yyjson_get_type(ctn) == YYJSON_TYPE_OBJ;
+    fr->is_object = is_object;
     return true;
+}
+
+static inline bool push(flattener *f, yyjson_val *ctn) {
+    return push_frame(f, unsafe_yyjson_get_first(ctn), unsafe_yyjson_get_len(ctn),
+                      unsafe_yyjson_get_type(ctn) == YYJSON_TYPE_OBJ);
 }
 
 static inline void increment_digits(walk_frame *fr) {
@@ -362,13 +371,9 @@ static inline void step_state(flattener *f, const walk_frame *fr, yyjson_val *ch
     jf_query_step(f->cfg->query, from, &seg, f->states + d * f->state_words);
 }
 
-static void walk(flattener *f, yyjson_val *root) {
-    if (f->detail) schema_container(f, root); /* the root container, at path "" */
-    if (!push(f, root)) {
-        f->out->failed = true;
-        return;
-    }
-    while (f->depth && !f->out->failed && !f->too_deep && !f->stop) {
+/* Visits the frames above `base` (0: the whole document) until they close. */
+static inline void walk_from(flattener *f, size_t base) {
+    while (f->depth > base && !f->out->failed && !f->too_deep && !f->stop) {
         walk_frame *fr = &f->stack[f->depth - 1];
         if (fr->remaining == 0) {
             f->depth--;
@@ -402,6 +407,15 @@ static void walk(flattener *f, yyjson_val *root) {
         if (!push(f, child)) f->out->failed = true;
     }
     if (f->path.text.failed || f->path.scratch.failed) f->out->failed = true;
+}
+
+static void walk(flattener *f, yyjson_val *root) {
+    if (f->detail) schema_container(f, root); /* the root container, at path "" */
+    if (!push(f, root)) {
+        f->out->failed = true;
+        return;
+    }
+    walk_from(f, 0);
 }
 
 /*------------------------------------------------------------------------------
@@ -573,4 +587,120 @@ JF_API uint8_t *jf_flatten(const uint8_t *input, size_t length,
         return NULL;
     }
     return jf_buf_take(&out, &result->length);
+}
+
+/*------------------------------------------------------------------------------
+ * One document whose top levels arrive piece by piece (doc_stream.c): the
+ * stream's scanner opens and closes the containers it descends into (the
+ * spine, frames of this walk without a yyjson tree) and hands every value it
+ * read whole to the same leaf and walk code as jf_flatten.
+ *----------------------------------------------------------------------------*/
+
+void jf_flattener_begin(jf_flattener *fl, jf_buf *out) {
+    flattener *f = &fl->f;
+    f->out = out;
+    f->depth = 0;
+    f->too_deep = false;
+    f->path.text.len = 0;
+    f->leaves = 0;
+    f->documents++;
+    f->short_key = NULL;
+    if (!fl->cfg.query && fl->cfg.mode != JF_MODE_SCHEMA)
+        jf_buf_byte(out, fl->cfg.format == JF_FORMAT_ENTRIES ? '[' : '{');
+}
+
+
+size_t jf_flattener_depth(const jf_flattener *fl) { return fl->f.depth; }
+
+void jf_flattener_member(jf_flattener *fl, yyjson_val *key) {
+    flattener *f = &fl->f;
+    walk_frame *fr = &f->stack[f->depth - 1];
+    assert(f->depth > 0 && fr->is_object);
+    f->path.text.len = fr->path_len;
+    if (f->state_words) step_state(f, fr, key);
+    jf_path_key(&f->path, key);
+    f->short_key = key;
+    fr->index++; /* counts members, for jf_flattener_close */
+}
+
+void jf_flattener_element(jf_flattener *fl) {
+    flattener *f = &fl->f;
+    if (f->depth == 0) return; /* the root has no segment */
+    walk_frame *fr = &f->stack[f->depth - 1];
+    assert(!fr->is_object);
+    f->path.text.len = fr->path_len;
+    if (f->state_words) step_state(f, fr, NULL);
+    f->short_key = NULL;
+    jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
+    fr->index++;
+    increment_digits(fr);
+}
+
+bool jf_flattener_may_open(const jf_flattener *fl, bool is_object) {
+    const flattener *f = &fl->f;
+    if (f->cfg->max_depth && f->depth >= f->cfg->max_depth) return false;
+    if ((f->cfg->flags & JF_FLAG_ARRAYS_LEAF) && !is_object) return false;
+    return f->depth + 1 <= f->cfg->max_nesting;
+}
+
+bool jf_flattener_open(jf_flattener *fl, bool is_object) {
+    flattener *f = &fl->f;
+    assert(jf_flattener_may_open(fl, is_object));
+    if (f->depth == 0) f->path.text.len = 0;
+    if (push_frame(f, NULL, 0, is_object)) return true;
+    f->out->failed = true;
+    return false;
+}
+
+bool jf_flattener_close(jf_flattener *fl, yyjson_val *empty) {
+    flattener *f = &fl->f;
+    assert(f->depth > 0);
+    walk_frame *fr = &f->stack[f->depth - 1];
+    f->path.text.len = fr->path_len;
+    f->depth--;
+    /* A container with no children is one leaf, as jf_flatten writes it. */
+    if (fr->index == 0 && !f->stop && empty) leaf(f, empty, (uint32_t)f->depth + 1);
+    return !f->too_deep && !f->out->failed && !f->path.text.failed;
+}
+
+bool jf_flattener_value(jf_flattener *fl, yyjson_doc *doc) {
+    flattener *f = &fl->f;
+    yyjson_val *val = yyjson_doc_get_root(doc);
+    size_t depth = f->depth;
+    bool bare = fl->cfg.mode == JF_MODE_SCHEMA || fl->cfg.query;
+    uint32_t room = fl->cfg.max_nesting > depth ? fl->cfg.max_nesting - (uint32_t)depth : 0;
+    /* As flatten_parsed: schema and search check the nesting of what they will not write. */
+    if (bare && (room == 0 ? unsafe_yyjson_is_ctn(val)
+                           : yyjson_doc_get_val_count(doc) > room &&
+                                 jf_nests_deeper(doc, room, &fl->ends, &fl->ends_cap))) {
+        f->too_deep = true;
+        return false;
+    }
+    if (f->stop) return true;
+    if (depth == 0) {
+        if (unsafe_yyjson_is_ctn(val) && unsafe_yyjson_get_len(val) > 0) walk(f, val);
+        else leaf(f, val, 1);
+    } else if (!descends(f, val, depth)) {
+        leaf(f, val, (uint32_t)depth + 1);
+    } else if (depth + 1 > fl->cfg.max_nesting) {
+        f->too_deep = true;
+    } else if (!push(f, val)) {
+        f->out->failed = true;
+    } else {
+        walk_from(f, depth);
+    }
+    if (f->path.text.failed || f->path.scratch.failed) f->out->failed = true;
+    return !f->too_deep && !f->out->failed;
+}
+
+bool jf_flattener_end(jf_flattener *fl) {
+    flattener *f = &fl->f;
+    if (fl->cfg.mode == JF_MODE_GROUPED) {
+        write_groups(f);
+        jf_groups_release(&f->groups);
+        jf_groups_init(&f->groups);
+    }
+    if (fl->cfg.mode == JF_MODE_SCHEMA) write_schema(f);
+    else if (!fl->cfg.query) jf_buf_byte(f->out, fl->cfg.format == JF_FORMAT_ENTRIES ? ']' : '}');
+    return !f->out->failed;
 }

@@ -275,6 +275,26 @@ void jf_flattener_set_line(jf_flattener *fl, uint64_t line);
 uint64_t jf_flattener_hits(const jf_flattener *fl);
 bool jf_flattener_stopped(const jf_flattener *fl);
 
+/* One document streamed in pieces (doc_stream.c drives these): begin writes
+ * the opening bracket to `out` (every later call writes there too); member
+ * and element set the path of the next child of the innermost open frame
+ * (element does nothing at the root); open pushes a frame for a container
+ * the caller reads child by child (only when may_open: within maxDepth,
+ * arrays not kept whole, nesting within the limit); close pops it, writing
+ * `empty` (a parsed [] or {}) as its leaf when it had no children; value
+ * writes a child (or the root) read whole; end writes groups, the schema or
+ * the closing bracket. False: too deep or out of memory (the caller re-reads
+ * the text for the error). */
+void jf_flattener_begin(jf_flattener *fl, jf_buf *out);
+size_t jf_flattener_depth(const jf_flattener *fl);
+void jf_flattener_member(jf_flattener *fl, yyjson_val *key);
+void jf_flattener_element(jf_flattener *fl);
+bool jf_flattener_may_open(const jf_flattener *fl, bool is_object);
+bool jf_flattener_open(jf_flattener *fl, bool is_object);
+bool jf_flattener_close(jf_flattener *fl, yyjson_val *empty);
+bool jf_flattener_value(jf_flattener *fl, yyjson_doc *doc);
+bool jf_flattener_end(jf_flattener *fl);
+
 /* Schema mode: writes the schema of every document so far (SPEC section 4). */
 void jf_flattener_write_schema(jf_flattener *fl, jf_buf *out);
 uint64_t jf_flattener_unsafe_integers(const jf_flattener *fl);

@@ -21,6 +21,7 @@ import { typesOfDocument, typesOfLines, typesRequest } from "../query/types-outp
 import { VERSION } from "../core/version";
 import { isRemote, openSource, placeRange, type ShardSpec } from "../lines/index";
 import { mergeSchemaFiles, shardFlags, shardRefusal } from "./shard";
+import { flattenDocumentCommand, schemaDocumentCommand, searchDocumentCommand, streamsDocument } from "./document";
 
 /** Exit codes: documented in `--help`. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
@@ -51,6 +52,10 @@ Options:
       --max-nesting N      reject deeper documents (default 10000)
       --format object|entries           {"path":value} (default) or [["path",value]]
       --replace-invalid-utf8             write U+FFFD instead of failing on invalid UTF-8 or a lone surrogate escape
+      --stream             read one document chunk by chunk (automatic for - and for files over 32 MiB):
+                           memory bounded by its nesting depth, its largest value and --chunk-bytes (default
+                           1048576), output identical; --mode grouped still holds every value (as much as its
+                           output); a bad or truncated document exits 1 after the output before the fault
 ${COMPRESSION_HELP}NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
@@ -64,7 +69,7 @@ ${COMPRESSION_HELP}NDJSON options:
       --shard-count N      N for --shard env
       --workers N          flatten FILE in N coworkers (default 1: in this thread)
       --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
-                           inside each coworker (default 4194304)
+                           inside each coworker (default 4194304); for one streamed document see --stream
       --range-bytes N      with --workers: input bytes per coworker range, one task each (default 33554432;
                            unused in this thread)
       --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
@@ -135,6 +140,7 @@ const OPTIONS = {
   "max-nesting": { type: "string" },
   format: { type: "string" },
   "replace-invalid-utf8": { type: "boolean" },
+  stream: { type: "boolean" },
   column: { type: "string" },
   "on-error": { type: "string" },
   range: { type: "string" },
@@ -269,6 +275,16 @@ interface Summary {
 
 async function flattenDocument(file: string, v: Values, out: Output): Promise<Summary> {
   const options = flattenOptions(v);
+  if (streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+    const total = inputSize(file);
+    const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
+    try {
+      const done = await flattenDocumentCommand(file, { ...options, ...compressionOptions(v) }, whole("chunk-bytes", v["chunk-bytes"], 1), out, bar && ((n) => bar.update(n)));
+      return { bytesIn: done.bytesIn, documents: 1, leaves: done.leaves, errors: 0 };
+    } finally {
+      bar?.done();
+    }
+  }
   const input = await readAll(file, v);
   const bytes = flattenBytes(input, options);
   try {
@@ -408,6 +424,9 @@ async function schemaCommand(file: string, v: Values, out: Output, files: string
       ...compressionOptions(v),
     });
     summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
+  } else if (!types && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+    result = await schemaDocumentCommand(file, { ...options, ...compressionOptions(v) }, whole("chunk-bytes", v["chunk-bytes"], 1));
+    summary = { bytesIn: inputSize(file), documents: 1, leaves: 0, errors: 0 };
   } else {
     const input = await readAll(file, v);
     result = types ? typesOfDocument(types, input, options) : schema(input, options); // schema() sets the mode itself
@@ -455,6 +474,11 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
   const options = { ...flattenOptions(v), mode: undefined, format: undefined };
   const query = compileSearch(searchQuery(v));
   try {
+    if (!v.ndjson && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+      const hits = await searchDocumentCommand(file, query, { ...options, ...compressionOptions(v) }, whole("chunk-bytes", v["chunk-bytes"], 1), out, Boolean(v.count));
+      if (v.count) await out.write(new TextEncoder().encode(`${hits}\n`));
+      return { bytesIn: inputSize(file), documents: 1, leaves: 0, errors: 0, hits };
+    }
     if (!v.ndjson) {
       const input = await readAll(file, v);
       const bytes = searchBytes(input, query, options);
@@ -595,7 +619,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
     if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
-    const ndjsonOnly = (["column", "on-error", "range", "shard", "shard-count", "workers", "chunk-bytes", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
+    const ndjsonOnly = (["column", "on-error", "range", "shard", "shard-count", "workers", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
     if (!values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }

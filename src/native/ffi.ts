@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JsonFlatError } from "../core/errors";
 import { VERSION } from "../core/version";
-import type { IndexHandle, QueryHandle, ShapeHandle } from "./handle";
+import type { DocStreamHandle, IndexHandle, QueryHandle, ShapeHandle } from "./handle";
 
 export type { Pointer };
 
@@ -182,6 +182,10 @@ const SYMBOLS = {
   jf_table_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_table_lines: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_table_document: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_doc_stream_new: { args: [FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
+  jf_doc_stream_feed: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_doc_stream_finish: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
+  jf_doc_stream_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
@@ -242,6 +246,10 @@ interface HandleSymbols {
   jf_index_get_stats(index: IndexHandle, out: Uint8Array): void;
   jf_shape_compile(plan: Uint8Array, length: number, error: Uint8Array): ShapeHandle | null;
   jf_shape_free(shape: ShapeHandle): void;
+  jf_doc_stream_new(options: Uint8Array, query: QueryHandle | null, chunkBytes: number, error: Uint8Array): DocStreamHandle | null;
+  jf_doc_stream_feed(stream: DocStreamHandle, chunk: Uint8Array, length: number, result: Uint8Array): Pointer | null;
+  jf_doc_stream_finish(stream: DocStreamHandle, result: Uint8Array): Pointer | null;
+  jf_doc_stream_free(stream: DocStreamHandle): void;
   jf_decode(shape: ShapeHandle, input: Uint8Array, length: number, options: Uint8Array, result: Uint8Array): Pointer | null;
   jf_decode_lines(
     shape: ShapeHandle,

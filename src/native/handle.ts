@@ -18,6 +18,8 @@ export type QueryHandle = Handle<"query">;
 export type IndexHandle = Handle<"index">;
 /** A compiled shape plan (jf_shape_compile / jf_shape_free). */
 export type ShapeHandle = Handle<"shape">;
+/** A one-document stream (jf_doc_stream_new / jf_doc_stream_free). */
+export type DocStreamHandle = Handle<"doc-stream">;
 
 /** What the registry keeps for a live handle: never the owner itself, or the owner could not be collected. */
 interface Held {

@@ -4,6 +4,7 @@
  * (native objects), call.ts (scratch structs and results), and one file per concept of calls.
  */
 import { Calls } from "./call";
+import { docStreamCalls, type DocStreamNative } from "./doc-stream";
 import { documentCalls, type DocumentNative } from "./document";
 import { durableCalls, type DurableNative } from "./durable";
 import { openLibrary, type Symbols } from "./ffi";
@@ -14,10 +15,11 @@ import { shapeCalls, type ShapeNative } from "./shape";
 import { tableCalls, type TableNative } from "./table";
 
 export type { LinesCall, LinesOutput, NativeBytes, NativeCallFlags, NativeFormat, NativeOutput } from "./call";
+export type { DocStreamNative, DocStreamOutput, OutputBuffer } from "./doc-stream";
 export type { DocumentNative } from "./document";
 export type { DurableNative, LogStats, NativeLogConfig, WalOptions, WalRecovery, WalStats } from "./durable";
 export { libraryCandidates, notFoundMessage, platformPackage } from "./ffi";
-export type { Handle, IndexHandle, QueryHandle, ShapeHandle } from "./handle";
+export type { DocStreamHandle, Handle, IndexHandle, QueryHandle, ShapeHandle } from "./handle";
 export { LAYOUT, type StructLayout, type StructName } from "./layout";
 export type { LinesNative } from "./lines";
 export type { IndexStats, QueryNative } from "./query";
@@ -32,7 +34,7 @@ export interface AllocStats {
 }
 
 /** The typed surface of the C library: one object, grouped by concept. */
-export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative, TableNative {
+export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative, TableNative, DocStreamNative {
   /** Absolute path of the loaded library. */
   readonly path: string;
   /** The C library's version string. */
@@ -64,6 +66,7 @@ function createNative(path: string, symbols: Symbols): Native {
     ...shapeCalls(calls),
     ...tableCalls(calls),
     ...durableCalls(symbols),
+    ...docStreamCalls(calls),
   };
 }
 

@@ -18,6 +18,7 @@ import { errorRecord, streamOperation } from "./stream";
 import { acceptedTable, documentTable, streamTable, TABLE_TYPES, tableErrorRow, takeTableParams } from "./table";
 import { streamOptions } from "./query";
 import type { TableOptions } from "../table/options";
+import { documentBodyStream, HELD_BACK_BYTES, heldBack, lateError, streamsJsonBody } from "./document-stream";
 
 /**
  * Options of `createHandler`.
@@ -171,6 +172,11 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       const tableFormat = operation === "flatten" ? acceptedTable(req.headers.get("accept")) : undefined;
       const table = tableFormat ? takeTableParams(url.searchParams, tableFormat) : undefined; // Accept: text/csv
       const requestOptions = parseQuery(url.searchParams, operation, kind === "ndjson");
+      // A table or types from data read the whole document (its rows and container counts need it whole).
+      const whole = table !== undefined || requestOptions.types !== undefined;
+      if (kind === "json" && !whole && streamsJsonBody(operation, codings.length ? undefined : declaredLength(req), codings, chunkBytes, offload !== undefined)) {
+        return streamedDocument(operation, req, requestOptions, codings, counted, finish);
+      }
       if (kind === "json") {
         const body = await readBody(req, maxBody, codings, counted);
         if (table) return bytesResponse([documentTable(body, table, requestOptions)], TABLE_TYPES[table.format!], finish);
@@ -217,6 +223,30 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       await chunks.return(undefined);
     };
     return streamResponse(first.done ? undefined : first.value, next, lastWords, stop, contentType, finish);
+  }
+
+  /**
+   * One JSON body flattened as it arrives. The response starts once HELD_BACK_BYTES (or a chunk, if larger) of
+   * output are ready or the body is done, so a small body still gets a proper 4xx for any fault, as when it is
+   * read whole; a large one streams, and a fault after its output began ends the response with an error record.
+   */
+  async function streamedDocument(operation: Operation, req: Request, requestOptions: ReturnType<typeof parseQuery>, codings: Coding[], counted: Counted, finish: Finish) {
+    const chunks = documentBodyStream(operation, bodyPieces(req, maxBody, codings, counted), requestOptions, chunkBytes);
+    const first = await heldBack(chunks, Math.max(chunkBytes, HELD_BACK_BYTES));
+    const next = async () => {
+      const step = await chunks.next();
+      return step.done ? undefined : step.value;
+    };
+    const lastWords = (error: unknown) => {
+      if (error instanceof JsonFlatError) return lateError(error);
+      if (error instanceof HttpError) return encoder.encode(`\n${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      log.error("unexpected error in a streamed JSON response", { error });
+      return encoder.encode(`\n${JSON.stringify({ error: errorInfo(error) })}\n`);
+    };
+    const stop = async () => {
+      await chunks.return(undefined);
+    };
+    return streamResponse(first.done ? undefined : first.value, next, lastWords, stop, JSON_TYPE, finish);
   }
 
   function failure(error: unknown, finish: Finish): Response {

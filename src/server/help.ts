@@ -20,5 +20,7 @@ export const SERVE_HELP = `Serve options (jsonflat serve):
   body limit holds for the decoded bytes too); GET / (explorer page), /healthz, /metrics (Prometheus).
   POST /schema?types=json-schema (closed=true for additionalProperties false) or ?types=typescript&name=T:
   types from data, as jsonflat schema --json-schema / --typescript writes them.
+  Without --workers, a JSON body for /flatten or /schema over --chunk-bytes (or chunked, or compressed) is
+  flattened as it arrives; after the first MiB of output a fault ends the response with an {"error":…} line.
   SIGTERM or SIGINT stops it gracefully: in-flight requests finish first.
 `;
