@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { JsonFlatError, flattenBytes } from "../src";
+import { JsonFlatError, flattenBytes, searchDocumentStream } from "../src";
 import { documentCallOptions, flattenDocumentReadable, flattenDocumentStream, type DocumentStreamOptions } from "../src/document/stream";
 import { native } from "../src/native";
 import { EMULATED } from "./fixtures/child-bun";
@@ -257,4 +257,14 @@ describe("doc stream: sources and the ReadableStream face", () => {
     Bun.gc(true);
     expect(native().allocStats().liveBlocks).toBeLessThanOrEqual(before);
   });
+});
+
+test("a JSONPath query reads the whole document: a document stream refuses it with INVALID_OPTION", async () => {
+  const run = async () => {
+    for await (const _ of searchDocumentStream(new TextEncoder().encode(`{"a":[1,2]}`), { jsonpath: "$.a[0]" })) void _;
+  };
+  const error = await run().then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(JsonFlatError);
+  expect((error as JsonFlatError).code).toBe("INVALID_OPTION");
+  expect((error as JsonFlatError).message).toContain("JSONPath");
 });

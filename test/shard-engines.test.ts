@@ -28,7 +28,9 @@ const WITH_ERRORS = join(dir, "ol-errors.txt");
 
 beforeAll(() => {
   mkdirSync(BIN);
-  writeFileSync(join(BIN, "jsonflat"), `#!/bin/sh\nexec "${BUN}" "${join(ROOT, "src/cli/main.ts")}" "$@"\n`);
+  // Spark's pipe starts the command in a worker's environment: the library path a musl Bun needs goes with it.
+  const libraryPath = process.env.LD_LIBRARY_PATH ? `export LD_LIBRARY_PATH="${process.env.LD_LIBRARY_PATH}"\n` : "";
+  writeFileSync(join(BIN, "jsonflat"), `#!/bin/sh\n${libraryPath}exec "${BUN}" "${join(ROOT, "src/cli/main.ts")}" "$@"\n`);
   chmodSync(join(BIN, "jsonflat"), 0o755);
   const text = ["authors-tail-n1000.txt", "editions-head-n1000.txt", "works-head-n1000.txt"].map((f) => readFileSync(join(OL, f), "utf8")).join("");
   writeFileSync(INPUT, text);

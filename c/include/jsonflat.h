@@ -449,8 +449,9 @@ typedef struct jf_doc_stream jf_doc_stream;
  *  `chunk_bytes` is the size from which a container not yet closed is
  *  descended into rather than held whole (0 = 1 MiB; pass the size of the
  *  chunks you feed). NULL with `error` (may be NULL) filled on invalid
- *  options (JF_INVALID_OPTION; JF_FLAG_SCHEMA_DETAIL is one: types from data
- *  read the whole document) or out of memory. Free with
+ *  options (JF_INVALID_OPTION; so are JF_FLAG_SCHEMA_DETAIL and a JSONPath
+ *  `query`: types from data and JSONPath read the whole document) or out of
+ *  memory. Free with
  *  jf_doc_stream_free. One thread at a time per stream. */
 JF_API jf_doc_stream *jf_doc_stream_new(const jf_options *options, const jf_query *query, uint64_t chunk_bytes,
                                         jf_error *error);

@@ -19,6 +19,7 @@
  * line and column counted from the running position of the buffer.
  *============================================================================*/
 #include "internal.h"
+#include "jsonpath.h"
 
 #include <assert.h>
 
@@ -581,6 +582,10 @@ JF_API jf_doc_stream *jf_doc_stream_new(const jf_options *options, const jf_quer
     if (cfg.flags & JF_FLAG_SCHEMA_DETAIL) { /* its container counts need every container as a parsed value */
         jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0,
                      "types from data (schema detail) read the whole document, not a document stream");
+        return NULL;
+    }
+    if (query && jf_query_jsonpath(query)) { /* RFC 9535 filters compare subtrees: it runs on a parsed document */
+        jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0, "a JSONPath query reads the whole document, not a document stream");
         return NULL;
     }
     if (query) {

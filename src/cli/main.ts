@@ -474,7 +474,8 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
   const options = { ...flattenOptions(v), mode: undefined, format: undefined };
   const query = compileSearch(searchQuery(v));
   try {
-    if (!v.ndjson && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
+    // JSONPath filters compare whole subtrees: it runs on the document read whole.
+    if (!v.ndjson && v.jsonpath === undefined && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
       const hits = await searchDocumentCommand(file, query, { ...options, ...compressionOptions(v) }, whole("chunk-bytes", v["chunk-bytes"], 1), out, Boolean(v.count));
       if (v.count) await out.write(new TextEncoder().encode(`${hits}\n`));
       return { bytesIn: inputSize(file), documents: 1, leaves: 0, errors: 0, hits };

@@ -4,6 +4,7 @@
  * memory bounded by the nesting depth, the largest single value and the chunk size.
  */
 import type { DecompressOptions } from "../core/decompress";
+import { readableOf } from "../core/readable";
 import { JsonFlatError } from "../core/errors";
 import { resolveFormat, resolveOptions, type FlattenOptions, type ResolvedOptions } from "../core/options";
 import { native, type NativeCallFlags, type QueryHandle } from "../native";
@@ -144,15 +145,5 @@ export function documentCallOptions(options?: DocumentStreamOptions): { o: Resol
  * return new Response(flattenDocumentReadable(request.body!), { headers: { "content-type": "application/json" } });
  */
 export function flattenDocumentReadable(source: DocumentSource, options?: DocumentStreamOptions): ReadableStream<Uint8Array> {
-  const outputs = flattenDocumentStream(source, options);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await outputs.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel() {
-      await outputs.return({ bytesRead: 0, leaves: 0 });
-    },
-  });
+  return readableOf(flattenDocumentStream(source, options), { bytesRead: 0, leaves: 0 }, false);
 }

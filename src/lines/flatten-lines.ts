@@ -2,6 +2,7 @@
  * @module lines/flatten-lines — flatten NDJSON (and Open Library TSV) of any size through the native line
  * engine: one call over a whole text, or a file or stream chunk by chunk with bounded memory.
  */
+import { readableOf } from "../core/readable";
 import { toBytes } from "../core/input";
 import { resolveFormat, resolveOptions } from "../core/options";
 import { native, type LinesOutput, type NativeBytes } from "../native";
@@ -72,19 +73,5 @@ const CANCELLED: StreamProgress = Object.freeze({ bytesRead: 0, lines: 0, docume
  * return new Response(flattenReadable(req.body!), { headers: { "content-type": "application/x-ndjson" } });
  */
 export function flattenReadable(source: Source, options: StreamOptions = {}): ReadableStream<Uint8Array> {
-  const iterator = flattenStream(source, options);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value.slice());
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await iterator.return(CANCELLED);
-    },
-  });
+  return readableOf(flattenStream(source, options), CANCELLED, true);
 }

@@ -13,7 +13,7 @@ import { Metrics } from "./metrics";
 import { pageResponse } from "./page";
 import { parseQuery, type Operation } from "./query";
 import { bytesResponse, errorInfo, JSON_TYPE, NDJSON_TYPE, statusOf, streamResponse, type Finish } from "./reply";
-import { schemaMediaType } from "./types";
+import { schemaMediaType, schemaTypes } from "./types";
 import { errorRecord, streamOperation } from "./stream";
 import { acceptedTable, documentTable, streamTable, TABLE_TYPES, tableErrorRow, takeTableParams } from "./table";
 import { streamOptions } from "./query";
@@ -173,7 +173,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       const table = tableFormat ? takeTableParams(url.searchParams, tableFormat) : undefined; // Accept: text/csv
       const requestOptions = parseQuery(url.searchParams, operation, kind === "ndjson");
       // A table or types from data read the whole document (its rows and container counts need it whole).
-      const whole = table !== undefined || requestOptions.types !== undefined;
+      const whole = table !== undefined || (operation === "schema" && schemaTypes(requestOptions) !== undefined);
       if (kind === "json" && !whole && streamsJsonBody(operation, codings.length ? undefined : declaredLength(req), codings, chunkBytes, offload !== undefined)) {
         return streamedDocument(operation, req, requestOptions, codings, counted, finish);
       }

@@ -4,6 +4,7 @@
  * native table writer, chunk by chunk with bounded memory; columns given, or discovered in a first pass.
  */
 import { decompress } from "../core/decompress";
+import { readableOf } from "../core/readable";
 import { toBytes, type JsonInput } from "../core/input";
 import { resolveOptions } from "../core/options";
 import { lineOptions } from "../lines/options";
@@ -221,19 +222,5 @@ const CANCELLED: StreamProgress = Object.freeze({ bytesRead: 0, lines: 0, docume
  * return new Response(tableReadable(req.body!, { sample: 100 }), { headers: { "content-type": "text/csv" } });
  */
 export function tableReadable(source: Source, options: TableOptions = {}): ReadableStream<Uint8Array> {
-  const iterator = tableStream(source, options);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value.slice());
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await iterator.return(CANCELLED);
-    },
-  });
+  return readableOf(tableStream(source, options), CANCELLED, true);
 }
