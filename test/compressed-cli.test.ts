@@ -9,30 +9,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, gzipSync, zstdCompressSync } from "node:zlib";
-import { BUN, EMULATED } from "./fixtures/child-bun";
+import { EMULATED } from "./fixtures/child-bun";
+import { runCli } from "./fixtures/cli-run";
 import { startInProcess, type TestServer } from "./http-server";
 
-const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const EDITIONS = new URL("../../shared/data/openlibrary/editions-head-n1000.txt", import.meta.url).pathname;
 const TWITTER = new URL("../../shared/data/bench/twitter.json", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-compressed-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: string[], stdin?: Uint8Array): Promise<Run> {
-  const proc = Bun.spawn([BUN, CLI, ...args], {
-    stdin: stdin ?? "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
+/** A CLI run with its output as text. */
+async function run(args: string[], stdin?: Uint8Array): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await runCli(args, stdin);
+  return { ...r, stdout: new TextDecoder().decode(r.stdout) };
 }
 
 function file(name: string, bytes: Uint8Array): string {

@@ -7,29 +7,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUN, EMULATED } from "./fixtures/child-bun";
+import { EMULATED } from "./fixtures/child-bun";
+import { runCli } from "./fixtures/cli-run";
 
-const CLI = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const BENCH = new URL("../../shared/data/bench/", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-docstream-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: Uint8Array;
-  stderr: string;
-}
-
-async function run(args: string[], stdin?: Uint8Array): Promise<Run> {
-  const proc = Bun.spawn([BUN, CLI, ...args], {
-    stdin: stdin ?? "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).bytes(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe.skipIf(EMULATED)("CLI: one document streamed", () => {
   const citm = join(BENCH, "citm_catalog.json");

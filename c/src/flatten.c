@@ -343,16 +343,7 @@ static inline bool push(flattener *f, yyjson_val *ctn) {
                       unsafe_yyjson_get_type(ctn) == YYJSON_TYPE_OBJ);
 }
 
-static inline void increment_digits(walk_frame *fr) {
-    int i = fr->digits_len - 1;
-    while (i >= 0 && fr->digits[i] == '9') fr->digits[i--] = '0';
-    if (i >= 0) {
-        fr->digits[i]++;
-        return;
-    }
-    memmove(fr->digits + 1, fr->digits, fr->digits_len++);
-    fr->digits[0] = '1';
-}
+static inline void increment_digits(walk_frame *fr) { jf_digits_increment(fr->digits, &fr->digits_len); }
 
 /* Whether the walk goes into `val` (at `depth`, root members being 1) or
  * emits it whole. */

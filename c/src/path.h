@@ -25,4 +25,17 @@ void jf_path_key(jf_path *p, yyjson_val *key);
 /* `digits`: the index in decimal (the walk keeps it incrementally). */
 void jf_path_index_digits(jf_path *p, const char *digits, size_t len);
 
+/* Adds one to the decimal `digits` of `*len` characters in place, growing by
+ * one digit on 9…9 (the caller's buffer holds 20): no division per element. */
+static inline void jf_digits_increment(char *digits, uint8_t *len) {
+    int i = *len - 1;
+    while (i >= 0 && digits[i] == '9') digits[i--] = '0';
+    if (i >= 0) {
+        digits[i]++;
+        return;
+    }
+    memmove(digits + 1, digits, (*len)++);
+    digits[0] = '1';
+}
+
 #endif

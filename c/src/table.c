@@ -527,16 +527,7 @@ static bool push(jf_table *t, yyjson_val *ctn, uint32_t level) {
     return true;
 }
 
-static inline void increment_digits(table_frame *fr) {
-    int i = fr->digits_len - 1;
-    while (i >= 0 && fr->digits[i] == '9') fr->digits[i--] = '0';
-    if (i >= 0) {
-        fr->digits[i]++;
-        return;
-    }
-    memmove(fr->digits + 1, fr->digits, fr->digits_len++);
-    fr->digits[0] = '1';
-}
+static inline void increment_digits(table_frame *fr) { jf_digits_increment(fr->digits, &fr->digits_len); }
 
 static bool is_explode_path(const jf_table *t) {
     return t->has_explode && !t->in_element && !t->exploded && t->path.text.len == t->explode.len &&
