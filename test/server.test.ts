@@ -7,6 +7,7 @@ import { connect, type Socket } from "node:net";
 import { Pool } from "../src/coworker/pool";
 import { flatten } from "../src/document/flatten";
 import zlib from "node:zlib";
+import { chunk, dechunk, until } from "./fixtures/http-chunked";
 import { parseResponses, post, rawExchange, startInProcess } from "./http-server";
 
 const TWITTER = new URL("../../shared/data/bench/twitter.json", import.meta.url).pathname;
@@ -490,27 +491,3 @@ function chunkBytes(bytes: Uint8Array): Uint8Array {
   return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")]);
 }
 
-function chunk(text: string): string {
-  return `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
-}
-
-function dechunk(body: string): string {
-  let out = "";
-  let at = 0;
-  const bytes = Buffer.from(body);
-  for (;;) {
-    const end = bytes.indexOf("\r\n", at);
-    const size = parseInt(bytes.subarray(at, end).toString(), 16);
-    if (!size) return out;
-    out += bytes.subarray(end + 2, end + 2 + size).toString();
-    at = end + 2 + size + 2;
-  }
-}
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await Bun.sleep(5);
-  }
-}

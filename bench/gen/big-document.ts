@@ -18,7 +18,8 @@ const encoder = new TextEncoder();
 const WORDS = ["alpha", "beta", "gamma", "delta", "é", "ß", "日本語", "😀", "naïve", "line\nbreak", 'quote"d', "tab\there", "back\\slash", "\u0001ctl", "Ωmega", "Straße"];
 const NAMES = ["id", "name", "value", "tags", "meta", "children", "score", "flag", "note", "created", "x y", "a.b", "[0]", "ünï", ""];
 
-function random(seed: number): () => number {
+/** A seeded xorshift, so the same seed gives the same document. */
+export function random(seed: number): () => number {
   let state = (seed * 0x9e3779b9 + 0x7f4a7c15) | 0 || 1;
   return () => {
     state ^= state << 13;

@@ -12,6 +12,7 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { random } from "../gen/big-document";
 import { parseSize } from "../gen/run";
 
 const SAMPLES = new URL("../../../shared/data/openlibrary/", import.meta.url);
@@ -29,17 +30,6 @@ export function sampleRecords(): Uint8Array[] {
     }
   }
   return records;
-}
-
-/** A seeded xorshift, so the same seed gives the same document. */
-function random(seed: number): () => number {
-  let state = (seed * 0x9e3779b9 + 0x7f4a7c15) | 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
 }
 
 /** Records in a seeded order, forever. */
