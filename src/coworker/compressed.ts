@@ -13,7 +13,7 @@ import { flattenPieces, lineOptions, type StreamProgress } from "../lines/index"
 import { native } from "../native";
 import type { ParallelOptions, ParallelSummary, RangeOutput } from "./parallel";
 import { Pool } from "./pool";
-import type { LinesResult } from "./tasks";
+import { addCounters, counters, type LinesResult } from "./tasks";
 
 /** Decoded bytes per pool task: big enough to amortise a message, small enough to keep both threads busy. */
 const DEFAULT_TASK_BYTES = 4 << 20;
@@ -51,12 +51,7 @@ async function* inThisThread(path: string, options: ParallelOptions, totalBytes:
   const summary = emptySummary();
   const report = (p: StreamProgress) => onProgress?.({ ...p, bytesRead: p.compressedBytesRead ?? 0, totalBytes, rangesDone: summary.ranges });
   for await (const { out, input, firstLine } of flattenPieces(path, { ...stream, chunkBytes: readBytes, onProgress: report })) {
-    summary.lines += out.lines;
-    summary.documents += out.documents;
-    summary.errors += out.errors;
-    summary.leaves += out.leaves;
-    summary.unsafeIntegers += out.unsafeIntegers;
-    if (out.firstError && !summary.firstError) summary.firstError = out.firstError.toJSON();
+    addCounters(summary, counters(out));
     summary.ranges++;
     // The piece is freed when the next is requested, as unretained parallel chunks are; a copy stays valid.
     yield { chunks: [retain ? out.slice() : out], input, firstLine, lines: out.lines, documents: out.documents, errors: out.errors, leaves: out.leaves };
@@ -116,12 +111,7 @@ async function* pooled(path: string, options: ParallelOptions, totalBytes: numbe
     const head = inFlight.shift()!;
     const r = await head.result;
     if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
-    summary.lines += r.lines;
-    summary.documents += r.documents;
-    summary.errors += r.errors;
-    summary.leaves += r.leaves;
-    summary.unsafeIntegers += r.unsafeIntegers;
-    if (r.firstError && !summary.firstError) summary.firstError = r.firstError;
+    addCounters(summary, r);
     summary.ranges++;
     onProgress?.({ ...summary, bytesRead: compressedRead, totalBytes, rangesDone: summary.ranges });
     current = r.bytes;

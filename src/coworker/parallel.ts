@@ -10,7 +10,7 @@ import { resolveFormat, resolveOptions } from "../core/options";
 import { alignRange, lineNumberAt, lineOptions, placeRange, type ShardSpec, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
 import { LineChain, type LineLink } from "./line-chain";
 import { Pool } from "./pool";
-import type { RangeParams, RangeResult } from "./tasks";
+import { addCounters, type RangeParams, type RangeResult } from "./tasks";
 
 /**
  * Options of `flattenFileParallel`: every NDJSON option, plus how the file is split and run.
@@ -242,12 +242,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       chain.done(head.link, result.lines); // idempotent: makes sure the chain has seen it before it is read
       const firstLine = head.link.firstLine;
       if (firstLine === undefined) throw new Error("jsonflat bug: a range came to its turn without its first line");
-      summary.lines += result.lines;
-      summary.documents += result.documents;
-      summary.errors += result.errors;
-      summary.leaves += result.leaves;
-      summary.unsafeIntegers += result.unsafeIntegers;
-      if (result.firstError && !summary.firstError) summary.firstError = result.firstError;
+      addCounters(summary, result);
       finishedBytes += head.range.end - head.range.start;
       summary.bytesRead = finishedBytes;
       rangesDone++;

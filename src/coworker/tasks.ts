@@ -190,7 +190,13 @@ export interface RangeResult extends LinesCounters {
   bytesRead: number;
 }
 
-function counters(out: { lines: number; documents: number; errors: number; leaves: number; unsafeIntegers: number; firstError?: JsonFlatError }): LinesCounters {
+/**
+ * The counters of one native output, its first error as plain data.
+ *
+ * @example
+ * addCounters(summary, counters(out));
+ */
+export function counters(out: { lines: number; documents: number; errors: number; leaves: number; unsafeIntegers: number; firstError?: JsonFlatError }): LinesCounters {
   const c: LinesCounters = {
     lines: out.lines,
     documents: out.documents,
@@ -200,6 +206,21 @@ function counters(out: { lines: number; documents: number; errors: number; leave
   };
   if (out.firstError) c.firstError = out.firstError.toJSON();
   return c;
+}
+
+/**
+ * Adds `from` into `into` (a range's or a chunk's counters into a running total); the first error seen stays.
+ *
+ * @example
+ * addCounters(summary, result);
+ */
+export function addCounters(into: LinesCounters, from: LinesCounters): void {
+  into.lines += from.lines;
+  into.documents += from.documents;
+  into.errors += from.errors;
+  into.leaves += from.leaves;
+  into.unsafeIntegers += from.unsafeIntegers;
+  if (from.firstError && !into.firstError) into.firstError = from.firstError;
 }
 
 /*------------------------------------------------------------------------------
@@ -353,12 +374,7 @@ export function flattenRangeTask(params: RangeParams, context: TaskContext): Ran
       const input = buffer.subarray(0, whole);
       const out = flattenNumbered(input, { ...options, baseOffset: offset }, first, result.lines);
       offset += whole;
-      result.lines += out.lines;
-      result.documents += out.documents;
-      result.errors += out.errors;
-      result.leaves += out.leaves;
-      result.unsafeIntegers += out.unsafeIntegers;
-      if (out.firstError && !result.firstError) result.firstError = out.firstError.toJSON();
+      addCounters(result, counters(out));
       if (out.length) {
         result.chunks.push({ bytes: context.own(out) });
       } else {
