@@ -218,6 +218,16 @@ interface Output {
   end(): Promise<void>;
 }
 
+/** The flags every NDJSON reader shares: the TSV column, bad-line mode, bytes per native call, compression. */
+function lineFlags(v: Values) {
+  return {
+    column: whole("column", v.column, 1),
+    onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
+    chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+    ...compressionOptions(v),
+  };
+}
+
 function openOutput(path: string | undefined): Output {
   const sink = path && path !== "-" ? Bun.file(path).writer() : Bun.stdout.writer();
   return {
@@ -314,13 +324,10 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
   const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
   const options: StreamOptions & { range?: ByteRange } = {
     ...flattenOptions(v),
-    column: whole("column", v.column, 1),
-    onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
-    chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+    ...lineFlags(v),
     range: aligned,
     shard,
     onProgress: bar ? (p: StreamProgress) => bar.update(p.compressedBytesRead ?? p.bytesRead) : undefined,
-    ...compressionOptions(v),
   };
   if (v.journal !== undefined) {
     const { flattenFile } = await import("../durable/jobs");
@@ -415,13 +422,10 @@ async function schemaCommand(file: string, v: Values, out: Output, files: string
       arrays: options.arrays,
       maxNesting: options.maxNesting,
       replaceInvalidUtf8: options.replaceInvalidUtf8,
-      column: whole("column", v.column, 1),
-      onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
-      chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+      ...lineFlags(v),
       range,
       shard,
       onProgress: (p) => Object.assign(counts, p),
-      ...compressionOptions(v),
     });
     summary = { bytesIn: counts.bytesRead, documents: counts.documents, leaves: counts.leaves, errors: counts.errors };
   } else if (!types && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
@@ -491,12 +495,9 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
     const { shard, range } = await placement(file, v);
     const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
       ...options,
-      column: whole("column", v.column, 1),
-      onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
-      chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
+      ...lineFlags(v),
       range,
       shard,
-      ...compressionOptions(v),
     });
     let hits = 0;
     for (;;) {
@@ -521,12 +522,7 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
     maxNesting: whole("max-nesting", v["max-nesting"], 1),
     replaceInvalidUtf8: v["replace-invalid-utf8"],
   };
-  const lines = {
-    onError: oneOf("on-error", v["on-error"], ON_ERROR_MODES),
-    column: whole("column", v.column, 1),
-    chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1),
-    ...compressionOptions(v),
-  };
+  const lines = lineFlags(v);
   if (v.journal !== undefined) {
     if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
     const { unflattenFile } = await import("../durable/jobs");
@@ -645,12 +641,7 @@ export async function main(argv: string[]): Promise<number> {
         : command === "schema"
           ? await schemaCommand(file, values, out, positionals.slice(1))
           : table
-          ? await tableCommand(file, Boolean(values.ndjson), table, flattenOptions(values), {
-              column: whole("column", values.column, 1),
-              onError: oneOf("on-error", values["on-error"], ON_ERROR_MODES),
-              chunkBytes: whole("chunk-bytes", values["chunk-bytes"], 1),
-              ...compressionOptions(values),
-            }, out, () => readAll(file, values))
+          ? await tableCommand(file, Boolean(values.ndjson), table, flattenOptions(values), lineFlags(values), out, () => readAll(file, values))
           : values.ndjson
           ? await flattenNdjson(file, values, out)
           : await flattenDocument(file, values, out);
