@@ -1,13 +1,13 @@
 /**
  * @module core/decompress — compressed input read directly: gzip, zstd and zlib recognised by their magic bytes
- * (brotli and raw deflate, which have none, by option or a `.br` file name), decoded as a stream on zlib's
- * thread pool so that the caller's native work on one chunk overlaps the decoding of the next, with a bound on
+ * (brotli and raw deflate, which have none, by option or a `.br` file name), decoded as a stream (a large file
+ * on a thread of its own) so that the caller's native work on one chunk overlaps the decoding of the next, with a bound on
  * the decoded size and an error (never a partial success) for cut, corrupt or trailing data. One function for
  * every file and stream entry point; plain input passes through untouched.
  */
 import { once } from "node:events";
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import {
   createBrotliDecompress,
   createGunzip,
@@ -271,8 +271,10 @@ function corrupt(error: unknown, compression: Compression, where: CompressedPosi
 /**
  * The decoded bytes of `source` as a stream of chunks. The compression is decided from the first bytes
  * (`detectCompression`), a `.br` file name, or `options.compression`; plain input is passed through as it
- * comes, with no copy and no limit. Decoding runs on zlib's thread pool and may run up to 16 MiB ahead of the
- * reader, so whatever the reader does with a chunk overlaps the decoding of the next ones. Fails with
+ * comes, with no copy and no limit. A compressed file of at least `THREAD_MIN_COMPRESSED_BYTES` is decoded on
+ * a thread of its own (`core/decode-thread`), up to 16 MiB ahead of the reader, so whatever the reader does
+ * with a chunk overlaps the decoding of the next ones (Bun's zlib streams decode on the calling thread, so
+ * without it the two would take turns); smaller files and streams are decoded in this thread. Fails with
  * `CompressedInputError`: `CORRUPT` for cut, damaged (a bad checksum included) or trailing data, once the
  * chunks before the damage were delivered, so a caller must treat its output as failed; `INPUT_TOO_LARGE`
  * once more than `maxDecompressedBytes` were decoded. `onCompressedBytes` is told the compressed bytes fed so
@@ -282,7 +284,38 @@ function corrupt(error: unknown, compression: Compression, where: CompressedPosi
  * for await (const chunk of decompress("ol_dump_editions_latest.txt.gz")) lines.push(chunk);
  * for await (const chunk of decompress(req.body!, { maxDecompressedBytes: 64 << 20 })) parser.push(chunk);
  */
-export async function* decompress(
+export async function* decompress(source: ByteSource, options: DecompressOptions & { onCompressedBytes?: (bytes: number) => void } = {}): AsyncGenerator<Uint8Array> {
+  const option = checkOption(options.compression);
+  if (typeof source === "string" && option !== "none" && (await sizeOfFile(source)) >= THREAD_MIN_COMPRESSED_BYTES) {
+    const compression = await fileCompression(source, option);
+    if (compression) {
+      const { decodeInThread } = await import("./decode-thread");
+      checkLimit(options.maxDecompressedBytes, Infinity);
+      return yield* decodeInThread(source, { compression, maxDecompressedBytes: options.maxDecompressedBytes }, options.onCompressedBytes);
+    }
+  }
+  yield* decompressHere(source, options);
+}
+
+/** Compressed files smaller than this are decoded in the calling thread: a thread's start would cost more than it saves. */
+export const THREAD_MIN_COMPRESSED_BYTES = 1 << 20;
+
+/** A file's size, or 0 when it cannot be read (opening it then reports the `IO` error with its name). */
+async function sizeOfFile(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `decompress` always in the calling thread: what the decoding thread itself runs.
+ *
+ * @example
+ * for await (const chunk of decompressHere("small.json.gz")) pieces.push(chunk);
+ */
+export async function* decompressHere(
   source: ByteSource,
   options: DecompressOptions & { onCompressedBytes?: (bytes: number) => void } = {},
 ): AsyncGenerator<Uint8Array> {

@@ -1,12 +1,13 @@
 /**
  * @module coworker/compressed — `flattenFileParallel` over a compressed file. A compressed stream can only be
- * decoded from its start, so it cannot be cut into byte ranges that workers read themselves: it is decoded here
- * (on zlib's thread pool), cut into chunks of whole lines, and each chunk is handed to the pool (moved, not
- * copied) with its first line number and offset counted here; outputs come back in input order. With one
- * worker (or none) the chunks are flattened in this thread instead, overlapping the decoding just the same.
+ * decoded from its start, so it cannot be cut into byte ranges that workers read themselves: it is decoded on
+ * a thread of its own (`core/decode-thread`), cut here into chunks of whole lines, and each chunk is handed to
+ * the pool (moved, not copied) with its first line number and offset counted here; outputs come back in input
+ * order. With fewer than two threads left for flattening, the chunks are flattened in this thread instead,
+ * overlapping the decoding just the same.
  */
 import { stat } from "node:fs/promises";
-import { decompress } from "../core/decompress";
+import { decompress, THREAD_MIN_COMPRESSED_BYTES } from "../core/decompress";
 import { JsonFlatError } from "../core/errors";
 import { resolveFormat, resolveOptions } from "../core/options";
 import { flattenPieces, lineOptions, type StreamProgress } from "../lines/index";
@@ -33,8 +34,9 @@ function emptySummary(): ParallelSummary {
 
 /**
  * The output of a compressed NDJSON file as `flattenRangesParallel` gives it, byte for byte what
- * `flattenStream` writes: on the pool when it has more than one worker (`pool`, or `workers`, default
- * `navigator.hardwareConcurrency`), else in this thread. `rangeBytes` is the decoded bytes per task (default
+ * `flattenStream` writes: on a given `pool` of more than one worker; else, with `workers` threads (default
+ * `navigator.hardwareConcurrency`) of which the decoding thread of a file of `THREAD_MIN_COMPRESSED_BYTES` or
+ * more takes one, on a pool of the rest when they are two or more, or in this thread. `rangeBytes` is the decoded bytes per task (default
  * 4 MiB); progress counts compressed bytes against the file's size. A `range` is refused before this runs.
  *
  * @example
@@ -42,8 +44,11 @@ function emptySummary(): ParallelSummary {
  */
 export async function* compressedRanges(path: string, options: ParallelOptions): AsyncGenerator<RangeOutput, ParallelSummary> {
   const totalBytes = await sizeOf(path);
-  const workers = options.pool?.size ?? options.workers ?? navigator.hardwareConcurrency;
-  return yield* workers > 1 ? pooled(path, options, totalBytes) : inThisThread(path, options, totalBytes);
+  if (options.pool) return yield* options.pool.size > 1 ? pooled(path, options, totalBytes) : inThisThread(path, options, totalBytes);
+  // The decoding thread is one of the `workers` threads asked for: the pool gets the others, and with fewer
+  // than two of them this thread flattens (one worker would only add a hop, and the decoder already has a core).
+  const flatteners = (options.workers ?? navigator.hardwareConcurrency) - (totalBytes >= THREAD_MIN_COMPRESSED_BYTES ? 1 : 0);
+  return yield* flatteners > 1 ? pooled(path, { ...options, workers: flatteners }, totalBytes) : inThisThread(path, options, totalBytes);
 }
 
 async function* inThisThread(path: string, options: ParallelOptions, totalBytes: number): AsyncGenerator<RangeOutput, ParallelSummary> {
