@@ -1,6 +1,6 @@
 /**
  * @module compressed-thread.test — compressed files large enough to be decoded on a thread of their own
- * (`core/decode-thread`): the decoded bytes arrive whole and in order in batches, every coding reads as the plain
+ * (`core/decode-thread`): which files are, the decoded bytes arriving whole and in order, every coding read as the plain
  * input through the stream and the parallel entry points (any `workers`), and cut, trailing and oversized
  * input fails with the same codes and positions as in the calling thread, also when the reader stops early.
  */
@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync, zstdCompressSync } from "node:zlib";
-import { BATCH_BYTES } from "../src/core/decode-thread";
-import { CompressedInputError, decompress, decompressHere, THREAD_MIN_COMPRESSED_BYTES, type Compression } from "../src/core/decompress";
+import { decodeInThread } from "../src/core/decode-thread";
+import { CompressedInputError, decompress, decompressHere, threadCompression, THREAD_MIN_COMPRESSED_BYTES, type Compression } from "../src/core/decompress";
 import { flattenFileParallel, flattenLines, flattenStream, JsonFlatError } from "../src/index";
 import { rng } from "./fixtures/rng";
 
@@ -76,13 +76,11 @@ describe("a large compressed file is decoded on its own thread", () => {
     const path = fileOf(encoded, c.suffix);
     const options = c.option ? { compression: c.option } : {};
 
-    test(`${c.name}: the decoded bytes come whole, in order, in batches of at least ${BATCH_BYTES} bytes`, async () => {
+    test(`${c.name}: decoded on the thread, the bytes come whole and in order, through decompress too`, async () => {
       expect(encoded.byteLength).toBeGreaterThanOrEqual(THREAD_MIN_COMPRESSED_BYTES);
-      const batches = await collect(decompress(path, options));
-      expect(Buffer.concat(batches).equals(PLAIN)).toBe(true);
-      // decompressHere hands out the decoder's 256 KiB pieces; only the thread gathers them into batches.
-      expect(batches.slice(0, -1).every((b) => b.byteLength >= BATCH_BYTES)).toBe(true);
-      expect(batches.length).toBeGreaterThan(1);
+      expect(await threadCompression(path, options.compression)).toBe(c.name);
+      expect(Buffer.concat(await collect(decodeInThread(path, { compression: c.name }))).equals(PLAIN)).toBe(true);
+      expect(Buffer.concat(await collect(decompress(path, options))).equals(PLAIN)).toBe(true);
     });
 
     test(`${c.name}: flattenStream and flattenFileParallel (workers 1, 2, 3) write what flattenLines writes for the plain bytes`, async () => {
@@ -93,24 +91,36 @@ describe("a large compressed file is decoded on its own thread", () => {
     });
   }
 
-  test("decompressHere gives the same bytes in the decoder's own pieces", async () => {
-    const pieces = await collect(decompressHere(GZ_FILE));
+  test("small, plain and compression: none files are decoded (or read) in the calling thread", async () => {
+    expect(await threadCompression(fileOf(gzipSync(PLAIN.subarray(0, 100_000)), ".gz"))).toBeUndefined();
+    expect(await threadCompression(fileOf(PLAIN, ".ndjson"))).toBeUndefined();
+    expect(await threadCompression(GZ_FILE, "none")).toBeUndefined();
+    expect(await threadCompression(join(dir, "missing.gz"))).toBeUndefined();
+    expect(Buffer.concat(await collect(decompressHere(GZ_FILE))).equals(PLAIN)).toBe(true);
+  });
+
+  test("the decoder's pieces are moved, not copied: each arrives as a whole buffer of its own", async () => {
+    const pieces: Uint8Array[] = [];
+    for await (const piece of decodeInThread(GZ_FILE, { compression: "gzip" })) pieces.push(piece);
+    const whole = pieces.filter((p) => p.byteOffset === 0 && p.byteLength === p.buffer.byteLength);
+    expect(whole.length).toBe(pieces.length);
     expect(Buffer.concat(pieces).equals(PLAIN)).toBe(true);
-    expect(pieces.some((p) => p.byteLength < BATCH_BYTES)).toBe(true);
   });
 
   test("progress counts compressed bytes up to the file's size, never going back", async () => {
     const seen: number[] = [];
-    for await (const _ of decompress(GZ_FILE, { onCompressedBytes: (n) => seen.push(n) }));
+    for await (const _ of decodeInThread(GZ_FILE, { compression: "gzip" }, (n) => seen.push(n)));
     expect(seen.at(-1)).toBe(statSync(GZ_FILE).size);
     expect(seen.every((n, i) => i === 0 || n >= seen[i - 1]!)).toBe(true);
   });
 
-  test("a reader that stops after one batch ends the thread, and the file reads again whole", async () => {
-    for await (const batch of decompress(GZ_FILE)) {
-      expect(batch.byteLength).toBeGreaterThanOrEqual(BATCH_BYTES);
+  test("a reader that stops after one piece ends the thread, and the file reads again whole", async () => {
+    let taken = 0;
+    for await (const piece of decodeInThread(GZ_FILE, { compression: "gzip" })) {
+      taken += piece.byteLength;
       break;
     }
+    expect(taken).toBeGreaterThan(0);
     expect(Buffer.concat(await collect(decompress(GZ_FILE))).equals(PLAIN)).toBe(true);
   });
 });
@@ -119,8 +129,7 @@ describe("failures cross from the thread with their code and position", () => {
   test("a gzip file cut at 6 places: CORRUPT, the compressed offset within the bytes kept", async () => {
     for (const keep of [12, 4096, 500_000, GZIP.byteLength >> 1, GZIP.byteLength - 9, GZIP.byteLength - 1]) {
       const cut = GZIP.subarray(0, keep);
-      // Files under the threshold decode in the calling thread; the same error is expected there.
-      const error = await failure(() => collect(decompress(fileOf(cut, ".gz"))));
+      const error = await failure(() => collect(decodeInThread(fileOf(cut, ".gz"), { compression: "gzip" })));
       expect([keep, error.code, error instanceof CompressedInputError]).toEqual([keep, "CORRUPT", true]);
       const where = error as CompressedInputError;
       expect(where.compressedOffset).toBeGreaterThan(0);
@@ -149,7 +158,7 @@ describe("failures cross from the thread with their code and position", () => {
     const limit = 2_000_000;
     let delivered = 0;
     const error = await failure(async () => {
-      for await (const batch of decompress(GZ_FILE, { maxDecompressedBytes: limit })) delivered += batch.byteLength;
+      for await (const piece of decompress(GZ_FILE, { maxDecompressedBytes: limit })) delivered += piece.byteLength;
     });
     expect(error.code).toBe("INPUT_TOO_LARGE");
     expect((error as CompressedInputError).decompressedBytes).toBeLessThanOrEqual(limit);

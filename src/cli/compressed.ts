@@ -25,6 +25,7 @@ export const COMPRESSION_FLAGS = {
 export const COMPRESSION_HELP = `      --compression auto|none|gzip|zstd|deflate|deflate-raw|brotli
                            how FILE or stdin is compressed (default auto: gzip, zstd and zlib by their first
                            bytes, brotli by a .br name; none reads the bytes as they are); decoded as a stream,
+                           a FILE of 1 MiB or more on a thread of its own (one of the N of --workers N);
                            a cut, corrupt or trailing-garbage input fails (exit 1); not with --range or --journal
       --max-decompressed-bytes N        fail (INPUT_TOO_LARGE) once compressed input decodes to more than N
                            bytes (default: none for --ndjson, which streams; 1073741824 for one document)

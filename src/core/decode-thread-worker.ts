@@ -1,8 +1,9 @@
 /**
  * @module core/decode-thread-worker — the worker script of `core/decode-thread`: decodes one compressed file in
  * this thread (`decompressHere`, so the decoded-size limit and every `CORRUPT` check are the same as in the
- * caller's thread), gathers the decoded pieces into batches of about `batchBytes`, and moves each batch to the
- * caller while it holds a credit (it starts with `ahead` and gets one back per batch taken).
+ * caller's thread), gathers the decoded pieces into batches of about `batchBytes` (one message each), and moves
+ * each batch's pieces to the caller while it holds a credit (it starts with `ahead` and gets one back per batch
+ * taken).
  *
  * @example
  * new Worker(new URL("./decode-thread-worker.ts", import.meta.url)).postMessage(start) // what decodeInThread does
@@ -19,12 +20,20 @@ function send(message: DecodeMessage, transfer: ArrayBuffer[] = []): void {
   self.postMessage(message, transfer);
 }
 
+/**
+ * A piece that fills its whole buffer is moved as it is: the decoder starts a new buffer once one is full. A
+ * piece that covers part of one is copied, since the decoder goes on writing into the rest.
+ */
+function movable(piece: Uint8Array): Uint8Array {
+  const whole = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength && piece.buffer instanceof ArrayBuffer;
+  return whole ? piece : new Uint8Array(piece); // a copy (a node Buffer's slice() would be a view)
+}
+
 async function sendBatch(pieces: Uint8Array[], compressedBytes: number): Promise<void> {
   while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
   credits--;
-  // A fresh buffer of exactly these bytes: the decoder's pieces may share their memory, a moved buffer may not.
-  const batch = Bun.concatArrayBuffers(pieces, Infinity, true);
-  send({ batch, compressedBytes }, [batch.buffer as ArrayBuffer]);
+  const batch = pieces.map(movable);
+  send({ batch, compressedBytes }, batch.map((piece) => piece.buffer as ArrayBuffer));
 }
 
 async function run(start: DecodeStart): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * @module core/decode-thread — a compressed file decoded on a thread of its own. Bun's zlib and zstd streams
  * decode on the thread that drives them, so a reader that flattens each chunk and the decoder would take turns
- * on one core; here a worker (`decode-thread-worker.ts`) decodes while the caller works, and hands the decoded
- * bytes over in batches of about 1 MiB that are moved, not copied. The worker may run at most `AHEAD_BATCHES`
+ * on one core; here a worker (`decode-thread-worker.ts`) decodes while the caller works, and hands the decoder's
+ * pieces over in batches of about 1 MiB, moved, not copied. The worker may run at most `AHEAD_BATCHES`
  * batches ahead of the caller (back-pressure: memory stays bounded whatever the file's size), batches come in
  * order, and its failures (`CORRUPT`, `INPUT_TOO_LARGE`, `IO`) are thrown here as the same errors with the
  * same fields, after the batches before them.
@@ -10,7 +10,7 @@
 import { JsonFlatError, type ErrorCode } from "./errors";
 import { CompressedInputError, type Compression } from "./decompress";
 
-/** Decoded bytes per batch the worker sends: few messages, and small next to the memory bound. */
+/** Decoded bytes per batch (one message) the worker sends: few messages, and small next to the memory bound. */
 export const BATCH_BYTES = 1 << 20;
 /** Batches the worker may send before the caller has taken them: 16 MiB of decoded bytes at most. */
 export const AHEAD_BATCHES = 16;
@@ -31,14 +31,14 @@ export interface DecodeStart {
 }
 
 /**
- * What the worker sends: a batch of decoded bytes with the compressed bytes read so far, the end, or a failure
- * as plain data.
+ * What the worker sends: a batch of decoded pieces, in order, with the compressed bytes read so far; the end;
+ * or a failure as plain data.
  *
  * @example
- * worker.postMessage({ batch, compressedBytes: 1 << 20 } satisfies DecodeMessage, [batch.buffer]);
+ * worker.postMessage({ batch: [piece], compressedBytes: 1 << 20 } satisfies DecodeMessage, [piece.buffer]);
  */
 export type DecodeMessage =
-  | { batch: Uint8Array; compressedBytes: number }
+  | { batch: Uint8Array[]; compressedBytes: number }
   | { end: true; compressedBytes: number }
   | { failure: DecodeFailure };
 
@@ -79,9 +79,9 @@ function errorOf(failure: DecodeFailure): JsonFlatError {
 const WORKER_URL = new URL("./decode-thread-worker.ts", import.meta.url);
 
 /**
- * The decoded bytes of the compressed file at `path`, decoded on a worker thread (see the module note).
- * `onCompressedBytes` is told the compressed bytes read so far with every batch. Stopping early (`return()`)
- * ends the worker.
+ * The decoded bytes of the compressed file at `path`, decoded on a worker thread (see the module note), in the
+ * decoder's pieces. `onCompressedBytes` is told the compressed bytes read so far with every batch. Stopping
+ * early (`return()`) ends the worker.
  *
  * @example
  * for await (const batch of decodeInThread("dump.txt.gz", { compression: "gzip" })) parse(batch);
@@ -113,7 +113,7 @@ export async function* decodeInThread(
       if ("failure" in message) throw errorOf(message.failure);
       onCompressedBytes?.(message.compressedBytes);
       if ("end" in message) return;
-      yield message.batch;
+      yield* message.batch;
       worker.postMessage({ credit: 1 }); // the caller took this batch: the worker may send one more
     }
   } finally {

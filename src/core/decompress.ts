@@ -272,7 +272,7 @@ function corrupt(error: unknown, compression: Compression, where: CompressedPosi
  * The decoded bytes of `source` as a stream of chunks. The compression is decided from the first bytes
  * (`detectCompression`), a `.br` file name, or `options.compression`; plain input is passed through as it
  * comes, with no copy and no limit. A compressed file of at least `THREAD_MIN_COMPRESSED_BYTES` is decoded on
- * a thread of its own (`core/decode-thread`), up to 16 MiB ahead of the reader, so whatever the reader does
+ * a thread of its own (except in a compiled executable) (`core/decode-thread`), up to 16 MiB ahead of the reader, so whatever the reader does
  * with a chunk overlaps the decoding of the next ones (Bun's zlib streams decode on the calling thread, so
  * without it the two would take turns); smaller files and streams are decoded in this thread. Fails with
  * `CompressedInputError`: `CORRUPT` for cut, damaged (a bad checksum included) or trailing data, once the
@@ -286,19 +286,33 @@ function corrupt(error: unknown, compression: Compression, where: CompressedPosi
  */
 export async function* decompress(source: ByteSource, options: DecompressOptions & { onCompressedBytes?: (bytes: number) => void } = {}): AsyncGenerator<Uint8Array> {
   const option = checkOption(options.compression);
-  if (typeof source === "string" && option !== "none" && (await sizeOfFile(source)) >= THREAD_MIN_COMPRESSED_BYTES) {
-    const compression = await fileCompression(source, option);
-    if (compression) {
-      const { decodeInThread } = await import("./decode-thread");
-      checkLimit(options.maxDecompressedBytes, Infinity);
-      return yield* decodeInThread(source, { compression, maxDecompressedBytes: options.maxDecompressedBytes }, options.onCompressedBytes);
-    }
+  const onThread = typeof source === "string" ? await threadCompression(source, option) : undefined;
+  if (onThread) {
+    checkLimit(options.maxDecompressedBytes, Infinity);
+    const { decodeInThread } = await import("./decode-thread");
+    return yield* decodeInThread(source as string, { compression: onThread, maxDecompressedBytes: options.maxDecompressedBytes }, options.onCompressedBytes);
   }
   yield* decompressHere(source, options);
 }
 
 /** Compressed files smaller than this are decoded in the calling thread: a thread's start would cost more than it saves. */
 export const THREAD_MIN_COMPRESSED_BYTES = 1 << 20;
+
+/**
+ * The compression of the file at `path` when `decompress` decodes it on a thread of its own (compressed, and
+ * `THREAD_MIN_COMPRESSED_BYTES` or more), else undefined. On one core the two threads could only take turns,
+ * and a compiled executable cannot start a worker from a module (see README, single-file executables): both
+ * decode everything in the calling thread.
+ *
+ * @example
+ * await threadCompression("ol_dump_editions_latest.txt.gz") // "gzip"
+ */
+export async function threadCompression(path: string, compression?: CompressionOption): Promise<Compression | undefined> {
+  const option = checkOption(compression);
+  if (option === "none" || Bun.isStandaloneExecutable || navigator.hardwareConcurrency < 2) return undefined;
+  if ((await sizeOfFile(path)) < THREAD_MIN_COMPRESSED_BYTES) return undefined;
+  return fileCompression(path, option);
+}
 
 /** A file's size, or 0 when it cannot be read (opening it then reports the `IO` error with its name). */
 async function sizeOfFile(path: string): Promise<number> {

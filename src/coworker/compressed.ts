@@ -7,7 +7,7 @@
  * overlapping the decoding just the same.
  */
 import { stat } from "node:fs/promises";
-import { decompress, THREAD_MIN_COMPRESSED_BYTES } from "../core/decompress";
+import { decompress, threadCompression } from "../core/decompress";
 import { JsonFlatError } from "../core/errors";
 import { resolveFormat, resolveOptions } from "../core/options";
 import { flattenPieces, lineOptions, type StreamProgress } from "../lines/index";
@@ -34,10 +34,11 @@ function emptySummary(): ParallelSummary {
 
 /**
  * The output of a compressed NDJSON file as `flattenRangesParallel` gives it, byte for byte what
- * `flattenStream` writes: on a given `pool` of more than one worker; else, with `workers` threads (default
- * `navigator.hardwareConcurrency`) of which the decoding thread of a file of `THREAD_MIN_COMPRESSED_BYTES` or
- * more takes one, on a pool of the rest when they are two or more, or in this thread. `rangeBytes` is the decoded bytes per task (default
- * 4 MiB); progress counts compressed bytes against the file's size. A `range` is refused before this runs.
+ * `flattenStream` writes: on a given `pool` of more than one worker; else, of `workers` threads (default
+ * `navigator.hardwareConcurrency`), the decoding thread takes one when there is one (`threadCompression`), and
+ * the rest form a pool when they are two or more, or else this thread flattens. `rangeBytes` is the decoded
+ * bytes per task (default 4 MiB); progress counts compressed bytes against the file's size. A `range` is
+ * refused before this runs.
  *
  * @example
  * for await (const r of compressedRanges("dump.txt.gz", { column: 5, workers: 2 })) write(r.chunks);
@@ -47,7 +48,8 @@ export async function* compressedRanges(path: string, options: ParallelOptions):
   if (options.pool) return yield* options.pool.size > 1 ? pooled(path, options, totalBytes) : inThisThread(path, options, totalBytes);
   // The decoding thread is one of the `workers` threads asked for: the pool gets the others, and with fewer
   // than two of them this thread flattens (one worker would only add a hop, and the decoder already has a core).
-  const flatteners = (options.workers ?? navigator.hardwareConcurrency) - (totalBytes >= THREAD_MIN_COMPRESSED_BYTES ? 1 : 0);
+  const decoders = (await threadCompression(path, options.compression)) ? 1 : 0;
+  const flatteners = (options.workers ?? navigator.hardwareConcurrency) - decoders;
   return yield* flatteners > 1 ? pooled(path, { ...options, workers: flatteners }, totalBytes) : inThisThread(path, options, totalBytes);
 }
 
