@@ -12,7 +12,7 @@ import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
 import { createProgressBar } from "./progress";
 import { COMPRESSION_FLAGS, COMPRESSION_HELP, compressedWhere, compressionOptions } from "./compressed";
-import { readWhole } from "../core/decompress";
+import { fileCompression, readWhole } from "../core/decompress";
 import { TABLE_HELP, TABLE_OPTIONS, tableCommand, tableOptionsOf, TableUsageError } from "./table";
 import type { Schema } from "../query/schema";
 import type { Query, SearchQuery } from "../query/search";
@@ -65,11 +65,12 @@ ${COMPRESSION_HELP}NDJSON options:
                            --count and --limit count per shard; schema shards: JSON, joined with --merge)
       --shard env          the same, I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (0-based)
       --shard-count N      N for --shard env
-      --workers N          flatten FILE in N coworkers (default 1: in this thread)
+      --workers N          flatten FILE in up to N coworkers (default 1: in this thread); a file under about
+                           32 MiB is flattened in this thread all the same (starting workers would cost more)
       --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
                            inside each coworker (default 4194304); for one streamed document see --stream
-      --range-bytes N      with --workers: input bytes per coworker range, one task each (default 33554432;
-                           unused in this thread)
+      --range-bytes N      with --workers: input bytes per coworker range, one task each (default: 8 ranges
+                           per worker, 1 to 32 MiB; unused in this thread)
       --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
                            chunk in the write-ahead log DIR once its output is durable; the same command
                            after a crash resumes from the last intact chunk (output byte-identical to one
@@ -337,7 +338,8 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
   }
   const source = file === "-" ? Bun.stdin.stream() : file;
   const summary: Summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
-  const chunks = workers > 1 ? await parallelChunks(file, workers, rangeBytes, options) : flattenStream(source, options);
+  const pooled = workers > 1 && (await workersRepay(file, total, workers, v));
+  const chunks = pooled ? await parallelChunks(file, workers, rangeBytes, options) : flattenStream(source, options);
   try {
     for (;;) {
       const next = await chunks.next();
@@ -390,6 +392,16 @@ async function journaled(
     say(`the job is already complete (${v.output}: ${result.outputBytes} bytes, last chunk checked)${cut}; nothing to do`);
   }
   return { bytesIn: result.inputBytesThisRun, documents: result.documents, leaves: result.leaves, errors: result.errors };
+}
+
+/**
+ * Whether --workers N would start any worker (coworker/plan): not for a plain file too small to repay a
+ * worker's start, which then runs in this thread without loading the pool at all. A compressed file always
+ * goes to the pool's path, which decodes it beside the flattening.
+ */
+async function workersRepay(file: string, total: number, workers: number, v: Values): Promise<boolean> {
+  const { workersFor } = await import("../coworker/plan");
+  return workersFor(total, workers) > 0 || (await fileCompression(file, compressionOptions(v).compression)) !== undefined;
 }
 
 /**
