@@ -4,11 +4,11 @@
  * bounded by the document's nesting depth, its largest value and --chunk-bytes, whatever its size. The
  * output is byte for byte the in-memory path's.
  */
-import { documentCallOptions, documentOutputs, DEFAULT_DOCUMENT_CHUNK, type DocumentStreamOptions } from "../document/stream";
+// The CLI imports this file on every run for streamsDocument; the streaming modules load when a command streams.
+import type { DocumentStreamOptions } from "../document/stream";
 import type { DecompressOptions } from "../core/decompress";
 import type { FlattenOptions } from "../core/options";
 import type { Schema } from "../query/schema";
-import { schemaDocumentStream, searchDocumentStream } from "../query/document-stream";
 import type { Query, SearchOptions } from "../query/search";
 
 /** Documents over this size are streamed (smaller ones are read whole: one native call, no copy). */
@@ -53,6 +53,7 @@ export async function flattenDocumentCommand(
   out: DocumentOutput,
   onProgress: ((bytesRead: number) => void) | undefined,
 ): Promise<StreamedDocument> {
+  const { documentCallOptions, documentOutputs, DEFAULT_DOCUMENT_CHUNK } = await import("../document/stream");
   const { o, flags } = documentCallOptions(options);
   // Each chunk is written and flushed before the next is asked for: one reused output buffer is enough.
   const outputs = documentOutputs(sourceOf(file), o, flags, null, {
@@ -86,6 +87,7 @@ export async function searchDocumentCommand(
   out: DocumentOutput,
   count: boolean,
 ): Promise<number> {
+  const { searchDocumentStream } = await import("../query/document-stream");
   const hits = searchDocumentStream(sourceOf(file), query, { ...options, chunkBytes });
   for (;;) {
     const next = await hits.next();
@@ -100,6 +102,7 @@ export async function searchDocumentCommand(
  * @example
  * const s = await schemaDocumentCommand("-", {}, undefined);
  */
-export function schemaDocumentCommand(file: string, options: Omit<FlattenOptions, "mode"> & DecompressOptions, chunkBytes: number | undefined): Promise<Schema> {
+export async function schemaDocumentCommand(file: string, options: Omit<FlattenOptions, "mode"> & DecompressOptions, chunkBytes: number | undefined): Promise<Schema> {
+  const { schemaDocumentStream } = await import("../query/document-stream");
   return schemaDocumentStream(sourceOf(file), { ...options, chunkBytes });
 }

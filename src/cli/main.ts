@@ -2,25 +2,23 @@
 /**
  * @module cli/main — `jsonflat` on the command line: files or stdin to stdout, any mode, NDJSON of any size.
  */
+// Start-up time is most of a small run: this file loads only what parses and checks the flags (and the help
+// texts); each command loads the modules it runs with `await import(...)` where it needs them.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { JsonFlatError } from "../core/errors";
-import { flattenBytes } from "../document/flatten";
-import { native } from "../native";
-import { alignRange, flattenStream, ON_ERROR_MODES, unflattenStream, type ByteRange, type StreamOptions, type StreamProgress } from "../lines/index";
+import { ON_ERROR_MODES } from "../lines/options";
+import type { ByteRange, ShardSpec, StreamOptions, StreamProgress } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import type { FileJobOptions, FileJobSummary } from "../durable/jobs";
 import { createProgressBar } from "./progress";
 import { COMPRESSION_FLAGS, COMPRESSION_HELP, compressedWhere, compressionOptions } from "./compressed";
-import { readWhole } from "../core/decompress";
+import { fileCompression, readWhole } from "../core/decompress";
 import { TABLE_HELP, TABLE_OPTIONS, tableCommand, tableOptionsOf, TableUsageError } from "./table";
-import { schema, schemaStream, schemaTable, type Schema } from "../query/schema";
-import { compileQuery, searchBytes, searchStream, type Query, type SearchQuery } from "../query/search";
-import { unflattenBytes } from "../document/unflatten";
+import type { Schema } from "../query/schema";
+import type { Query, SearchQuery } from "../query/search";
 import { SERVE_HELP } from "../server/help";
-import { typesOfDocument, typesOfLines, typesRequest } from "../query/types-output";
 import { VERSION } from "../core/version";
-import { isRemote, openSource, placeRange, type ShardSpec } from "../lines/index";
-import { mergeSchemaFiles, shardFlags, shardRefusal } from "./shard";
+import { isRemote } from "../lines/sources";
 import { flattenDocumentCommand, schemaDocumentCommand, searchDocumentCommand, streamsDocument } from "./document";
 
 /** Exit codes: documented in `--help`. */
@@ -67,11 +65,12 @@ ${COMPRESSION_HELP}NDJSON options:
                            --count and --limit count per shard; schema shards: JSON, joined with --merge)
       --shard env          the same, I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (0-based)
       --shard-count N      N for --shard env
-      --workers N          flatten FILE in N coworkers (default 1: in this thread)
+      --workers N          flatten FILE in up to N coworkers (default 1: in this thread); a file under about
+                           32 MiB is flattened in this thread all the same (starting workers would cost more)
       --chunk-bytes N      input bytes per native call: in this thread (default 8388608), or with --workers
                            inside each coworker (default 4194304); for one streamed document see --stream
-      --range-bytes N      with --workers: input bytes per coworker range, one task each (default 33554432;
-                           unused in this thread)
+      --range-bytes N      with --workers: input bytes per coworker range, one task each (default: 8 ranges
+                           per worker, 1 to 32 MiB; unused in this thread)
       --journal DIR        with -o FILE and a FILE input (flatten --ndjson, unflatten --ndjson): record each
                            chunk in the write-ahead log DIR once its output is durable; the same command
                            after a crash resumes from the last intact chunk (output byte-identical to one
@@ -253,7 +252,7 @@ function journalOwnsOutput(): Output {
 }
 
 async function readAll(file: string, v: Values): Promise<Uint8Array> {
-  const source = isRemote(file) ? openSource(file).whole() : file === "-" ? Bun.stdin.stream() : file;
+  const source = isRemote(file) ? (await import("../lines/sources")).openSource(file).whole() : file === "-" ? Bun.stdin.stream() : file;
   return readWhole(source, compressionOptions(v));
 }
 
@@ -264,12 +263,13 @@ function inputSize(file: string): number {
 /** --shard and --range of an NDJSON command; a local FILE's range is aligned here, a URL's as it is read. */
 async function placement(file: string, v: Values): Promise<{ shard?: ShardSpec; range?: ByteRange }> {
   const range = parseRange(v.range);
+  const { shardFlags, shardRefusal } = await import("./shard");
   const shard = shardFlags(v.shard, v["shard-count"]);
   if (range && file === "-") throw new UsageError("--range needs a FILE, not standard input");
   const refusal = shard && shardRefusal(file);
   if (refusal) throw new UsageError(refusal);
   if (shard && range) throw new UsageError("--shard and --range exclude each other: a shard is its own range");
-  return { shard, range: range && !isRemote(file) ? await alignRange(file, range) : range };
+  return { shard, range: range && !isRemote(file) ? await (await import("../lines/range")).alignRange(file, range) : range };
 }
 
 /*------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ async function flattenDocument(file: string, v: Values, out: Output): Promise<Su
       bar?.done();
     }
   }
-  const input = await readAll(file, v);
+  const [input, { flattenBytes }] = await Promise.all([readAll(file, v), import("../document/flatten")]);
   const bytes = flattenBytes(input, options);
   try {
     await out.write(bytes);
@@ -314,6 +314,7 @@ function showProgress(v: Values, total: number): boolean {
 
 async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summary> {
   const { shard, range: aligned } = await placement(file, v);
+  const { flattenStream, openSource, placeRange } = await import("../lines/index");
   const workers = whole("workers", v.workers, 1) ?? 1;
   if (workers > 1 && file === "-") throw new UsageError("--workers needs a FILE, not standard input");
   if (isRemote(file) && (workers > 1 || v.journal !== undefined)) {
@@ -337,7 +338,8 @@ async function flattenNdjson(file: string, v: Values, out: Output): Promise<Summ
   }
   const source = file === "-" ? Bun.stdin.stream() : file;
   const summary: Summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
-  const chunks = workers > 1 ? await parallelChunks(file, workers, rangeBytes, options) : flattenStream(source, options);
+  const pooled = workers > 1 && (await workersRepay(file, total, workers, v));
+  const chunks = pooled ? await parallelChunks(file, workers, rangeBytes, options) : flattenStream(source, options);
   try {
     for (;;) {
       const next = await chunks.next();
@@ -393,6 +395,16 @@ async function journaled(
 }
 
 /**
+ * Whether --workers N would start any worker (coworker/plan): not for a plain file too small to repay a
+ * worker's start, which then runs in this thread without loading the pool at all. A compressed file always
+ * goes to the pool's path, which decodes it beside the flattening.
+ */
+async function workersRepay(file: string, total: number, workers: number, v: Values): Promise<boolean> {
+  const { workersFor } = await import("../coworker/plan");
+  return workersFor(total, workers) > 0 || (await fileCompression(file, compressionOptions(v).compression)) !== undefined;
+}
+
+/**
  * The coworker pool's ordered chunks, loaded only when --workers asks for it: `rangeBytes` per task, and
  * --chunk-bytes per native call inside a task (the pool's `readBytes`).
  */
@@ -403,13 +415,17 @@ async function parallelChunks(file: string, workers: number, rangeBytes: number 
 }
 
 async function schemaCommand(file: string, v: Values, out: Output, files: string[]): Promise<Summary> {
+  const [{ schema, schemaStream, schemaTable }, { typesOfDocument, typesOfLines, typesRequest }] = await Promise.all([
+    import("../query/schema"),
+    import("../query/types-output"),
+  ]);
   const types = typesRequest(v, (option) => `--${option}`);
   const options = flattenOptions(v);
   let result: Schema | string;
   let summary: Summary;
   if (v.merge) {
     if (types) throw new UsageError("--merge merges plain schema files; --json-schema and --typescript read the input itself");
-    result = await mergeSchemaFiles(files);
+    result = await (await import("./shard")).mergeSchemaFiles(files);
     summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
   } else if (v.ndjson) {
     const { shard, range } = await placement(file, v);
@@ -464,7 +480,8 @@ function searchQuery(v: Values): SearchQuery {
 }
 
 /** Compiles the query; a bad --jsonpath is a usage error that points into the query text (column, byte). */
-function compileSearch(query: SearchQuery): Query {
+async function compileSearch(query: SearchQuery): Promise<Query> {
+  const { compileQuery } = await import("../query/search");
   try {
     return compileQuery(query);
   } catch (error) {
@@ -476,7 +493,8 @@ function compileSearch(query: SearchQuery): Query {
 /** Search output and grep-like status: hits found or not. */
 async function searchCommand(file: string, v: Values, out: Output): Promise<Summary & { hits: number }> {
   const options = { ...flattenOptions(v), mode: undefined, format: undefined };
-  const query = compileSearch(searchQuery(v));
+  const query = await compileSearch(searchQuery(v));
+  const { searchBytes, searchStream } = await import("../query/search");
   try {
     // JSONPath filters compare whole subtrees: it runs on the document read whole.
     if (!v.ndjson && v.jsonpath === undefined && streamsDocument(file, inputSize(file), Boolean(v.stream))) {
@@ -523,6 +541,7 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
     replaceInvalidUtf8: v["replace-invalid-utf8"],
   };
   const lines = lineFlags(v);
+  const { placeRange, unflattenStream } = await import("../lines/index");
   if (v.journal !== undefined) {
     if (!v.ndjson) throw new UsageError("--journal applies to --ndjson input only");
     const { unflattenFile } = await import("../durable/jobs");
@@ -538,7 +557,7 @@ async function unflattenCommand(file: string, v: Values, out: Output): Promise<S
       await out.write(next.value);
     }
   }
-  const input = await readAll(file, v);
+  const [input, { unflattenBytes }] = await Promise.all([readAll(file, v), import("../document/unflatten")]);
   const result = unflattenBytes(input, options);
   await out.write(result);
   await out.write(new Uint8Array([0x0a]));
@@ -604,7 +623,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (values.version) {
-    process.stdout.write(`jsonflat ${VERSION} (native ${safeNativeVersion()})\n`);
+    process.stdout.write(`jsonflat ${VERSION} (native ${await nativeVersion()})\n`);
     return EXIT.ok;
   }
   const [command, file = "-", ...extra] = positionals;
@@ -667,12 +686,13 @@ async function serve(argv: string[]): Promise<number> {
   }
 }
 
-function safeNativeVersion(): string {
+async function nativeVersion(): Promise<string> {
   try {
-    return native().version();
+    return (await import("../native")).native().version();
   } catch {
     return "library not found";
   }
 }
 
-if (import.meta.main) process.exitCode = await main(Bun.argv.slice(2));
+// No top-level await: a module with one cannot be compiled to Bun bytecode (bun build --bytecode).
+if (import.meta.main) void main(Bun.argv.slice(2)).then((status) => (process.exitCode = status));

@@ -8,7 +8,6 @@ import { JsonFlatError } from "../core/errors";
 import type { FlattenOptions } from "../core/options";
 import type { LineStreamOptions, StreamProgress } from "../lines/stream";
 import type { TableFormat, TableOptions, UnknownPolicy } from "../table/options";
-import { tableDocument, tableStream } from "../table/table";
 
 /** The table flags, merged into the CLI's own. */
 export const TABLE_OPTIONS = {
@@ -139,6 +138,8 @@ export async function tableCommand(
   readDocument: () => Promise<Uint8Array>,
 ): Promise<TableSummary> {
   const options: TableOptions = { ...flatten, ...lines, ...table };
+  // Loaded here, not at the top: the CLI imports this file for its flags on every run, tables or not.
+  const { tableDocument, tableStream } = await import("../table/table");
   if (!ndjson) {
     const input = await readDocument();
     const bytes = tableDocument(input, options);

@@ -6,17 +6,7 @@
  * every file and stream entry point; plain input passes through untouched.
  */
 import { once } from "node:events";
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import {
-  createBrotliDecompress,
-  createGunzip,
-  createInflate,
-  createInflateRaw,
-  createZstdDecompress,
-  type BrotliDecompress,
-  type Gunzip,
-} from "node:zlib";
+import type { BrotliDecompress, Gunzip } from "node:zlib";
 import { JsonFlatError } from "./errors";
 import { ZstdFrames } from "./zstd-frames";
 
@@ -127,19 +117,14 @@ function decide(option: CompressionOption, head: Uint8Array, path?: string): Com
 export async function fileCompression(path: string, compression?: CompressionOption): Promise<Compression | undefined> {
   const option = checkOption(compression);
   if (option === "none") return undefined;
-  let file;
+  let head: Uint8Array;
   try {
-    file = await open(path, "r");
+    // Bun's own read, not node:fs/promises: loading that module would add milliseconds to every CLI start.
+    head = await Bun.file(path).slice(0, MAGIC_BYTES).bytes();
   } catch (error) {
     throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
   }
-  try {
-    const head = new Uint8Array(MAGIC_BYTES);
-    const { bytesRead } = await file.read(head, 0, MAGIC_BYTES, 0);
-    return decide(option, head.subarray(0, bytesRead), path);
-  } finally {
-    await file.close();
-  }
+  return decide(option, head, path);
 }
 
 /**
@@ -202,6 +187,8 @@ export class CompressedInputError extends JsonFlatError implements CompressedPos
 type Decoder = Gunzip | BrotliDecompress;
 
 function makeDecoder(compression: Compression): Decoder {
+  // Loaded on first use: node:zlib costs about 10 ms to load, a third of a CLI start on plain input.
+  const { createBrotliDecompress, createGunzip, createInflate, createInflateRaw, createZstdDecompress } = require("node:zlib") as typeof import("node:zlib");
   const options = { chunkSize: DECODED_PIECE, highWaterMark: DECODE_AHEAD };
   switch (compression) {
     case "gzip":
@@ -219,6 +206,7 @@ function makeDecoder(compression: Compression): Decoder {
 
 function iteratorOf(source: ByteSource): AsyncIterator<Uint8Array> {
   if (typeof source === "string") {
+    const { createReadStream } = require("node:fs") as typeof import("node:fs"); // on first use: see makeDecoder
     const stream = createReadStream(source, { highWaterMark: FILE_BLOCK });
     return (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   }
@@ -310,17 +298,13 @@ export const THREAD_MIN_COMPRESSED_BYTES = 1 << 20;
 export async function threadCompression(path: string, compression?: CompressionOption): Promise<Compression | undefined> {
   const option = checkOption(compression);
   if (option === "none" || Bun.isStandaloneExecutable || navigator.hardwareConcurrency < 2) return undefined;
-  if ((await sizeOfFile(path)) < THREAD_MIN_COMPRESSED_BYTES) return undefined;
+  if (sizeOfFile(path) < THREAD_MIN_COMPRESSED_BYTES) return undefined;
   return fileCompression(path, option);
 }
 
 /** A file's size, or 0 when it cannot be read (opening it then reports the `IO` error with its name). */
-async function sizeOfFile(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
-  }
+function sizeOfFile(path: string): number {
+  return Bun.file(path).size; // Bun's own stat (node:fs/promises would cost every CLI start its load): 0 when missing
 }
 
 /**

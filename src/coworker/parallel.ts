@@ -9,6 +9,7 @@ import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { resolveFormat, resolveOptions } from "../core/options";
 import { alignRange, lineNumberAt, lineOptions, placeRange, type ShardSpec, type ByteRange, type NdjsonOptions, type StreamProgress } from "../lines/index";
 import { LineChain, type LineLink } from "./line-chain";
+import { planParallel } from "./plan";
 import { Pool } from "./pool";
 import { addCounters, type RangeParams, type RangeResult } from "./tasks";
 
@@ -19,11 +20,19 @@ import { addCounters, type RangeParams, type RangeResult } from "./tasks";
  * flattenFileParallel("dump.txt", { column: 5, onError: "emit", workers: 4 })
  */
 export interface ParallelOptions extends NdjsonOptions, DecompressOptions {
-  /** A pool to run on (left open afterwards). Without one, a pool of `workers` workers is made and closed. */
+  /** A pool to run on (left open afterwards). Without one, a pool of up to `workers` workers is made and closed. */
   pool?: Pool;
-  /** Size of the pool made when `pool` is not given; default `navigator.hardwareConcurrency`. */
+  /**
+   * Most workers of the pool made when `pool` is not given; default `navigator.hardwareConcurrency`. Only as
+   * many start as the input repays (`coworker/plan`): none for a file under about 32 MiB, which is then
+   * flattened in the caller's thread.
+   */
   workers?: number;
-  /** Bytes per range (one task each); default 32 MiB. (Not `chunkBytes`: that is bytes per native call, here `readBytes`.) */
+  /**
+   * Bytes per range (one task each); default from the input's size and the workers (`coworker/plan`: 8 ranges
+   * per worker, 1 to 32 MiB; 8 MiB in the caller's thread). (Not `chunkBytes`: that is bytes per native call,
+   * here `readBytes`.)
+   */
   rangeBytes?: number;
   /** Bytes a task reads and flattens per native call (progress granularity); default 4 MiB. */
   readBytes?: number;
@@ -77,7 +86,6 @@ export interface ParallelSummary extends StreamProgress {
   firstError?: ErrorInfo;
 }
 
-const DEFAULT_RANGE = 32 << 20;
 const NOTHING_DONE: ParallelSummary = Object.freeze({ bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 });
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -162,11 +170,13 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
   resolveOptions(lines);
   resolveFormat(lines.format);
   const checked = lineOptions({ ...lines, firstLine });
-  const rangeBytes = positive("rangeBytes", rangeOption, DEFAULT_RANGE);
+  if (rangeOption !== undefined) positive("rangeBytes", rangeOption, 1);
+  if (maxInFlight !== undefined) positive("maxInFlight", maxInFlight, 1);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new JsonFlatError("INVALID_OPTION", `workers must be a whole number ≥ 0, got ${workers}`);
   if (signal?.aborted) throw new JsonFlatError("ABORTED", "flattenFileParallel was aborted");
 
-  const pool = given ?? new Pool({ size: workers ?? navigator.hardwareConcurrency });
-  const window = positive("maxInFlight", maxInFlight, Math.max(1, 2 * pool.size));
+  // Made once the input's size is known: it decides how many workers are worth starting.
+  let pool = given;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -187,6 +197,10 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       throw new JsonFlatError("IO", `cannot read ${path}: ${(error as Error).message}`);
     }
     const whole = shard ? await placeRange(path, { shard, range }) : await alignRange(path, range ?? { start: 0, end: size });
+    const plan = planParallel(whole.end - whole.start, given ? given.size : (workers ?? navigator.hardwareConcurrency), rangeOption);
+    const rangeBytes = plan.rangeBytes;
+    const running = (pool ??= new Pool({ size: plan.workers }));
+    const window = maxInFlight ?? Math.max(1, 2 * running.size);
     // Each range gets its real first line from the ranges before it, so its error records are final when it is done.
     const chain = new LineChain(checked.firstLine ?? (await lineNumberAt(path, whole.start)));
     const summary: ParallelSummary = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, ranges: 0, unsafeIntegers: 0 };
@@ -218,7 +232,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
       if (readBytes !== undefined) params.readBytes = readBytes;
       // A pool of size 0 runs the task (and its progress calls) before pool.run returns: count into a holder.
       const done = { bytes: 0 };
-      const result = pool.run("flattenRange", params, {
+      const result = running.run("flattenRange", params, {
         signal: stop.signal,
         timeoutMs,
         onProgress: (p) => {
@@ -265,6 +279,6 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
     signal?.removeEventListener("abort", onAbort);
     stop.abort();
     for (const bytes of current) release(bytes);
-    if (!given) await pool.close({ mode: "abort" });
+    if (!given) await pool?.close({ mode: "abort" });
   }
 }

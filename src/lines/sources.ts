@@ -2,8 +2,14 @@
  * @module lines/sources — where a large input lives: a local path, an `http(s)://` URL or an `s3://bucket/key`
  * object, each as its size plus ranged reads, so a shard (or a `range`) fetches only its own bytes.
  */
-import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { JsonFlatError } from "../core/errors";
+
+/** Opens a local file for reading; node:fs/promises loads on first use, sparing the CLI's start its cost. */
+async function openFile(path: string): Promise<FileHandle> {
+  const { open } = await import("node:fs/promises");
+  return open(path, "r");
+}
 
 /**
  * A file that can be read by byte ranges without reading what lies before them.
@@ -88,7 +94,7 @@ class FileSource implements RangedSource {
   async size(): Promise<number> {
     if (this.known === undefined) {
       try {
-        const file = await open(this.name, "r");
+        const file = await openFile(this.name);
         try {
           this.known = (await file.stat()).size;
         } finally {
@@ -103,7 +109,7 @@ class FileSource implements RangedSource {
 
   async *read(start: number, end: number): AsyncGenerator<Uint8Array> {
     checkRange(this.name, start, end, await this.size());
-    const file = await open(this.name, "r");
+    const file = await openFile(this.name);
     try {
       for (let pos = start; pos < end; ) {
         // A fresh buffer per read: the consumer may keep a piece until it asks for the next.

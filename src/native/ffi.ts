@@ -4,7 +4,6 @@
  * helpers that turn a returned pointer and length into JS bytes or text.
  */
 import { CString, dlopen, FFIType, suffix, toArrayBuffer, type Pointer } from "bun:ffi";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JsonFlatError } from "../core/errors";
 import { VERSION } from "../core/version";
@@ -70,22 +69,39 @@ function platformLibrary(): string | undefined {
   return typeof pkg?.default === "string" ? pkg.default : undefined;
 }
 
+/**
+ * Whether a non-empty file (or a directory) is at `path`. Bun's stat answers 0 for a missing path, and it
+ * spares the CLI's start the few milliseconds that loading `node:fs` costs.
+ */
+function exists(path: string): boolean {
+  return Bun.file(path).size > 0;
+}
+
 /** True in a checkout of jsonflat's sources (where `zig build` writes zig-out/), false once installed. */
 function isSourceCheckout(): boolean {
-  return !Bun.isStandaloneExecutable && existsSync(join(import.meta.dir, "..", "..", "build.zig"));
+  return !Bun.isStandaloneExecutable && exists(join(import.meta.dir, "..", "..", "build.zig"));
+}
+
+/**
+ * The candidates of `libraryCandidates()` one by one: the platform package (a `require` and, on Linux, a libc
+ * probe) is only looked for when no earlier candidate was taken.
+ */
+function* candidatePaths(): Generator<string> {
+  if (process.env.JSONFLAT_LIB) yield process.env.JSONFLAT_LIB;
+  if (isSourceCheckout()) yield join(import.meta.dir, "..", "..", "zig-out", "lib", LIB_FILE);
+  const packaged = platformLibrary();
+  if (packaged) yield packaged;
 }
 
 /**
  * Where the library is looked for, in order: `JSONFLAT_LIB`, the development build in `zig-out/lib` (in a
  * checkout of the sources only), then the platform package's library (embedded in a compiled executable).
+ *
+ * @example
+ * libraryCandidates() // ["/home/me/jsonflat/zig-out/lib/libjsonflat.so", ...] in a checkout
  */
 export function libraryCandidates(): string[] {
-  const candidates: string[] = [];
-  if (process.env.JSONFLAT_LIB) candidates.push(process.env.JSONFLAT_LIB);
-  if (isSourceCheckout()) candidates.push(join(import.meta.dir, "..", "..", "zig-out", "lib", LIB_FILE));
-  const packaged = platformLibrary();
-  if (packaged) candidates.push(packaged);
-  return candidates;
+  return [...candidatePaths()];
 }
 
 /**
@@ -288,8 +304,8 @@ function traced(symbols: Symbols): Symbols {
  */
 export function openLibrary(): { path: string; symbols: Symbols } {
   const tried: string[] = [];
-  for (const path of libraryCandidates()) {
-    if (!existsSync(path)) {
+  for (const path of candidatePaths()) {
+    if (!exists(path)) {
       tried.push(`${path} (missing)`);
       continue;
     }
