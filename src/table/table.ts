@@ -16,8 +16,14 @@ import { checkTableOptions, DEFAULT_SAMPLE, tableSpec, type TableOptions, type T
 
 const decoder = new TextDecoder();
 
-/** One compiled native table: its column set and the header state of one output. */
-class NativeTable extends NativeHandle<TableHandle> {
+/**
+ * One compiled native table: its column set and the header state of one output.
+ *
+ * @example
+ * const table = new NativeTable({ format: "csv" }, { columns: ["a"], header: false });
+ * try { table.lines(bytes, { onError: "fail", column: 0, firstLine: 1, baseOffset: 0 }); } finally { table.dispose(); }
+ */
+export class NativeTable extends NativeHandle<TableHandle> {
   constructor(options: TableOptions, extra: Partial<TableSpec>) {
     super("table");
     this.attach(native().compileTable(tableSpec(options, extra), resolveOptions(options)), (h) => native().freeTable(h));
@@ -32,8 +38,13 @@ class NativeTable extends NativeHandle<TableHandle> {
   }
 }
 
-/** The columns a discover call wrote: every leaf path seen so far. */
-function columnsOf(bytes: Uint8Array): string[] {
+/**
+ * The columns a discover call wrote: every leaf path seen so far.
+ *
+ * @example
+ * columnsOf(new TextEncoder().encode('["a","b.c"]\n')) // ["a", "b.c"]
+ */
+export function columnsOf(bytes: Uint8Array): string[] {
   return JSON.parse(decoder.decode(bytes)) as string[];
 }
 
@@ -58,7 +69,13 @@ function firstLines(bytes: Uint8Array, count: number): Uint8Array {
   return bytes.subarray(0, at);
 }
 
-function chunkLines(options: TableOptions): LinesCall {
+/**
+ * The line options of a table's native calls (first line 1 unless given).
+ *
+ * @example
+ * chunkLines({ column: 5 }) // { onError: "fail", column: 5, firstLine: 1, baseOffset: 0 }
+ */
+export function chunkLines(options: TableOptions): LinesCall {
   const { firstLine, ...lines } = lineOptions(options);
   return { ...lines, firstLine: firstLine ?? 1 };
 }
@@ -130,13 +147,29 @@ export async function tableColumns(source: Source | Uint8Array, options: TableOp
   checkTableOptions(options);
   if (source instanceof Uint8Array) return discoverLines(firstLines(source, options.sample ?? Infinity), options);
   if (typeof source === "string" && options.sample === undefined) return discoverFile(source, options);
-  const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
-  await peek.stop();
-  return discoverLines(peek.head, options);
+  return (await sampleColumns(source, options)).columns;
 }
 
-/** The options of the writing pass once the columns are known, with the default unknown-path policy. */
-function writing(options: TableOptions, columns: readonly string[], wholePass: boolean): TableOptions {
+/**
+ * The columns of the first `sample` lines (default 1,000) of a source, and whether those lines were all of it
+ * (then every path is a column, as after a whole first pass).
+ *
+ * @example
+ * await sampleColumns("works.ndjson", { sample: 100 }) // { columns: ["key", "title", …], ended: false }
+ */
+export async function sampleColumns(source: Source, options: TableOptions): Promise<{ columns: string[]; ended: boolean }> {
+  const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
+  await peek.stop();
+  return { columns: discoverLines(peek.head, options), ended: peek.ended };
+}
+
+/**
+ * The options of the writing pass once the columns are known, with the default unknown-path policy.
+ *
+ * @example
+ * writing({}, ["a"], true) // { columns: ["a"], unknown: "error" }: a whole first pass saw every path
+ */
+export function writing(options: TableOptions, columns: readonly string[], wholePass: boolean): TableOptions {
   return { ...options, columns, unknown: options.unknown ?? (wholePass ? "error" : "extra") };
 }
 
