@@ -41,6 +41,7 @@ export { flattenFile, unflattenFile, type FileJobOptions, type FileJobSummary, t
 export { unflattenPieces, unflattenStream, type UnflattenStreamOptions } from "./lines/index";
 export { openSource, parseShard, placeRange, shardFromEnv, type RangedSource, type ShardSpec } from "./lines/index";
 export { tableColumns, tableDocument, tableLines, tableReadable, tableStream, type TableFormat, type TableOptions, type UnknownPolicy } from "./table/index";
+export { tableFileParallel, type TableParallelOptions } from "./table/parallel";
 export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
 export { CompressedInputError, decompress, detectCompression, readWhole, WHOLE_READ_LIMIT, type ByteSource, type Compression, type CompressionOption, type DecompressOptions } from "./core/decompress";
 export { flattenDocumentReadable, flattenDocumentStream, type DocumentProgress, type DocumentSource, type DocumentStreamOptions } from "./document/stream";

@@ -621,7 +621,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
     const table = await tableOptionsOf(values).catch((e) => Promise.reject(e instanceof TableUsageError ? new UsageError(e.message) : e));
-    const notWithTable = (["journal", "workers", "range", "range-bytes", "shard", "mode", "format"] as const).find((k) => values[k] !== undefined);
+    const notWithTable = (["journal", "range", "shard", "mode", "format"] as const).find((k) => values[k] !== undefined);
     if (table && (command !== "flatten" || notWithTable)) throw new UsageError(`--to applies to flatten${notWithTable ? `, not with --${notWithTable}` : ""}`);
     const out = values.journal === undefined ? openOutput(values.output) : journalOwnsOutput();
     const start = performance.now();
