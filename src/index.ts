@@ -27,6 +27,7 @@ export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, sear
 export { JSONPATH_LIMITS } from "./query/search";
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./query/schema";
 export { mergeTypeStats, typeStats, typeStatsLines, typeStatsStream, type PathStats, type TypeStats, type TypeStatsOptions, type TypeStatsStreamOptions } from "./query/type-stats";
+export { typeStatsParallel, type TypeStatsParallelOptions } from "./query/type-stats-parallel";
 export { jsonSchemaFromStats, jsonSchemaOf, jsonSchemaOfStream, JSON_SCHEMA_DIALECT, type JsonSchema, type JsonSchemaOptions } from "./query/json-schema";
 export { typescriptFromStats, typescriptOf, typescriptOfStream, type TypeScriptOptions } from "./query/typescript";
 export { shapeFromJsonSchema, type DecodedJsonSchema, type FromJsonSchema, type JsonSchemaDocument, type JsonSchemaShape, type SchemaIssue } from "./bind/json-schema";

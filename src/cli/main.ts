@@ -96,6 +96,8 @@ Schema options:
       --typescript         a .d.ts: export interface NAME (members not always there are optional (?),
                            | null where null was seen, nested objects inline, unknown[] for arrays only seen empty)
       --name NAME          the interface's name (default Root); with --json-schema, the schema's title
+      --workers N          with --ndjson and --json-schema or --typescript: read FILE's ranges in N coworkers
+                           (the same output as one thread)
 ${SERVE_HELP}Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal

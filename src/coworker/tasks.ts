@@ -11,6 +11,7 @@ import { flattenLines, type NdjsonOptions } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import { unflattenBytes } from "../document/unflatten";
 import { tableRangeTask } from "../table/range-task";
+import { typeStatsRangeTask } from "../query/type-stats-range";
 
 /**
  * What a running task can do besides computing its result.
@@ -410,6 +411,7 @@ export const TASKS = {
   flattenLines: flattenLinesTask,
   flattenRange: flattenRangeTask,
   tableRange: tableRangeTask,
+  typeStatsRange: typeStatsRangeTask,
 } satisfies TaskRegistry;
 
 /**
