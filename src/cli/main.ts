@@ -18,6 +18,7 @@ import { compileQuery, searchBytes, searchStream, type Query, type SearchQuery }
 import { unflattenBytes } from "../document/unflatten";
 import { SERVE_HELP } from "../server/help";
 import { typesOfDocument, typesOfLines, typesRequest } from "../query/types-output";
+import { searchFileParallel } from "../query/search-parallel";
 import { VERSION } from "../core/version";
 import { isRemote, openSource, placeRange, type ShardSpec } from "../lines/index";
 import { mergeSchemaFiles, shardFlags, shardRefusal } from "./shard";
@@ -83,6 +84,7 @@ ${TABLE_HELP}Search options (hits print as JSON lines: ["path",value], or [line,
       --value JSON         the leaf's value, by type and exact value ('"1"' is a string, 1 a number)
       --jsonpath QUERY     an RFC 9535 JSONPath instead of --path/--key/--value ('$.a[?@.price < 10].title');
                            hits are selected nodes with normalized paths ($['a'][0]['title'])
+                           (with --ndjson --workers N: FILE's ranges searched in N coworkers, the same output)
       --limit N            stop after N hits
       --count              print only the number of hits
 Schema options:
@@ -495,12 +497,12 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
       return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0, hits: bytes.leaves };
     }
     const { shard, range } = await placement(file, v);
-    const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
-      ...options,
-      ...lineFlags(v),
-      range,
-      shard,
-    });
+    const workers = whole("workers", v.workers, 1) ?? 1;
+    if (workers > 1 && (file === "-" || isRemote(file))) throw new UsageError("--workers needs a local FILE, not standard input or a URL");
+    const stream =
+      workers > 1 && query.query.jsonpath !== undefined
+        ? searchFileParallel(file, query.query, { ...options, ...lineFlags(v), range, shard, workers })
+        : searchStream(file === "-" ? Bun.stdin.stream() : file, query, { ...options, ...lineFlags(v), range, shard });
     let hits = 0;
     for (;;) {
       const next = await stream.next();

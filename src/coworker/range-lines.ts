@@ -30,8 +30,11 @@ export interface RangeCounters extends LinesCounters {
 const NEWLINE = 0x0a;
 const DEFAULT_READ = 4 << 20;
 
-/** One call with the range's real line numbers: while the first line is unknown, rerun once it is when it matters. */
-function numbered(call: RangeCall, input: Uint8Array, baseOffset: number, first: FirstLine, before: number): NativeBytes & LinesOutput {
+/**
+ * One call with the range's real line numbers: while the first line is unknown, rerun once it is when it
+ * matters (a bad line; with `everyLine`, any output: search hits carry their line number).
+ */
+function numbered(call: RangeCall, input: Uint8Array, baseOffset: number, first: FirstLine, before: number, everyLine: boolean): NativeBytes & LinesOutput {
   const known = first.peek();
   if (known !== undefined) return call(input, { firstLine: known + before, baseOffset });
   let out: (NativeBytes & LinesOutput) | undefined;
@@ -40,7 +43,7 @@ function numbered(call: RangeCall, input: Uint8Array, baseOffset: number, first:
   } catch (error) {
     if (!(error instanceof JsonFlatError) || error.line === undefined) throw error;
   }
-  if (out && out.errors === 0) return out;
+  if (out && out.errors === 0 && !(everyLine && out.length)) return out;
   out?.dispose();
   return call(input, { firstLine: first.wait() + before, baseOffset });
 }
@@ -66,13 +69,20 @@ function readInto(fd: number, path: string, buffer: Uint8Array, held: number, le
 
 /**
  * Runs `call` over the lines of `params`' range, `readBytes` (default 4 MiB) at a time, growing the buffer for
- * a longer line; hands each output to `take` (which owns it) and returns the range's counters.
+ * a longer line; hands each output to `take` (which owns it; `false` stops the range early) and returns the
+ * range's counters. `everyLine`: every output line carries its input line number (search hits).
  *
  * @example
  * const chunks: Uint8Array[] = [];
- * const counted = eachRangeCall(params, context, call, (out) => chunks.push(context.own(out)));
+ * const counted = eachRangeCall(params, context, call, (out) => { chunks.push(context.own(out)); });
  */
-export function eachRangeCall(params: RangeParams, context: TaskContext, call: RangeCall, take: (out: NativeBytes & LinesOutput) => void): RangeCounters {
+export function eachRangeCall(
+  params: RangeParams,
+  context: TaskContext,
+  call: RangeCall,
+  take: (out: NativeBytes & LinesOutput) => boolean | void,
+  everyLine = false,
+): RangeCounters {
   const readBytes = params.readBytes ?? DEFAULT_READ;
   if (!Number.isInteger(readBytes) || readBytes < 1) throw new JsonFlatError("INVALID_OPTION", `readBytes must be ≥ 1, got ${readBytes}`);
   const fd = openRange(params.path);
@@ -105,10 +115,10 @@ export function eachRangeCall(params: RangeParams, context: TaskContext, call: R
       }
       const whole = pos >= end ? held : buffer.lastIndexOf(NEWLINE, held - 1) + 1;
       if (whole === 0) continue; // one line longer than the buffer: read more of it
-      const out = numbered(call, buffer.subarray(0, whole), offset, first, result.lines);
+      const out = numbered(call, buffer.subarray(0, whole), offset, first, result.lines, everyLine);
       offset += whole;
       addCounters(result, counters(out));
-      take(out);
+      if (take(out) === false) break;
       buffer.copyWithin(0, whole, held);
       held -= whole;
       context.progress(pos - start - held, total);

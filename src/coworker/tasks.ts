@@ -12,6 +12,7 @@ import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import { unflattenBytes } from "../document/unflatten";
 import { tableRangeTask } from "../table/range-task";
 import { typeStatsRangeTask } from "../query/type-stats-range";
+import { searchRangeTask } from "../query/search-range";
 
 /**
  * What a running task can do besides computing its result.
@@ -412,6 +413,7 @@ export const TASKS = {
   flattenRange: flattenRangeTask,
   tableRange: tableRangeTask,
   typeStatsRange: typeStatsRangeTask,
+  searchRange: searchRangeTask,
 } satisfies TaskRegistry;
 
 /**
