@@ -24,6 +24,7 @@ export type { JsonInput } from "./core/input";
 export type { AllocStats, NativeBytes, NativeOutput } from "./native";
 export type { BigIntMode, FlattenMode, FlattenOptions, PathStyle, UnflattenOptions } from "./core/options";
 export { compileQuery, Query, QUERY_LIMITS, search, searchAll, searchBytes, searchStream, type Hit, type SearchOptions, type SearchQuery } from "./query/search";
+export { searchFileParallel, type SearchParallelOptions } from "./query/search-parallel";
 export { JSONPATH_LIMITS } from "./query/search";
 export { mergeSchemas, schema, schemaStream, schemaTable, type Schema, type SchemaEntry, type SchemaType } from "./query/schema";
 export { mergeTypeStats, typeStats, typeStatsLines, typeStatsStream, type PathStats, type TypeStats, type TypeStatsOptions, type TypeStatsStreamOptions } from "./query/type-stats";
