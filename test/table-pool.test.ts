@@ -97,6 +97,17 @@ describe.each(Object.entries(pools))("tableFileParallel on %s", (_, pool) => {
     }
   });
 
+  test("a duplicate member name after a whole first pass: its second value goes to _extra, nothing fails", async () => {
+    const file = join(dir, "duplicates.ndjson");
+    const lines = Array.from({ length: 400 }, (_, i) => (i === 300 ? '{"id":301,"tags":["x"],"id":"again"}' : JSON.stringify({ id: i + 1, tags: ["a"] })));
+    writeFileSync(file, lines.join("\n") + "\n");
+    const expected = (await bytesOf(tableStream(file, { join: ";" }))).toString();
+    expect(expected.split("\n")[0]).toBe("id,tags,_extra");
+    expect(expected.split("\n")[301]).toBe('301,x,"{""id"":""again""}"');
+    const got = await bytesOf(tableFileParallel(file, { join: ";", pool, rangeBytes: 2048, readBytes: 512 }));
+    expect(got.toString()).toBe(expected);
+  });
+
   test("stopping early ends the job and leaves the pool usable", async () => {
     for await (const chunk of tableFileParallel(dump, { column: 5, pool, rangeBytes: 100_000 })) {
       expect(chunk.byteLength).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { flattenRangesParallel, type ParallelOptions } from "../coworker/paralle
 import { Pool } from "../coworker/pool";
 import type { StreamProgress } from "../lines/stream";
 import { checkTableOptions, type TableOptions } from "./options";
-import { chunkLines, columnsOf, NativeTable, sampleColumns, tableStream, writing } from "./table";
+import { chunkLines, columnsOf, NativeTable, sampleColumns, tableStream, writing, type Discovered } from "./table";
 
 /**
  * Options of `tableFileParallel`: the table options, and how the file is split and run (as
@@ -36,13 +36,18 @@ function split(options: TableParallelOptions) {
 }
 
 /** Every leaf path of the file in order of first appearance: the ranges' lists merged in file order. */
-async function discoverParallel(path: string, table: TableOptions, run: ParallelOptions): Promise<string[]> {
+async function discoverParallel(path: string, table: TableOptions, run: ParallelOptions): Promise<Discovered> {
   const { onProgress: _, ...quiet } = run;
   const seen = new Set<string>();
+  let duplicates = false;
   for await (const range of flattenRangesParallel(path, { ...quiet, rangeTask: { name: "tableRange", params: { discover: true, table } } })) {
-    for (const bytes of range.chunks) for (const column of columnsOf(bytes)) seen.add(column);
+    for (const bytes of range.chunks) {
+      const found = columnsOf(bytes);
+      for (const column of found.columns) seen.add(column);
+      duplicates ||= found.duplicates;
+    }
   }
-  return [...seen];
+  return { columns: [...seen], duplicates };
 }
 
 /** The header row of a table with `options` (empty with `header: false`), as `tableStream` writes it first. */
@@ -79,16 +84,17 @@ export async function* tableFileParallel(path: string, options: TableParallelOpt
   const pool = run.pool ?? new Pool({ size: run.workers ?? navigator.hardwareConcurrency });
   try {
     let columns = table.columns;
-    let wholePass = false;
+    let complete = false; // every path met is a column
     if (columns === undefined && table.sample === undefined) {
-      columns = await discoverParallel(path, table, { ...run, pool });
-      wholePass = true;
+      const found = await discoverParallel(path, table, { ...run, pool });
+      columns = found.columns;
+      complete = !found.duplicates;
     } else if (columns === undefined) {
       const sampled = await sampleColumns(path, options);
       columns = sampled.columns;
-      wholePass = sampled.ended;
+      complete = sampled.ended && !sampled.duplicates;
     }
-    const written = writing(table, columns, wholePass);
+    const written = writing(table, columns, complete);
     const header = headerOf({ ...options, ...written });
     if (header.byteLength) yield header;
     const { sample: _s, ...rows } = written;
