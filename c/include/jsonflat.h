@@ -325,7 +325,9 @@ typedef struct jf_table jf_table;
  *    "lineEnd": "crlf" | "lf" (default "lf"); "header": true (default)
  *    "records": true: a document whose root is an array is one row per element
  *    "discover": true: write no rows; each call outputs every leaf path seen
- *               so far as a JSON array of strings and a newline (no "columns")
+ *               so far and whether a path was met twice in one document (a
+ *               duplicate member name): {"columns":["path",...],
+ *               "duplicates":false} and a newline (no "columns" in the spec)
  *  options: style, delimiter, max_depth, max_nesting, JF_FLAG_ARRAYS_LEAF and
  *  JF_FLAG_REPLACE_INVALID_UTF8 are read (mode and the bigint flags are not:
  *  numbers are written as their input text); may be NULL.

@@ -78,6 +78,7 @@ struct jf_table {
     yyjson_val     *exploded;
     uint32_t        exploded_level;
     bool            in_element, too_deep, unknown_hit, oom;
+    bool            duplicates; /* discover: a path met twice in one row (a duplicate member name) */
     jf_buf          unknown_path;
 };
 
@@ -410,13 +411,9 @@ static void write_header(jf_table *t, jf_buf *out, bool emit) {
  *----------------------------------------------------------------------------*/
 
 static void unknown_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
+    assert(!t->discover);
     const uint8_t *key = t->path.text.data;
     size_t n = t->path.text.len;
-    if (t->discover) {
-        /* The name is the key's text: discover's output is the keys as JSON strings. */
-        if (!add_column(t, key, n, key, n)) t->oom = true;
-        return;
-    }
     if (t->unknown == UNKNOWN_IGNORE) return;
     if (t->unknown == UNKNOWN_ERROR) {
         if (!t->unknown_hit) {
@@ -470,11 +467,25 @@ static size_t column_of_path(jf_table *t) {
     return c;
 }
 
+/* Discover: the column of a path met for the first time (its name is the
+ * key's text: discover's output is the keys as JSON strings), or SIZE_MAX. */
+static size_t discovered(jf_table *t) {
+    if (!add_column(t, t->path.text.data, t->path.text.len, t->path.text.data, t->path.text.len)) {
+        t->oom = true;
+        return SIZE_MAX;
+    }
+    return t->ncols - 1;
+}
+
 static void leaf(jf_table *t, yyjson_val *val, uint32_t level, bool joined) {
     t->leaves++;
     size_t c = column_of_path(t);
-    if (c == SIZE_MAX || t->cells[c].row == t->row) { /* a second value at one path is not a column either */
-        if (!(t->discover && c != SIZE_MAX)) unknown_leaf(t, val, level);
+    if (c == SIZE_MAX && t->discover) {
+        c = discovered(t);
+        if (c == SIZE_MAX) return;
+    } else if (c == SIZE_MAX || t->cells[c].row == t->row) { /* a second value at one path is not a column either */
+        if (t->discover) t->duplicates = true; /* so the writing pass keeps that value somewhere */
+        else unknown_leaf(t, val, level);
         return;
     }
     if (t->nset == t->set_cap && !grow_set(t)) return;
@@ -699,16 +710,18 @@ static void table_bad_line(void *ctx, const jf_error *err, uint64_t line, jf_on_
     end_row(s->t, out);
 }
 
-/* Discover's output: every column so far as a JSON array of path strings. */
+/* Discover's output: every column so far as a JSON array of path strings,
+ * and whether a path was met twice in one row. */
 static void write_columns(const jf_table *t, jf_buf *out) {
-    jf_buf_byte(out, '[');
+    jf_buf_lit(out, "{\"columns\":[");
     for (size_t c = 0; c < t->ncols; c++) {
         if (c) jf_buf_byte(out, ',');
         jf_buf_byte(out, '"');
         jf_buf_put(out, t->keys.data + t->cols[c].key_off, t->cols[c].key_len);
         jf_buf_byte(out, '"');
     }
-    jf_buf_lit(out, "]\n");
+    if (t->duplicates) jf_buf_lit(out, "],\"duplicates\":true}\n");
+    else jf_buf_lit(out, "],\"duplicates\":false}\n");
 }
 
 JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t length, const jf_lines_options *lines,

@@ -57,7 +57,13 @@ static void test_rows(void) {
                 ",\"{\"\"code\"\":\"\"SHAPE_MISMATCH\"\",\"\"message\"\":\"\"the path \\\"\"b\\\"\" is not a column of the "
                 "table\"\",\"\"offset\"\":13,\"\"line\"\":3,\"\"column\"\":1}\"\n");
     expect_rows("{\"discover\":true,\"join\":\";\"}", "{\"a\":1,\"t\":[1,2]}\n{\"b\":{\"c\":[{}]},\"a\":2}\n", 0,
-                "[\"a\",\"t\",\"b.c[0]\"]\n");
+                "{\"columns\":[\"a\",\"t\",\"b.c[0]\"],\"duplicates\":false}\n");
+    /* A duplicate member name is reported (its second value has no column); the elements of an exploded
+     * array, each its own row, are not duplicates of one another. */
+    expect_rows("{\"discover\":true}", "{\"a\":1}\n{\"b\":1,\"a\":2,\"b\":3}\n", 0,
+                "{\"columns\":[\"a\",\"b\"],\"duplicates\":true}\n");
+    expect_rows("{\"discover\":true,\"explode\":\"au\"}", "{\"au\":[{\"k\":1},{\"k\":2}],\"id\":1}\n", 0,
+                "{\"columns\":[\"id\",\"au.k\"],\"duplicates\":false}\n");
 }
 
 static void test_errors(void) {

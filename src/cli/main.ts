@@ -82,6 +82,7 @@ ${TABLE_HELP}Search options (hits print as JSON lines: ["path",value], or [line,
       --value JSON         the leaf's value, by type and exact value ('"1"' is a string, 1 a number)
       --jsonpath QUERY     an RFC 9535 JSONPath instead of --path/--key/--value ('$.a[?@.price < 10].title');
                            hits are selected nodes with normalized paths ($['a'][0]['title'])
+                           (with --ndjson --workers N: FILE's ranges searched in N coworkers, the same output)
       --limit N            stop after N hits
       --count              print only the number of hits
 Schema options:
@@ -95,6 +96,8 @@ Schema options:
       --typescript         a .d.ts: export interface NAME (members not always there are optional (?),
                            | null where null was seen, nested objects inline, unknown[] for arrays only seen empty)
       --name NAME          the interface's name (default Root); with --json-schema, the schema's title
+      --workers N          with --ndjson and --json-schema or --typescript: read FILE's ranges in N coworkers
+                           (the same output as one thread)
 ${SERVE_HELP}Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal
@@ -511,12 +514,12 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
       return { bytesIn: input.byteLength, documents: 1, leaves: 0, errors: 0, hits: bytes.leaves };
     }
     const { shard, range } = await placement(file, v);
-    const stream = searchStream(file === "-" ? Bun.stdin.stream() : file, query, {
-      ...options,
-      ...lineFlags(v),
-      range,
-      shard,
-    });
+    const workers = whole("workers", v.workers, 1) ?? 1;
+    if (workers > 1 && (file === "-" || isRemote(file))) throw new UsageError("--workers needs a local FILE, not standard input or a URL");
+    const stream =
+      workers > 1 && query.query.jsonpath !== undefined
+        ? (await import("../query/search-parallel")).searchFileParallel(file, query.query, { ...options, ...lineFlags(v), range, shard, workers })
+        : searchStream(file === "-" ? Bun.stdin.stream() : file, query, { ...options, ...lineFlags(v), range, shard });
     let hits = 0;
     for (;;) {
       const next = await stream.next();
@@ -640,7 +643,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }
     const table = await tableOptionsOf(values).catch((e) => Promise.reject(e instanceof TableUsageError ? new UsageError(e.message) : e));
-    const notWithTable = (["journal", "workers", "range", "range-bytes", "shard", "mode", "format"] as const).find((k) => values[k] !== undefined);
+    const notWithTable = (["journal", "range", "shard", "mode", "format"] as const).find((k) => values[k] !== undefined);
     if (table && (command !== "flatten" || notWithTable)) throw new UsageError(`--to applies to flatten${notWithTable ? `, not with --${notWithTable}` : ""}`);
     const out = values.journal === undefined ? openOutput(values.output) : journalOwnsOutput();
     const start = performance.now();

@@ -5,6 +5,7 @@
  */
 import type { ParseArgsConfig } from "node:util";
 import { JsonFlatError } from "../core/errors";
+import { isRemote } from "../lines/sources";
 import type { FlattenOptions } from "../core/options";
 import type { LineStreamOptions, StreamProgress } from "../lines/stream";
 import type { TableFormat, TableOptions, UnknownPolicy } from "../table/options";
@@ -33,6 +34,17 @@ export interface TableFlags {
   explode?: string;
   "line-end"?: string;
   "no-header"?: boolean;
+  /** The CLI's own flags, read here when --to is given. */
+  workers?: string;
+  "range-bytes"?: string;
+}
+
+/** The table options of the flags, with how many coworkers write the rows. */
+export interface TableRun extends TableOptions {
+  /** Coworkers (above 1: the rows of a FILE are written on the pool, see table/parallel). */
+  workers?: number;
+  /** Input bytes per coworker range. */
+  rangeBytes?: number;
 }
 
 /** The `--help` lines of the table flags. */
@@ -52,6 +64,8 @@ export const TABLE_HELP = `Table options (flatten --to csv|tsv; one row per docu
                            missing array gives one row with those cells empty
       --line-end lf|crlf   after each row (default lf)
       --no-header          no header row
+      --workers N          write the rows of FILE in N coworkers (the first pass too); the same bytes as one
+                           thread (--range-bytes N: input bytes per coworker range)
       With --on-error emit, a last _error column holds each bad line's error as JSON.
 `;
 
@@ -91,7 +105,7 @@ async function columnsFrom(file: string): Promise<string[]> {
  * @example
  * await tableOptionsOf({ to: "csv", join: ";" }) // { format: "csv", join: ";", ... }
  */
-export async function tableOptionsOf(flags: TableFlags): Promise<TableOptions | undefined> {
+export async function tableOptionsOf(flags: TableFlags): Promise<TableRun | undefined> {
   const format = pick<TableFormat>("to", flags.to, ["csv", "tsv"]);
   const tableOnly = (Object.keys(TABLE_OPTIONS) as (keyof TableFlags)[]).filter((k) => k !== "to" && flags[k] !== undefined);
   if (!format) {
@@ -111,7 +125,16 @@ export async function tableOptionsOf(flags: TableFlags): Promise<TableOptions | 
     explode: flags.explode,
     lineEnd: pick("line-end", flags["line-end"], ["lf", "crlf"] as const),
     header: flags["no-header"] ? false : undefined,
+    workers: count("workers", flags.workers),
+    rangeBytes: count("range-bytes", flags["range-bytes"]),
   };
+}
+
+function count(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1 || value.trim() === "") throw new TableUsageError(`--${name} expects a whole number ≥ 1, got "${value}"`);
+  return n;
 }
 
 /** What a table run did, for `--summary`. */
@@ -131,13 +154,17 @@ export interface TableSummary {
 export async function tableCommand(
   file: string,
   ndjson: boolean,
-  table: TableOptions,
+  table: TableRun,
   flatten: Omit<FlattenOptions, "mode" | "bigint">,
   lines: LineStreamOptions,
   out: { write(bytes: Uint8Array): Promise<void> },
   readDocument: () => Promise<Uint8Array>,
 ): Promise<TableSummary> {
-  const options: TableOptions = { ...flatten, ...lines, ...table };
+  const { workers = 1, rangeBytes, ...own } = table;
+  const options: TableOptions = { ...flatten, ...lines, ...own };
+  if (workers > 1 && (file === "-" || isRemote(file))) {
+    throw new JsonFlatError("INVALID_OPTION", "--workers needs a local FILE, not standard input or a URL");
+  }
   // Loaded here, not at the top: the CLI imports this file for its flags on every run, tables or not.
   const { tableDocument, tableStream } = await import("../table/table");
   if (!ndjson) {
@@ -150,7 +177,10 @@ export async function tableCommand(
       bytes.dispose();
     }
   }
-  const chunks = tableStream(file === "-" ? Bun.stdin.stream() : file, options);
+  const chunks =
+    workers > 1
+      ? (await import("../table/parallel")).tableFileParallel(file, { ...options, workers, rangeBytes, readBytes: options.chunkBytes })
+      : tableStream(file === "-" ? Bun.stdin.stream() : file, options);
   for (;;) {
     const next = await chunks.next();
     if (next.done) {

@@ -54,6 +54,11 @@ export interface ParallelOptions extends NdjsonOptions, DecompressOptions {
    * stay valid and the garbage collector frees them.
    */
   retain?: boolean;
+  /**
+   * The task each range runs, and parameters added to its `RangeParams`; default `flattenRange`. It returns a
+   * `RangeResult`. (The table writer runs its ranges as `tableRange`: see table/parallel.)
+   */
+  rangeTask?: { name: string; params?: Record<string, unknown> };
 }
 
 /**
@@ -166,7 +171,7 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
     const { compressedRanges } = await import("./compressed");
     return yield* compressedRanges(path, options);
   }
-  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, shard, onProgress, signal, timeoutMs, firstLine, retain, compression: _c, maxDecompressedBytes: _m, ...lines } = options;
+  const { pool: given, workers, rangeBytes: rangeOption, readBytes, maxInFlight, range, shard, onProgress, signal, timeoutMs, firstLine, retain, compression: _c, maxDecompressedBytes: _m, rangeTask, ...lines } = options;
   resolveOptions(lines);
   resolveFormat(lines.format);
   const checked = lineOptions({ ...lines, firstLine });
@@ -228,11 +233,12 @@ export async function* flattenRangesParallel(path: string, options: ParallelOpti
         end: piece.end,
         options: { ...lines, firstLine: link.firstLine, baseOffset: checked.baseOffset },
         firstLineCell: link.cell,
+        ...rangeTask?.params,
       };
       if (readBytes !== undefined) params.readBytes = readBytes;
       // A pool of size 0 runs the task (and its progress calls) before pool.run returns: count into a holder.
       const done = { bytes: 0 };
-      const result = running.run("flattenRange", params, {
+      const result: Promise<RangeResult> = running.run(rangeTask?.name ?? "flattenRange", params, {
         signal: stop.signal,
         timeoutMs,
         onProgress: (p) => {

@@ -10,6 +10,9 @@ import type { NativeBytes } from "../native";
 import { flattenLines, type NdjsonOptions } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import { unflattenBytes } from "../document/unflatten";
+import { tableRangeTask } from "../table/range-task";
+import { typeStatsRangeTask } from "../query/type-stats-range";
+import { searchRangeTask } from "../query/search-range";
 
 /**
  * What a running task can do besides computing its result.
@@ -267,8 +270,14 @@ export function flattenLinesTask(params: LinesParams, context: TaskContext): Lin
   return { bytes: context.own(out), ...c };
 }
 
-/** A range's first line: known at launch, or handed over later through a shared cell. */
-class FirstLine {
+/**
+ * A range's first line: known at launch, or handed over later through a shared cell.
+ *
+ * @example
+ * const first = new FirstLine(params.options?.firstLine, params.firstLineCell, context);
+ * const line = first.peek() ?? first.wait();
+ */
+export class FirstLine {
   constructor(
     private known: number | undefined,
     private readonly cell: BigInt64Array | undefined,
@@ -402,6 +411,9 @@ export const TASKS = {
   unflatten: unflattenTask,
   flattenLines: flattenLinesTask,
   flattenRange: flattenRangeTask,
+  tableRange: tableRangeTask,
+  typeStatsRange: typeStatsRangeTask,
+  searchRange: searchRangeTask,
 } satisfies TaskRegistry;
 
 /**

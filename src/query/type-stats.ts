@@ -76,11 +76,23 @@ export interface TypeStatsStreamOptions extends TypeStatsOptions, LineStreamOpti
   range?: ByteRange;
 }
 
-const DETAIL = { format: "entries", schemaDetail: true } as const;
+/**
+ * The output flags of the native type-statistics pass (entries text with the schema detail).
+ *
+ * @example
+ * native().flattenLines(bytes, detailOptions({}), lines, DETAIL)
+ */
+export const DETAIL = { format: "entries", schemaDetail: true } as const;
 const decoder = new TextDecoder();
 const TYPE_ORDER: readonly SchemaType[] = ["string", "integer", "number", "boolean", "null", "object", "array"];
 
-function detailOptions(options: TypeStatsOptions): ResolvedOptions {
+/**
+ * The native options of the type-statistics pass (schema mode), checked.
+ *
+ * @example
+ * detailOptions({ maxNesting: 100 }).mode // "schema"
+ */
+export function detailOptions(options: TypeStatsOptions): ResolvedOptions {
   if (options === null || typeof options !== "object") throw new JsonFlatError("INVALID_OPTION", "options must be an object");
   return resolveOptions({ mode: "schema", maxNesting: options.maxNesting, replaceInvalidUtf8: options.replaceInvalidUtf8 });
 }

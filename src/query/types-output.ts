@@ -5,6 +5,8 @@
  */
 import { JsonFlatError } from "../core/errors";
 import type { Source } from "../lines/index";
+import { isRemote } from "../lines/sources";
+import { typeStatsParallel } from "./type-stats-parallel";
 import { jsonSchemaFromStats } from "./json-schema";
 import { typeStats, typeStatsStream, type TypeStats, type TypeStatsStreamOptions } from "./type-stats";
 import { typescriptFromStats } from "./typescript";
@@ -15,7 +17,10 @@ import { typescriptFromStats } from "./typescript";
  * @example
  * const request: TypesRequest = { kind: "typescript", name: "Book" };
  */
-export type TypesRequest = { kind: "json-schema"; closed: boolean; title?: string } | { kind: "typescript"; name?: string };
+export type TypesRequest = ({ kind: "json-schema"; closed: boolean; title?: string } | { kind: "typescript"; name?: string }) & {
+  /** Coworkers reading a local NDJSON file (above 1: its ranges on the pool, the same types as one thread). */
+  workers?: number;
+};
 
 /**
  * What a front end was asked, by option name (the CLI's flag names; HTTP maps its parameters to them).
@@ -28,6 +33,8 @@ export interface TypesFlags {
   typescript?: boolean;
   name?: string;
   closed?: boolean;
+  /** `--workers N` (the CLI's text). */
+  workers?: string;
   [flag: string]: unknown;
 }
 
@@ -64,11 +71,19 @@ export function typesRequest(flags: TypesFlags, spell: Spell): TypesRequest | un
   if (flags["json-schema"] && flags.typescript) refuse(`${spell("json-schema")} and ${spell("typescript")}: choose one`);
   const conflict = NOT_WITH_TYPES.find((flag) => flags[flag] !== undefined);
   if (conflict) refuse(`${spell(conflict)} does not apply to ${spell(kind)} (types always use every container's grouped js path)`);
+  const workers = workersOf(flags.workers, spell);
   if (kind === "typescript") {
     if (flags.closed !== undefined) refuse(`${spell("closed")} applies to ${spell("json-schema")} only`);
-    return flags.name === undefined ? { kind } : { kind, name: flags.name };
+    return { kind, ...(flags.name === undefined ? {} : { name: flags.name }), ...workers };
   }
-  return flags.name === undefined ? { kind, closed: flags.closed === true } : { kind, closed: flags.closed === true, title: flags.name };
+  return { kind, closed: flags.closed === true, ...(flags.name === undefined ? {} : { title: flags.name }), ...workers };
+}
+
+function workersOf(text: string | undefined, spell: Spell): { workers?: number } {
+  if (text === undefined) return {};
+  const workers = Number(text);
+  if (!Number.isSafeInteger(workers) || workers < 1 || text.trim() === "") refuse(`${spell("workers")} expects a whole number ≥ 1, got "${text}"`);
+  return { workers };
 }
 
 /**
@@ -103,5 +118,10 @@ export function typesOfDocument(request: TypesRequest, input: Uint8Array, option
  * await typesOfLines({ kind: "json-schema", closed: false }, "works.txt", { column: 5 })
  */
 export async function typesOfLines(request: TypesRequest, source: Source, options: TypeStatsStreamOptions): Promise<string> {
+  const workers = request.workers ?? 1;
+  if (workers > 1 && (typeof source !== "string" || source === "-" || isRemote(source))) {
+    refuse("--workers needs a local FILE, not standard input or a URL");
+  }
+  if (workers > 1) return render(request, await typeStatsParallel(source as string, { ...options, workers }));
   return render(request, await typeStatsStream(source, options));
 }

@@ -16,8 +16,14 @@ import { checkTableOptions, DEFAULT_SAMPLE, tableSpec, type TableOptions, type T
 
 const decoder = new TextDecoder();
 
-/** One compiled native table: its column set and the header state of one output. */
-class NativeTable extends NativeHandle<TableHandle> {
+/**
+ * One compiled native table: its column set and the header state of one output.
+ *
+ * @example
+ * const table = new NativeTable({ format: "csv" }, { columns: ["a"], header: false });
+ * try { table.lines(bytes, { onError: "fail", column: 0, firstLine: 1, baseOffset: 0 }); } finally { table.dispose(); }
+ */
+export class NativeTable extends NativeHandle<TableHandle> {
   constructor(options: TableOptions, extra: Partial<TableSpec>) {
     super("table");
     this.attach(native().compileTable(tableSpec(options, extra), resolveOptions(options)), (h) => native().freeTable(h));
@@ -32,9 +38,26 @@ class NativeTable extends NativeHandle<TableHandle> {
   }
 }
 
-/** The columns a discover call wrote: every leaf path seen so far. */
-function columnsOf(bytes: Uint8Array): string[] {
-  return JSON.parse(decoder.decode(bytes)) as string[];
+/**
+ * What a discover pass found: every leaf path in order of first appearance, and whether a path was met twice
+ * in one document (a duplicate member name: its second value is not a column, so it needs `_extra`).
+ *
+ * @example
+ * const found: Discovered = { columns: ["a", "b.c"], duplicates: false };
+ */
+export interface Discovered {
+  columns: string[];
+  duplicates: boolean;
+}
+
+/**
+ * What a discover call wrote.
+ *
+ * @example
+ * columnsOf(new TextEncoder().encode('{"columns":["a","b.c"],"duplicates":false}\n')) // { columns: ["a", "b.c"], duplicates: false }
+ */
+export function columnsOf(bytes: Uint8Array): Discovered {
+  return JSON.parse(decoder.decode(bytes)) as Discovered;
 }
 
 /** Runs `body` with a table compiled from `options`, freeing it afterwards. */
@@ -58,13 +81,19 @@ function firstLines(bytes: Uint8Array, count: number): Uint8Array {
   return bytes.subarray(0, at);
 }
 
-function chunkLines(options: TableOptions): LinesCall {
+/**
+ * The line options of a table's native calls (first line 1 unless given).
+ *
+ * @example
+ * chunkLines({ column: 5 }) // { onError: "fail", column: 5, firstLine: 1, baseOffset: 0 }
+ */
+export function chunkLines(options: TableOptions): LinesCall {
   const { firstLine, ...lines } = lineOptions(options);
   return { ...lines, firstLine: firstLine ?? 1 };
 }
 
 /** Every leaf path of the given lines, in order of first appearance (the discover pass over a buffer). */
-function discoverLines(bytes: Uint8Array, options: TableOptions): string[] {
+function discoverLines(bytes: Uint8Array, options: TableOptions): Discovered {
   return withTable(options, { discover: true }, (table) => {
     const out = table.lines(bytes, chunkLines(options));
     try {
@@ -106,10 +135,10 @@ function sampleSource(source: Source, options: TableOptions): AsyncIterable<Uint
 }
 
 /** Every leaf path of a whole file (or its `range`), through the streaming loop: the first pass. */
-async function discoverFile(path: string, options: TableOptions): Promise<string[]> {
+async function discoverFile(path: string, options: TableOptions): Promise<Discovered> {
   const table = new NativeTable(options, { discover: true });
   try {
-    let columns: string[] = [];
+    let columns: Discovered = { columns: [], duplicates: false };
     const { onProgress: _, ...quiet } = options;
     for await (const out of streamChunks(path, quiet, (whole, lines) => table.lines(whole, lines))) columns = columnsOf(out);
     return columns;
@@ -128,17 +157,37 @@ async function discoverFile(path: string, options: TableOptions): Promise<string
  */
 export async function tableColumns(source: Source | Uint8Array, options: TableOptions = {}): Promise<string[]> {
   checkTableOptions(options);
-  if (source instanceof Uint8Array) return discoverLines(firstLines(source, options.sample ?? Infinity), options);
-  if (typeof source === "string" && options.sample === undefined) return discoverFile(source, options);
-  const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
-  await peek.stop();
-  return discoverLines(peek.head, options);
+  if (source instanceof Uint8Array) return discoverLines(firstLines(source, options.sample ?? Infinity), options).columns;
+  if (typeof source === "string" && options.sample === undefined) return (await discoverFile(source, options)).columns;
+  return (await sampleColumns(source, options)).columns;
 }
 
-/** The options of the writing pass once the columns are known, with the default unknown-path policy. */
-function writing(options: TableOptions, columns: readonly string[], wholePass: boolean): TableOptions {
-  return { ...options, columns, unknown: options.unknown ?? (wholePass ? "error" : "extra") };
+/**
+ * The columns of the first `sample` lines (default 1,000) of a source, and whether those lines were all of it
+ * (then every path is a column, as after a whole first pass).
+ *
+ * @example
+ * await sampleColumns("works.ndjson", { sample: 100 }) // { columns: ["key", "title", …], duplicates: false, ended: false }
+ */
+export async function sampleColumns(source: Source, options: TableOptions): Promise<Discovered & { ended: boolean }> {
+  const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
+  await peek.stop();
+  return { ...discoverLines(peek.head, options), ended: peek.ended };
 }
+
+/**
+ * The options of the writing pass once the columns are known, with the default unknown-path policy: `error`
+ * when every path met is a column (a whole first pass that met no duplicate member name), else `extra`.
+ *
+ * @example
+ * writing({}, ["a"], true) // { columns: ["a"], unknown: "error" }: a whole first pass saw every path
+ */
+export function writing(options: TableOptions, columns: readonly string[], everyPath: boolean): TableOptions {
+  return { ...options, columns, unknown: options.unknown ?? (everyPath ? "error" : "extra") };
+}
+
+/** Whether a discover pass over the whole input leaves no value without a column. */
+const everyPath = (found: Discovered, wholePass: boolean) => wholePass && !found.duplicates;
 
 /**
  * Writes every line of an NDJSON buffer as CSV or TSV in one native call: the header row, then one row per
@@ -154,8 +203,10 @@ export function tableLines(input: string | Uint8Array | ArrayBuffer, options: Ta
   const bytes = toBytes(input);
   const head = firstLines(bytes, options.sample ?? Infinity);
   const wholePass = options.columns === undefined && head.byteLength === bytes.byteLength; // every path is a column
-  const columns = options.columns ?? discoverLines(head, options);
-  return withTable(writing(options, columns, wholePass), { columns }, (table) => table.lines(bytes, chunkLines(options)));
+  const found = options.columns === undefined ? discoverLines(head, options) : undefined;
+  const columns = options.columns ?? found!.columns;
+  const written = writing(options, columns, found !== undefined && everyPath(found, wholePass));
+  return withTable(written, { columns }, (table) => table.lines(bytes, chunkLines(options)));
 }
 
 /**
@@ -169,7 +220,7 @@ export function tableDocument(input: JsonInput, options: TableOptions = {}): Nat
   checkTableOptions(options);
   const bytes = toBytes(input);
   const records = options.explode === undefined;
-  const columns = options.columns ?? withTable(options, { discover: true, records }, (t) => {
+  const found = options.columns !== undefined ? undefined : withTable(options, { discover: true, records }, (t) => {
     const out = t.document(bytes);
     try {
       return columnsOf(out);
@@ -177,7 +228,9 @@ export function tableDocument(input: JsonInput, options: TableOptions = {}): Nat
       out.dispose();
     }
   });
-  return withTable(writing(options, columns, options.columns === undefined), { columns, records }, (t) => t.document(bytes));
+  const columns = options.columns ?? found!.columns;
+  const written = writing(options, columns, found !== undefined && everyPath(found, true));
+  return withTable(written, { columns, records }, (t) => t.document(bytes));
 }
 
 /**
@@ -195,17 +248,20 @@ export async function* tableStream(source: Source, options: TableOptions = {}): 
   checkTableOptions(options);
   let input: Source = source;
   let columns = options.columns;
-  let wholePass = columns === undefined && typeof source === "string" && options.sample === undefined;
-  if (columns === undefined && wholePass) {
-    columns = await discoverFile(source as string, options);
+  let complete = false; // every path met is a column
+  if (columns === undefined && typeof source === "string" && options.sample === undefined) {
+    const found = await discoverFile(source, options);
+    columns = found.columns;
+    complete = everyPath(found, true);
   } else if (columns === undefined) {
     const peek = await peekLines(sampleSource(source, options), options.sample ?? DEFAULT_SAMPLE);
-    columns = discoverLines(peek.head, options);
-    wholePass = peek.ended; // the sample was the whole input: every path is a column
+    const found = discoverLines(peek.head, options);
+    columns = found.columns;
+    complete = everyPath(found, peek.ended); // the sample was the whole input: every path is a column
     if (typeof source === "string") await peek.stop();
     else input = peek.whole;
   }
-  const table = new NativeTable(writing(options, columns, wholePass), { columns });
+  const table = new NativeTable(writing(options, columns, complete), { columns });
   try {
     return yield* streamChunks(input, options, (whole, lines) => table.lines(whole, lines));
   } finally {
