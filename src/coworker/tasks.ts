@@ -10,6 +10,7 @@ import type { NativeBytes } from "../native";
 import { flattenLines, type NdjsonOptions } from "../lines/index";
 import type { FlattenOptions, UnflattenOptions } from "../core/options";
 import { unflattenBytes } from "../document/unflatten";
+import { flattenSplitRangeTask } from "./split-task";
 
 /**
  * What a running task can do besides computing its result.
@@ -402,6 +403,7 @@ export const TASKS = {
   unflatten: unflattenTask,
   flattenLines: flattenLinesTask,
   flattenRange: flattenRangeTask,
+  flattenSplitRange: flattenSplitRangeTask,
 } satisfies TaskRegistry;
 
 /**
