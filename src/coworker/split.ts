@@ -7,7 +7,8 @@
  */
 import { fileCompression, type DecompressOptions } from "../core/decompress";
 import { JsonFlatError } from "../core/errors";
-import { documentCallOptions, flattenDocumentStream, type DocumentStreamOptions } from "../document/stream";
+import { resolveFormat, resolveOptions } from "../core/options";
+import { flattenDocumentStream, type DocumentStreamOptions } from "../document/stream";
 import { checkSplitOptions, planSplit, splitPath, splitRanges, type SplitPath, type SplitRangeOutput } from "../document/split";
 import { Pool } from "./pool";
 import type { SplitRangeParams } from "./split-task";
@@ -97,7 +98,8 @@ async function noArrayAt(path: string, names: readonly string[], options: SplitP
  */
 export async function* flattenDocumentParallel(path: string, options: SplitParallelOptions): AsyncGenerator<Uint8Array, SplitSummary> {
   const names = splitPath(options.split);
-  const { o } = documentCallOptions(options);
+  const o = resolveOptions(options);
+  resolveFormat(options.format);
   checkSplitOptions(o, names);
   const rangeBytes = positive("rangeBytes", options.rangeBytes, DEFAULT_RANGE);
   const compression = await fileCompression(path, options.compression);
