@@ -497,9 +497,9 @@ typedef struct jf_split_plan {
 
 /** Scans `doc` (borrowed) for the array at `path_json` (a JSON array of at
  *  most JF_SPLIT_MAX_PATH member names, `[]` = the root array) and writes up
- *  to `max_cuts` cuts into `cuts`: after a comma of that array once
+ *  to `max_cuts` cuts into `cuts`: at a comma of that array once
  *  `range_bytes` (≥ 1) or more were passed since the last cut (or byte 0), as
- *  {byte offset, index of the element after it, line, column}. Strings,
+ *  {byte offset of the comma, index of the element after it, line, column}. Strings,
  *  escapes and brackets only: values are not parsed or judged (a document
  *  that is not JSON gets cuts that hold up to its first fault; the ranges'
  *  own parse reports the fault). The first member with the name whose value
@@ -511,15 +511,15 @@ JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint8_t *p
                           uint64_t range_bytes, uint64_t *cuts, size_t max_cuts, jf_split_plan *plan);
 /** The first range of a split: the containers starting at the document
  *  offsets `opens[0..count)` (jf_split_plan.opens) are descended into
- *  whatever their size, so that jf_doc_stream_pause finds the stream between
- *  two elements of the last. Call before the first feed. 1, or 0 with `error`
+ *  whatever their size, so that jf_doc_stream_pause finds the stream just
+ *  after an element of the last. Call before the first feed. 1, or 0 with `error`
  *  (may be NULL) filled: JF_INVALID_OPTION when called late, count is 0 or
  *  over JF_SPLIT_MAX_PATH + 1, or the options are not leaf mode without a
  *  query, max_depth or JF_FLAG_ARRAYS_LEAF (they keep the array whole). */
 JF_API int32_t jf_doc_stream_descend_at(jf_doc_stream *stream, const uint64_t *opens, size_t count, jf_error *error);
 /** A later range of a split: the stream starts inside the array at
- *  `path_json` (as for jf_split_scan), before element `first_index` (≥ 1),
- *  whose text starts at document offset `offset`, line `line`, column
+ *  `path_json` (as for jf_split_scan), at the comma before element
+ *  `first_index` (≥ 1), at document offset `offset`, line `line`, column
  *  `column` (a cut of jf_split_scan); fed from there, it writes that
  *  element's leaves onward (each after a ',': an earlier range wrote
  *  element 0). Call before the first feed. 1, or 0 with `error` filled
@@ -530,7 +530,7 @@ JF_API int32_t jf_doc_stream_resume(jf_doc_stream *stream, const uint8_t *path_j
                                  jf_error *error);
 /** Ends a range that is not the last: its bytes were fed up to a cut. The
  *  remaining output (as feed), or NULL with the error: when the stream is not
- *  between two elements of the split array, the bytes held are read to their
+ *  just after an element of the split array, the bytes held are read to their
  *  end as at jf_doc_stream_finish, so a document that is not JSON before the
  *  cut fails with jf_flatten's error. Same ownership as feed. */
 JF_API const uint8_t *jf_doc_stream_pause(jf_doc_stream *stream, jf_result *result);

@@ -542,10 +542,11 @@ static bool scan_step(jf_doc_stream *s, bool final) {
     return false;
 }
 
-/* A split range's clean end: after a comma of the split array, nothing held. */
+/* A split range's clean end: just after an element of the split array (the
+ * next range starts at the comma), nothing held. */
 static bool between_elements(const jf_doc_stream *s) {
     return s->split_depth && s->forced_next == s->forced_count && s->depth == s->split_depth &&
-           s->state == ST_VALUE && s->after_comma && s->pos == s->in.len;
+           s->state == ST_AFTER && s->pos == s->in.len;
 }
 
 static void scan(jf_doc_stream *s, bool final) {
@@ -764,7 +765,7 @@ JF_API int32_t jf_doc_stream_resume(jf_doc_stream *stream, const uint8_t *path_j
     jf_flattener_resume(stream->fl, first_index, 1);
     stream->leaves_before = 1;
     stream->split_depth = containers;
-    stream->state = ST_VALUE;
+    stream->state = ST_AFTER; /* at the comma after element first_index - 1 */
     stream->base = offset;
     stream->line = line;
     stream->column = column;

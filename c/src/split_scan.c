@@ -4,9 +4,10 @@
  *
  * A structural scan (strings, escapes and brackets; no values are parsed)
  * follows a path of member names from the root down to an array and, inside
- * it, notes every place after a comma at the array's own depth where at least
- * `range_bytes` were passed since the last cut: the byte offset, the index of
- * the element after the comma, and that byte's line and column. The scan is a
+ * it, notes every comma at the array's own depth where at least `range_bytes`
+ * were passed since the last cut: its byte offset, the index of the element
+ * after it, and its line and column. A range starts at its comma, so that a
+ * fault there (a trailing comma) is read where the whole document reads it. The scan is a
  * hint, not a judge: every byte is still read by the doc stream that flattens
  * the range, and up to the first invalid byte of a document this scan and a
  * parser agree on every string and bracket, so every cut before it is a true
@@ -163,7 +164,7 @@ static bool find_member(split_scan *s, yyjson_val *key, uint8_t want) {
     }
 }
 
-/* Inside the array at `pos` ('['): counts its elements and writes a cut after
+/* Inside the array at `pos` ('['): counts its elements and writes a cut at
  * each comma at its depth that is `range_bytes` or more past the last cut. */
 static void cut_elements(split_scan *s, uint64_t range_bytes, uint64_t *cuts, size_t max_cuts, jf_split_plan *plan) {
     size_t inside = ++s->depth;
@@ -187,7 +188,6 @@ static void cut_elements(split_scan *s, uint64_t range_bytes, uint64_t *cuts, si
             break;
         }
         if (c != ',') break; /* not JSON: the ranges' own parse reports it */
-        s->pos++;
         if (s->pos - last_cut >= range_bytes && plan->cuts < max_cuts) {
             uint64_t *cut = cuts + 4 * plan->cuts++;
             cut[0] = s->pos;
@@ -196,6 +196,7 @@ static void cut_elements(split_scan *s, uint64_t range_bytes, uint64_t *cuts, si
             cut[3] = column_at(s);
             last_cut = s->pos;
         }
+        s->pos++;
         skip_space(s);
     }
     plan->elements = index;

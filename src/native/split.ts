@@ -14,7 +14,7 @@ const encoder = new TextEncoder();
 
 /** Where a later range starts: a cut of `splitScan`. */
 export interface SplitCut {
-  /** Byte offset of the range (just after a comma of the array). */
+  /** Byte offset of the range: a comma of the array. */
   offset: number;
   /** Index of the element after the comma. */
   index: number;
