@@ -100,7 +100,7 @@ function expectSplitNow(text: string, names: string[], rangeBytes: number, readB
   expect({ text, names, rangeBytes, readBytes, outcome: got }).toEqual({ text, names, rangeBytes, readBytes, outcome: want });
 }
 
-const OPTION_SETS: DocumentStreamOptions[] = [
+const OPTION_SETS: Omit<DocumentStreamOptions, "onProgress">[] = [
   {},
   { style: "pointer" },
   { style: "flat", delimiter: "::" },
