@@ -15,7 +15,7 @@ import { gzipSync } from "node:zlib";
 import { JsonFlatError, flattenBytes, flattenDocumentParallel, type SplitParallelOptions } from "../src";
 import { resolveOptions } from "../src/core/options";
 import { documentCallOptions, type DocumentStreamOptions } from "../src/document/stream";
-import { checkSplitOptions, flattenSplitRange, planSplit, splitPath, splitRanges } from "../src/document/split";
+import { checkSplitOptions, flattenSplitRange, splitPath, SplitPlanner } from "../src/document/split";
 import { Pool } from "../src/coworker/pool";
 import { EMULATED } from "./fixtures/child-bun";
 import { runCli } from "./fixtures/cli-run";
@@ -64,17 +64,17 @@ async function split(path: string, options: SplitParallelOptions): Promise<Outco
  * The ranges of a split run one after another in this thread, synchronously (for fast-check): what the pool's
  * tasks do, in order. A document without the array: INVALID_OPTION, unless the whole document is invalid.
  */
-function splitNow(path: string, bytes: Uint8Array, names: string[], rangeBytes: number, readBytes: number, options: DocumentStreamOptions): Outcome {
+function splitNow(path: string, bytes: Uint8Array, names: string[], rangeBytes: number, readBytes: number, options: DocumentStreamOptions, windowBytes: number): Outcome {
   const { o, flags } = documentCallOptions(options);
   try {
     checkSplitOptions(o, names);
-    const plan = planSplit(path, names, rangeBytes);
-    if (!plan.found) {
+    using planner = new SplitPlanner(path, names, rangeBytes, windowBytes);
+    const parts: Uint8Array[] = [];
+    for (let range = planner.next(); range; range = planner.next()) parts.push(...flattenSplitRange(range, o, flags, readBytes, () => {}).chunks);
+    if (!planner.found) {
       const w = whole(bytes, options);
       return w.ok ? { ok: false, error: { code: "INVALID_OPTION" } } : w;
     }
-    const parts: Uint8Array[] = [];
-    for (const range of splitRanges(path, names, plan, plan.size)) parts.push(...flattenSplitRange(range, o, flags, readBytes, () => {}).chunks);
     return { ok: true, text: decoder.decode(Buffer.concat(parts)) };
   } catch (error) {
     return { ok: false, error: errorFields(error) };
@@ -90,12 +90,12 @@ function at(value: unknown, names: readonly string[]): unknown {
   return value;
 }
 
-function expectSplitNow(text: string, names: string[], rangeBytes: number, readBytes: number, options: DocumentStreamOptions = {}): void {
+function expectSplitNow(text: string, names: string[], rangeBytes: number, readBytes: number, options: DocumentStreamOptions = {}, windowBytes = readBytes): void {
   const bytes = encoder.encode(text);
   const path = fileOf(bytes);
   const parsed = whole(bytes, options);
   const want: Outcome = parsed.ok && !Array.isArray(at(JSON.parse(text), names)) ? { ok: false, error: { code: "INVALID_OPTION" } } : parsed;
-  const got = splitNow(path, bytes, names, rangeBytes, readBytes, options);
+  const got = splitNow(path, bytes, names, rangeBytes, readBytes, options, windowBytes);
   rmSync(path);
   expect({ text, names, rangeBytes, readBytes, outcome: got }).toEqual({ text, names, rangeBytes, readBytes, outcome: want });
 }
@@ -157,13 +157,20 @@ describe("split: generated documents (properties)", () => {
       ? { text: JSON.stringify({ before: d.before, "it\"ems": { list: d.elements }, after: d.after }, null, d.indent), names: ['it"ems', "list"] }
       : { text: JSON.stringify(d.elements, null, d.indent), names: [] };
 
-  test("any range size 1..64 and read size gives flattenBytes' bytes (0, 1 and many elements)", () => {
+  test("any range, read and scan window size 1..64 gives flattenBytes' bytes (0, 1 and many elements)", () => {
+    const size = fc.integer({ min: 1, max: 64 });
     checkProperty(
-      fc.property(doc, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 64 }), fc.constantFrom(...OPTION_SETS), (d, rangeBytes, readBytes, options) => {
+      fc.property(doc, size, size, fc.constantFrom(...OPTION_SETS), size, (d, rangeBytes, readBytes, options, windowBytes) => {
         const { text, names } = render(d);
-        expectSplitNow(text, names, rangeBytes, readBytes, options);
+        expectSplitNow(text, names, rangeBytes, readBytes, options, windowBytes);
       }),
-      { numRuns: 200, examples: [[{ elements: [], indent: 0, wrapped: false, before: null, after: null }, 1, 1, {}], [{ elements: [1], indent: 2, wrapped: true, before: 0, after: [] }, 1, 1, {}]] },
+      {
+        numRuns: 200,
+        examples: [
+          [{ elements: [], indent: 0, wrapped: false, before: null, after: null }, 1, 1, {}, 1],
+          [{ elements: [1], indent: 2, wrapped: true, before: 0, after: [] }, 1, 1, {}, 3],
+        ],
+      },
     );
   });
 
@@ -204,6 +211,14 @@ describe("split: errors", () => {
       const want = whole(encoder.encode(text), {});
       expect(want.ok).toBe(false);
       expect({ text, got: await split(fileOf(text), { split: names, pool, rangeBytes: 1 }) }).toEqual({ text, got: want });
+    }
+  });
+
+  test("after a byte order mark: the columns flattenBytes counts", async () => {
+    for (const text of ["\ufeff[1,2,x]", "\ufeff[1,\n2,x]", '\ufeff{"a":[1,"é",x]}']) {
+      const want = whole(encoder.encode(text), {});
+      expect(want.ok).toBe(false);
+      expect({ text, got: await split(fileOf(text), { split: text.includes("{") ? "a" : "", pool, rangeBytes: 1 }) }).toEqual({ text, got: want });
     }
   });
 

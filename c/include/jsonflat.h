@@ -484,31 +484,37 @@ JF_API void jf_doc_stream_free(jf_doc_stream *stream);
 
 #define JF_SPLIT_MAX_PATH 16
 
-/** What jf_split_scan found. Layout fixed (424 bytes): found @0, elements
- *  @8, cuts @16, close @24, opens @32, error @168. */
+/** What jf_split_scan found. Layout fixed (456 bytes): found @0, elements
+ *  @8, cuts @16, close @24, resume @32, opens @64, error @200. */
 typedef struct jf_split_plan {
     uint64_t found;    /* 1 when the array at the path was found */
-    uint64_t elements; /* its elements (up to where the scan stopped) */
+    uint64_t elements; /* its elements seen whole (up to where the scan stopped) */
     uint64_t cuts;     /* cuts written (4 uint64 each: offset, index, line, column) */
     uint64_t close;    /* offset of its ']', UINT64_MAX when the scan stopped before */
+    uint64_t resume[4]; /* the last comma of the array seen, as a cut (a scan of more bytes goes on from it); 0s: none */
     uint64_t opens[JF_SPLIT_MAX_PATH + 1]; /* offsets of the containers on the path, root first, the array last */
     jf_error error;
 } jf_split_plan;
 
-/** Scans `doc` (borrowed) for the array at `path_json` (a JSON array of at
- *  most JF_SPLIT_MAX_PATH member names, `[]` = the root array) and writes up
- *  to `max_cuts` cuts into `cuts`: at a comma of that array once
- *  `range_bytes` (≥ 1) or more were passed since the last cut (or byte 0), as
- *  {byte offset of the comma, index of the element after it, line, column}. Strings,
- *  escapes and brackets only: values are not parsed or judged (a document
- *  that is not JSON gets cuts that hold up to its first fault; the ranges'
- *  own parse reports the fault). The first member with the name whose value
- *  is an object (on the way) or an array (at the end) is followed. Returns
- *  0 with plan->error filled (JF_INVALID_OPTION) for a bad path or
- *  arguments; 1 otherwise, plan->found = 0 when there is no such array.
- *  Thread safe. */
-JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint8_t *path_json, size_t path_length,
-                          uint64_t range_bytes, uint64_t *cuts, size_t max_cuts, jf_split_plan *plan);
+/** Scans `doc` (borrowed; the document's first `length` bytes, or, with
+ *  `from`, its bytes from the comma of an earlier cut {offset, index, line,
+ *  column} on) for the array at `path_json` (a JSON array of at most
+ *  JF_SPLIT_MAX_PATH member names, `[]` = the root array; unused with
+ *  `from`) and writes up to `max_cuts` cuts into `cuts`: at a comma of that
+ *  array once `range_bytes` (≥ 1) or more were passed since the last cut
+ *  (or the start), as {document offset of the comma, index of the element
+ *  after it, line, column}. The scan stops at the array's ']' (plan->close)
+ *  or the end of the bytes (a caller with more bytes goes on from
+ *  plan->resume). Strings, escapes and brackets only: values are not parsed or
+ *  judged (a document that is not JSON gets cuts that hold up to its first
+ *  fault; the ranges' own parse reports the fault). The first member with
+ *  the name whose value is an object (on the way) or an array (at the end)
+ *  is followed. Returns 0 with plan->error filled (JF_INVALID_OPTION) for a
+ *  bad path or arguments; 1 otherwise, plan->found = 0 when the bytes hold
+ *  no such array. Thread safe. */
+JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint64_t *from, const uint8_t *path_json,
+                             size_t path_length, uint64_t range_bytes, uint64_t *cuts, size_t max_cuts,
+                             jf_split_plan *plan);
 /** The first range of a split: the containers starting at the document
  *  offsets `opens[0..count)` (jf_split_plan.opens) are descended into
  *  whatever their size, so that jf_doc_stream_pause finds the stream just

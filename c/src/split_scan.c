@@ -117,10 +117,20 @@ static void skip_value(split_scan *s) {
     }
 }
 
-/* Column of `pos`: code points from the line's start, counted once per byte. */
+/* Column of `pos`: code points from the line's start (lead bytes), each byte
+ * counted once, eight at a time. */
 static uint64_t column_at(split_scan *s) {
-    size_t from = s->counted > s->line_start ? s->counted : s->line_start;
-    for (size_t i = from; i < s->pos; i++) s->column += (s->doc[i] & 0xC0) != 0x80;
+    size_t i = s->counted > s->line_start ? s->counted : s->line_start;
+    size_t n = s->pos - i, continuation = 0;
+    const uint8_t *p = s->doc + i;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        uint64_t w;
+        memcpy(&w, p + k, 8);
+        continuation += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ull);
+    }
+    for (; k < n; k++) continuation += (p[k] & 0xC0) == 0x80;
+    s->column += n - continuation;
     s->counted = s->pos;
     return s->column;
 }
@@ -164,36 +174,37 @@ static bool find_member(split_scan *s, yyjson_val *key, uint8_t want) {
     }
 }
 
-/* Inside the array at `pos` ('['): counts its elements and writes a cut at
- * each comma at its depth that is `range_bytes` or more past the last cut. */
-static void cut_elements(split_scan *s, uint64_t range_bytes, uint64_t *cuts, size_t max_cuts, jf_split_plan *plan) {
-    size_t inside = ++s->depth;
-    s->pos++;
-    size_t last_cut = 0;
-    uint64_t index = 0;
+/* From `pos` inside the split array (just after its '[', or at one of its
+ * commas when `index` > 0): counts its elements and writes a cut at each
+ * comma at its depth that is `range_bytes` or more past the last cut (or
+ * `pos`). `base` is the document offset of doc[0]. Stops at the array's ']'
+ * or the end of the bytes. */
+static void cut_elements(split_scan *s, uint64_t base, uint64_t index, uint64_t range_bytes, uint64_t *cuts,
+                         size_t max_cuts, jf_split_plan *plan) {
+    size_t inside = s->depth;
+    size_t last_cut = s->pos;
+    if (index > 0) s->pos++; /* past the comma the scan resumes at */
     skip_space(s);
-    if (s->pos < s->len && s->doc[s->pos] == ']') {
-        plan->close = s->pos;
+    if (index == 0 && s->pos < s->len && s->doc[s->pos] == ']') {
+        plan->close = base + s->pos;
         return;
     }
     while (s->pos < s->len) {
         skip_value(s);
-        if (s->depth != inside) return;
-        index++;
+        if (s->depth != inside) break;
         skip_space(s);
-        if (s->pos >= s->len) break;
+        if (s->pos >= s->len) break; /* the element may go on: counted by the next scan */
+        index++;
         uint8_t c = s->doc[s->pos];
         if (c == ']') {
-            plan->close = s->pos;
+            plan->close = base + s->pos;
             break;
         }
         if (c != ',') break; /* not JSON: the ranges' own parse reports it */
+        uint64_t comma[4] = { base + s->pos, index, s->line, column_at(s) };
+        memcpy(plan->resume, comma, sizeof comma);
         if (s->pos - last_cut >= range_bytes && plan->cuts < max_cuts) {
-            uint64_t *cut = cuts + 4 * plan->cuts++;
-            cut[0] = s->pos;
-            cut[1] = index;
-            cut[2] = s->line;
-            cut[3] = column_at(s);
+            memcpy(cuts + 4 * plan->cuts++, comma, sizeof comma);
             last_cut = s->pos;
         }
         s->pos++;
@@ -202,14 +213,44 @@ static void cut_elements(split_scan *s, uint64_t range_bytes, uint64_t *cuts, si
     plan->elements = index;
 }
 
-JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint8_t *path_json, size_t path_length,
-                          uint64_t range_bytes, uint64_t *cuts, size_t max_cuts, jf_split_plan *plan) {
+/* The array at `keys` in doc[0..len), the document's first bytes: its opens, then its cuts. */
+static void scan_from_start(split_scan *s, yyjson_val *keys, uint64_t range_bytes, uint64_t *cuts, size_t max_cuts,
+                            jf_split_plan *plan) {
+    s->pos = jf_bom_length(s->doc, s->len); /* a BOM is a column, as error.c counts it */
+    skip_space(s);
+    size_t count = yyjson_arr_size(keys);
+    bool found = s->pos < s->len && s->doc[s->pos] == (count ? '{' : '[');
+    size_t i, n;
+    yyjson_val *key;
+    yyjson_arr_foreach(keys, i, n, key) {
+        if (!found) break;
+        plan->opens[i] = s->pos;
+        found = find_member(s, key, i + 1 < count ? '{' : '[');
+    }
+    if (!found) return;
+    plan->opens[count] = s->pos;
+    plan->found = 1;
+    s->depth++;
+    s->pos++;
+    cut_elements(s, 0, 0, range_bytes, cuts, max_cuts, plan);
+}
+
+JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint64_t *from, const uint8_t *path_json,
+                             size_t path_length, uint64_t range_bytes, uint64_t *cuts, size_t max_cuts,
+                             jf_split_plan *plan) {
     if (!plan) return false;
     memset(plan, 0, sizeof(*plan));
     plan->close = UINT64_MAX;
-    if ((!doc && length) || !path_json || (!cuts && max_cuts) || range_bytes == 0) {
+    if ((!doc && length) || (!from && !path_json) || (!cuts && max_cuts) || range_bytes == 0 ||
+        (from && (from[1] == 0 || from[2] == 0 || from[3] == 0))) {
         jf_set_error(&plan->error, JF_INVALID_OPTION, NULL, 0, 0, "invalid split scan arguments");
         return false;
+    }
+    if (from) { /* doc[0] is the comma of cut `from` */
+        split_scan s = { .doc = doc, .len = length, .depth = 1, .line = from[2], .column = from[3] };
+        plan->found = 1;
+        cut_elements(&s, from[0], from[1], range_bytes, cuts, max_cuts, plan);
+        return true;
     }
     yyjson_doc *path = yyjson_read((const char *)path_json, path_length, 0);
     yyjson_val *keys = yyjson_doc_get_root(path);
@@ -224,19 +265,7 @@ JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint8_t *p
         return false;
     }
     split_scan s = { .doc = doc, .len = length, .line = 1, .column = 1 };
-    s.pos = s.line_start = s.counted = jf_bom_length(doc, length);
-    skip_space(&s);
-    size_t count = yyjson_arr_size(keys);
-    bool found = s.pos < length && doc[s.pos] == (count ? '{' : '[');
-    yyjson_arr_foreach(keys, i, n, key) {
-        if (!found) break;
-        plan->opens[i] = s.pos;
-        found = find_member(&s, key, i + 1 < count ? '{' : '[');
-    }
+    scan_from_start(&s, keys, range_bytes, cuts, max_cuts, plan);
     yyjson_doc_free(path);
-    if (!found) return true;
-    plan->opens[count] = s.pos;
-    plan->found = 1;
-    cut_elements(&s, range_bytes, cuts, max_cuts, plan);
     return true;
 }

@@ -5,10 +5,10 @@
  * flattened by its own native doc stream, which starts inside the array at its element's true index, offset,
  * line and column.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { JsonFlatError } from "../core/errors";
 import type { ResolvedOptions } from "../core/options";
-import { native, type NativeCallFlags, type SplitCut, type SplitPlan } from "../native";
+import { native, type NativeCallFlags, type SplitCut } from "../native";
 
 /**
  * The array to split at: member names from the root (`[]` is the root array), or a string: `""` for the root,
@@ -59,20 +59,102 @@ export function checkSplitOptions(o: ResolvedOptions, names: readonly string[]):
 }
 
 /**
- * The cuts of a file's array at `names` (a native structural scan of the mapped file, about a memory pass;
- * no value is parsed), every `rangeBytes` or more.
+ * The ranges of a file's array at `names`, found as they are asked for: a native structural scan (no value
+ * parsed) over windows of the file read from the last comma of the array seen, so memory is one window (about
+ * eight ranges) and the ranges can start while the rest of the file is still being scanned. The first range
+ * starts at byte 0, each later one at a comma of the array `rangeBytes` or more after the previous start, the
+ * last ends at the end of the file.
  *
  * @example
- * const plan = planSplit("twitter.json", ["statuses"], 1 << 16); // plan.cuts[0]: { offset, index, line, column }
+ * using planner = new SplitPlanner("big.json", ["statuses"], 4 << 20);
+ * for (let r = planner.next(); r; r = planner.next()) run(r);
+ * if (!planner.found) throw new JsonFlatError("INVALID_OPTION", "no array there");
  */
-export function planSplit(path: string, names: readonly string[], rangeBytes: number): SplitPlan & { size: number } {
-  let doc: Uint8Array;
-  try {
-    doc = Bun.mmap(path, { shared: false });
-  } catch (error) {
-    throw new JsonFlatError("IO", `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+export class SplitPlanner {
+  /** Whether the array is in the file (known once `next` returned a range, or undefined at the end). */
+  found = false;
+  /** Elements of the array seen so far. */
+  elements = 0;
+  readonly size: number;
+  private readonly fd: number;
+  private window: Uint8Array;
+  private opens: number[] = [];
+  private pending: SplitCut[] = [];
+  /** The start of the next range: byte 0, or a cut. */
+  private current: SplitCut | undefined;
+  /** Where the next scan goes on from; undefined: from the start of the file. */
+  private resume: SplitCut | undefined;
+  /** No more cuts: the array closed, or the file ended. */
+  private exhausted = false;
+  private done = false;
+
+  constructor(
+    readonly path: string,
+    readonly names: readonly string[],
+    readonly rangeBytes: number,
+    /** Bytes scanned per native call at first (doubled for an element longer than that); default 8 ranges, ≥ 1 MiB. */
+    windowBytes = Math.max(8 * rangeBytes, 1 << 20),
+  ) {
+    try {
+      this.fd = openSync(path, "r");
+    } catch (error) {
+      throw new JsonFlatError("IO", `cannot open ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    this.size = fstatSync(this.fd).size;
+    this.window = new Uint8Array(Math.max(1, Math.min(this.size, windowBytes)));
   }
-  return { ...native().splitScan(doc, names, rangeBytes), size: doc.byteLength };
+
+  /** The next range in file order, or undefined after the last (or when the array is not in the file). */
+  next(): SplitRange | undefined {
+    if (this.done) return undefined;
+    while (!this.pending.length && !this.exhausted) this.scan();
+    if (!this.found) {
+      this.done = true;
+      return undefined;
+    }
+    const cut = this.pending.shift();
+    const { path, names } = this;
+    const start = this.current?.offset ?? 0;
+    const range: SplitRange = { path, names, start, end: cut?.offset ?? this.size, last: !cut };
+    if (this.current) range.cut = this.current;
+    else range.opens = this.opens;
+    this.current = cut;
+    this.done = !cut;
+    return range;
+  }
+
+  [Symbol.dispose](): void {
+    closeSync(this.fd);
+  }
+
+  /** Scans one window from the last comma seen (or the start); a window without a comma past its start doubles. */
+  private scan(): void {
+    const from = this.resume?.offset ?? 0;
+    const length = this.read(from);
+    const plan = native().splitScan(this.window.subarray(0, length), this.resume ?? this.names, this.rangeBytes);
+    const whole = from + length >= this.size;
+    if (!this.resume) {
+      this.found = plan.found;
+      this.opens = plan.opens;
+    }
+    this.elements = plan.elements;
+    this.pending.push(...plan.cuts);
+    const progressed = plan.resume !== undefined && plan.resume.offset > from;
+    if (plan.close >= 0 || whole) this.exhausted = true;
+    else if (progressed && plan.found) this.resume = plan.resume;
+    else this.window = new Uint8Array(Math.min(this.size, this.window.length * 2)); // an element (or prefix) longer than the window
+  }
+
+  /** Reads the file from `at` into the window; the bytes read. */
+  private read(at: number): number {
+    let length = 0;
+    while (length < this.window.length && at + length < this.size) {
+      const got = readSync(this.fd, this.window, length, this.window.length - length, at + length);
+      if (got === 0) break;
+      length += got;
+    }
+    return length;
+  }
 }
 
 /**
@@ -81,7 +163,7 @@ export function planSplit(path: string, names: readonly string[], rangeBytes: nu
  * next cut.
  *
  * @example
- * const range: SplitRange = { path: "big.json", names: ["statuses"], start: 0, end: plan.cuts[0].offset, last: false, opens: plan.opens };
+ * const range = planner.next(); // { path: "big.json", names: ["statuses"], start: 0, end: 4194511, last: false, opens: [0, 13] }
  */
 export interface SplitRange {
   path: string;
@@ -153,18 +235,4 @@ export function flattenSplitRange(
     if (fd !== undefined) closeSync(fd);
     n.docStreamFree(stream);
   }
-}
-
-/**
- * The ranges of a plan in file order: the first from byte 0, one per cut, the last to the end of the file.
- *
- * @example
- * splitRanges("big.json", ["statuses"], plan, size).length // plan.cuts.length + 1
- */
-export function splitRanges(path: string, names: readonly string[], plan: SplitPlan, size: number): SplitRange[] {
-  const ranges: SplitRange[] = [];
-  const { cuts, opens } = plan;
-  ranges.push({ path, names, start: 0, end: cuts[0]?.offset ?? size, last: cuts.length === 0, opens });
-  cuts.forEach((cut, i) => ranges.push({ path, names, start: cut.offset, end: cuts[i + 1]?.offset ?? size, last: i === cuts.length - 1, cut }));
-  return ranges;
 }

@@ -187,7 +187,10 @@ const SYMBOLS = {
   jf_doc_stream_finish: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_doc_stream_free: { args: [FFIType.ptr], returns: FFIType.void },
   // One document split at an array's elements (native/split.ts).
-  jf_split_scan: { args: [FFIType.ptr, usize, FFIType.ptr, usize, FFIType.u64, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.i32 },
+  jf_split_scan: {
+    args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, usize, FFIType.u64, FFIType.ptr, usize, FFIType.ptr],
+    returns: FFIType.i32,
+  },
   jf_doc_stream_descend_at: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.i32 },
   jf_doc_stream_resume: {
     args: [FFIType.ptr, FFIType.ptr, usize, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.ptr],
@@ -261,7 +264,8 @@ interface HandleSymbols {
   jf_split_scan(
     doc: Uint8Array,
     length: number,
-    path: Uint8Array,
+    from: BigUint64Array | null,
+    path: Uint8Array | null,
     pathLength: number,
     rangeBytes: number,
     cuts: BigUint64Array,

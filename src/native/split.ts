@@ -10,6 +10,15 @@ import { copyBytes, nonEmpty } from "./ffi";
 import type { DocStreamHandle } from "./handle";
 
 const P = LAYOUT.jf_split_plan.fields;
+
+function isCut(start: readonly string[] | SplitCut): start is SplitCut {
+  return !Array.isArray(start);
+}
+
+function cutOf(four: BigUint64Array): SplitCut {
+  const [offset, index, line, column] = Array.from(four, Number) as [number, number, number, number];
+  return { offset, index, line, column };
+}
 const encoder = new TextEncoder();
 
 /** Where a later range starts: a cut of `splitScan`. */
@@ -23,24 +32,29 @@ export interface SplitCut {
   column: number;
 }
 
-/** What `splitScan` found. */
+/** What `splitScan` found in the bytes it was given. */
 export interface SplitPlan {
-  /** Whether the array at the path is there. */
+  /** Whether the array at the path is there (a scan from a cut: always). */
   found: boolean;
-  /** Its elements (as far as the scan went). */
+  /** Its elements seen whole (as far as the scan went). */
   elements: number;
-  /** Byte offsets of the containers on the path, the root first and the array last. */
+  /** Byte offsets of the containers on the path, the root first and the array last (a scan from the start). */
   opens: number[];
   /** Byte offset of the array's `]`, or -1 when the scan stopped before it. */
   close: number;
   /** Where the ranges after the first start, in order. */
   cuts: SplitCut[];
+  /** The last comma of the array seen: where a scan of more bytes goes on. */
+  resume?: SplitCut;
 }
 
 /** The split part of the native surface. */
 export interface SplitNative {
-  /** Finds the array at `path` (member names) in `doc` and cuts it every `rangeBytes` or more. */
-  splitScan(doc: Uint8Array, path: readonly string[], rangeBytes: number): SplitPlan;
+  /**
+   * Finds the array at `path` (member names) in `doc`, the document's first bytes, and cuts it every
+   * `rangeBytes` or more; given a cut instead of a path, `doc` is the document from that cut's comma on.
+   */
+  splitScan(doc: Uint8Array, start: readonly string[] | SplitCut, rangeBytes: number): SplitPlan;
   /** Makes a new stream the first range of a split (see `SplitPlan.opens`). */
   docStreamDescendAt(stream: DocStreamHandle, opens: readonly number[]): void;
   /** Makes a new stream a later range of a split, starting at `cut`. */
@@ -60,27 +74,28 @@ export function splitCalls(c: Calls): SplitNative {
   const { symbols, result } = c;
   const plan = new Struct(LAYOUT.jf_split_plan);
   return {
-    splitScan: (doc, path, rangeBytes) => {
-      const pathJson = encoder.encode(JSON.stringify(path));
+    splitScan: (doc, start, rangeBytes) => {
+      const names = isCut(start) ? null : start;
+      const pathJson = names && encoder.encode(JSON.stringify(names));
+      const from = isCut(start) ? BigUint64Array.from([start.offset, start.index, start.line, start.column], BigInt) : null;
       const maxCuts = Math.floor(doc.byteLength / rangeBytes) + 1;
       const cuts = new BigUint64Array(4 * maxCuts);
-      if (!symbols.jf_split_scan(nonEmpty(doc), doc.byteLength, pathJson, pathJson.byteLength, rangeBytes, cuts, maxCuts, plan.bytes)) {
+      if (!symbols.jf_split_scan(nonEmpty(doc), doc.byteLength, from, pathJson, pathJson?.byteLength ?? 0, rangeBytes, cuts, maxCuts, plan.bytes)) {
         throw readError(plan, P.error, "INVALID_OPTION");
       }
       const v = plan.view;
       const found = u64(v, P.found) === 1;
       const close = v.getBigUint64(P.close, true);
       const written: SplitCut[] = [];
-      for (let i = 0; i < u64(v, P.cuts); i++) {
-        const [offset, index, line, column] = Array.from(cuts.subarray(4 * i, 4 * i + 4), Number);
-        written.push({ offset: offset!, index: index!, line: line!, column: column! });
-      }
+      for (let i = 0; i < u64(v, P.cuts); i++) written.push(cutOf(cuts.subarray(4 * i, 4 * i + 4)));
+      const resume = new BigUint64Array(plan.bytes.buffer, P.resume, 4);
       return {
         found,
         elements: u64(v, P.elements),
-        opens: found ? Array.from({ length: path.length + 1 }, (_, i) => u64(v, P.opens + 8 * i)) : [],
+        opens: found && names ? Array.from({ length: names.length + 1 }, (_, i) => u64(v, P.opens + 8 * i)) : [],
         close: close === 0xffff_ffff_ffff_ffffn ? -1 : Number(close),
         cuts: written,
+        resume: resume[1] ? cutOf(resume) : undefined,
       };
     },
     docStreamDescendAt: (stream, opens) => {
