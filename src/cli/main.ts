@@ -58,7 +58,7 @@ Options:
                            output); a bad or truncated document exits 1 after the output before the fault
       --split PATH         flatten the elements of the array at PATH (statuses, a.b, /a/b; "" = the root
                            array) of one document FILE on --workers N coworkers (--range-bytes per task,
-                           default 16777216), output identical; leaf mode; flatten only
+                           default 4194304), output identical; leaf mode; flatten only
 ${COMPRESSION_HELP}NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
