@@ -49,11 +49,8 @@ export interface SplitParallelOptions extends Omit<DocumentStreamOptions, "onPro
 export interface SplitSummary {
   bytesRead: number;
   leaves: number;
-  unsafeIntegers: number;
-  /** Ranges the document was cut into. */
+  /** Ranges the document was cut into (1: it was streamed in this thread). */
   ranges: number;
-  /** Elements of the split array. */
-  elements: number;
 }
 
 const DEFAULT_RANGE = 4 << 20;
@@ -79,6 +76,19 @@ async function noArrayAt(path: string, names: readonly string[], options: SplitP
   throw new JsonFlatError("INVALID_OPTION", `split: no array at ${pointer(names)} (the first member of each name must be an object on the way and an array at the end)`);
 }
 
+/** One range, or one worker: the document streamed in this thread (the same bytes, without the split's costs). */
+async function* inThisThread(path: string, options: SplitParallelOptions, size: number): AsyncGenerator<Uint8Array, SplitSummary> {
+  const { split: _s, pool: _p, workers: _w, rangeBytes: _r, readBytes, maxInFlight: _m, timeoutMs: _t, onProgress, ...flatten } = options;
+  const stream = flattenDocumentStream(path, {
+    ...flatten,
+    chunkBytes: readBytes,
+    onProgress: onProgress && ((p) => onProgress({ bytesRead: p.bytesRead, totalBytes: size })),
+  });
+  let next = await stream.next();
+  for (; !next.done; next = await stream.next()) yield next.value;
+  return { bytesRead: next.value.bytesRead, leaves: next.value.leaves, ranges: 1 };
+}
+
 /**
  * Flattens ONE JSON document file with the elements of the array at `options.split` spread over coworkers,
  * yielding the output in order: byte for byte `flattenBytes` of the whole document (leaf mode; either format;
@@ -88,8 +98,9 @@ async function noArrayAt(path: string, names: readonly string[], options: SplitP
  * its element's true index, offset, line and column, so an invalid document throws the error `flattenBytes`
  * gives (after the output before it: discard it on error). A path that is not an array of the document is
  * `INVALID_OPTION` (after the document's own error, if it has one); grouped and schema mode, `arrays: "leaf"`
- * and a compressed file are `INVALID_OPTION` (stream those with `flattenDocumentStream`). Memory: the mapped
- * file's pages (the scan reads them all) plus about `maxInFlight` ranges' output.
+ * and a compressed file are `INVALID_OPTION` (stream those with `flattenDocumentStream`). With one worker, or
+ * when the array fits one range, the document is streamed in this thread instead (same bytes, no scan or
+ * copies). Memory: one scan window (8 ranges) plus about `maxInFlight` ranges' output.
  *
  * @example
  * const out = Bun.file("flat.json").writer();
@@ -109,6 +120,8 @@ export async function* flattenDocumentParallel(path: string, options: SplitParal
   using planner = new SplitPlanner(path, names, rangeBytes);
   let range = planner.next();
   if (!range) return await noArrayAt(path, names, options);
+  const workers = options.pool?.size ?? options.workers ?? navigator.hardwareConcurrency;
+  if (workers <= 1 || range.last) return yield* inThisThread(path, options, planner.size); // nothing to share: no scan, no copies
 
   const taskOptions: SplitRangeParams["options"] = {
     style: options.style,
@@ -121,13 +134,13 @@ export async function* flattenDocumentParallel(path: string, options: SplitParal
     format: options.format,
     mode: options.mode,
   };
-  const pool = options.pool ?? new Pool({ size: options.workers ?? navigator.hardwareConcurrency });
+  const pool = options.pool ?? new Pool({ size: workers });
   const window = positive("maxInFlight", options.maxInFlight, Math.max(1, 2 * pool.size));
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const inFlight: { result: Promise<SplitRangeOutput>; done: { bytes: number }; size: number }[] = [];
-  const summary: SplitSummary = { bytesRead: 0, leaves: 0, unsafeIntegers: 0, ranges: 0, elements: 0 };
+  const summary: SplitSummary = { bytesRead: 0, leaves: 0, ranges: 0 };
   const report = () => {
     if (!options.onProgress) return;
     let bytes = summary.bytesRead;
@@ -159,11 +172,9 @@ export async function* flattenDocumentParallel(path: string, options: SplitParal
       if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "flattenDocumentParallel was aborted");
       summary.bytesRead += head.size;
       summary.leaves += out.leaves;
-      summary.unsafeIntegers += out.unsafeIntegers;
       report();
       for (const chunk of out.chunks) yield chunk;
     }
-    summary.elements = planner.elements;
     return summary;
   } finally {
     options.signal?.removeEventListener("abort", onAbort);

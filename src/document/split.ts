@@ -73,8 +73,6 @@ export function checkSplitOptions(o: ResolvedOptions, names: readonly string[]):
 export class SplitPlanner {
   /** Whether the array is in the file (known once `next` returned a range, or undefined at the end). */
   found = false;
-  /** Elements of the array seen so far. */
-  elements = 0;
   readonly size: number;
   private readonly fd: number;
   private window: Uint8Array;
@@ -137,7 +135,6 @@ export class SplitPlanner {
       this.found = plan.found;
       this.opens = plan.opens;
     }
-    this.elements = plan.elements;
     this.pending.push(...plan.cuts);
     const progressed = plan.resume !== undefined && plan.resume.offset > from;
     if (plan.close >= 0 || whole) this.exhausted = true;
