@@ -48,3 +48,4 @@ export { flattenRangesParallel, type RangeOutput } from "./coworker/index";
 export { CompressedInputError, decompress, detectCompression, readWhole, WHOLE_READ_LIMIT, type ByteSource, type Compression, type CompressionOption, type DecompressOptions } from "./core/decompress";
 export { flattenDocumentReadable, flattenDocumentStream, type DocumentProgress, type DocumentSource, type DocumentStreamOptions } from "./document/stream";
 export { schemaDocumentStream, searchDocumentStream, type DocumentReadOptions } from "./query/document-stream";
+export { flattenDocumentParallel, type SplitParallelOptions, type SplitSummary } from "./coworker/split";

@@ -473,6 +473,77 @@ JF_API const uint8_t *jf_doc_stream_finish(jf_doc_stream *stream, jf_result *res
 JF_API void jf_doc_stream_free(jf_doc_stream *stream);
 
 /*==============================================================================
+ * One document split at its array's elements, for parallel ranges
+ * (split_scan.c, doc_stream.c)
+ *
+ * jf_split_scan finds the array at a path of member names and cuts it into
+ * ranges of whole elements; each range is then flattened by its own doc
+ * stream (any thread): the first from byte 0 with jf_doc_stream_descend_at,
+ * the others from their cut with jf_doc_stream_resume; every range but the
+ * last ends with jf_doc_stream_pause, the last with jf_doc_stream_finish. The
+ * outputs concatenated in order are byte for byte jf_flatten's (leaf mode).
+ *============================================================================*/
+
+#define JF_SPLIT_MAX_PATH 16
+
+/** What jf_split_scan found. Layout fixed (456 bytes): found @0, elements
+ *  @8, cuts @16, close @24, resume @32, opens @64, error @200. */
+typedef struct jf_split_plan {
+    uint64_t found;    /* 1 when the array at the path was found */
+    uint64_t elements; /* its elements seen whole (up to where the scan stopped) */
+    uint64_t cuts;     /* cuts written (4 uint64 each: offset, index, line, column) */
+    uint64_t close;    /* offset of its ']', UINT64_MAX when the scan stopped before */
+    uint64_t resume[4]; /* the last comma of the array seen, as a cut (a scan of more bytes goes on from it); 0s: none */
+    uint64_t opens[JF_SPLIT_MAX_PATH + 1]; /* offsets of the containers on the path, root first, the array last */
+    jf_error error;
+} jf_split_plan;
+
+/** Scans `doc` (borrowed; the document's first `length` bytes, or, with
+ *  `from`, its bytes from the comma of an earlier cut {offset, index, line,
+ *  column} on) for the array at `path_json` (a JSON array of at most
+ *  JF_SPLIT_MAX_PATH member names, `[]` = the root array; unused with
+ *  `from`) and writes up to `max_cuts` cuts into `cuts`: at a comma of that
+ *  array once `range_bytes` (≥ 1) or more were passed since the last cut
+ *  (or the start), as {document offset of the comma, index of the element
+ *  after it, line, column}. The scan stops at the array's ']' (plan->close)
+ *  or the end of the bytes (a caller with more bytes goes on from
+ *  plan->resume). Strings, escapes and brackets only: values are not parsed or
+ *  judged (a document that is not JSON gets cuts that hold up to its first
+ *  fault; the ranges' own parse reports the fault). The first member with
+ *  the name whose value is an object (on the way) or an array (at the end)
+ *  is followed. Returns 0 with plan->error filled (JF_INVALID_OPTION) for a
+ *  bad path or arguments; 1 otherwise, plan->found = 0 when the bytes hold
+ *  no such array. Thread safe. */
+JF_API int32_t jf_split_scan(const uint8_t *doc, size_t length, const uint64_t *from, const uint8_t *path_json,
+                             size_t path_length, uint64_t range_bytes, uint64_t *cuts, size_t max_cuts,
+                             jf_split_plan *plan);
+/** The first range of a split: the containers starting at the document
+ *  offsets `opens[0..count)` (jf_split_plan.opens) are descended into
+ *  whatever their size, so that jf_doc_stream_pause finds the stream just
+ *  after an element of the last. Call before the first feed. 1, or 0 with `error`
+ *  (may be NULL) filled: JF_INVALID_OPTION when called late, count is 0 or
+ *  over JF_SPLIT_MAX_PATH + 1, or the options are not leaf mode without a
+ *  query, max_depth or JF_FLAG_ARRAYS_LEAF (they keep the array whole). */
+JF_API int32_t jf_doc_stream_descend_at(jf_doc_stream *stream, const uint64_t *opens, size_t count, jf_error *error);
+/** A later range of a split: the stream starts inside the array at
+ *  `path_json` (as for jf_split_scan), at the comma before element
+ *  `first_index` (≥ 1), at document offset `offset`, line `line`, column
+ *  `column` (a cut of jf_split_scan); fed from there, it writes that
+ *  element's leaves onward (each after a ',': an earlier range wrote
+ *  element 0). Call before the first feed. 1, or 0 with `error` filled
+ *  (JF_INVALID_OPTION as for jf_doc_stream_descend_at, or a bad path;
+ *  JF_OUT_OF_MEMORY). */
+JF_API int32_t jf_doc_stream_resume(jf_doc_stream *stream, const uint8_t *path_json, size_t path_length,
+                                 uint64_t first_index, uint64_t offset, uint64_t line, uint64_t column,
+                                 jf_error *error);
+/** Ends a range that is not the last: its bytes were fed up to a cut. The
+ *  remaining output (as feed), or NULL with the error: when the stream is not
+ *  just after an element of the split array, the bytes held are read to their
+ *  end as at jf_doc_stream_finish, so a document that is not JSON before the
+ *  cut fails with jf_flatten's error. Same ownership as feed. */
+JF_API const uint8_t *jf_doc_stream_pause(jf_doc_stream *stream, jf_result *result);
+
+/*==============================================================================
  * Path index (SPEC section 6, for repeated lookups on one document)
  *============================================================================*/
 

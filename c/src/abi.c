@@ -61,6 +61,10 @@
 #define JF_WAL_READ_RESULT_FIELDS(X) \
     X(jf_wal_read_result, length, 0) X(jf_wal_read_result, records, 8) X(jf_wal_read_result, next_lsn, 16) \
     X(jf_wal_read_result, reserved, 24) X(jf_wal_read_result, error, 32)
+#define JF_SPLIT_PLAN_FIELDS(X) \
+    X(jf_split_plan, found, 0) X(jf_split_plan, elements, 8) X(jf_split_plan, cuts, 16) \
+    X(jf_split_plan, close, 24) X(jf_split_plan, resume, 32) X(jf_split_plan, opens, 64) \
+    X(jf_split_plan, error, 200)
 #define JF_ALLOC_STATS_FIELDS(X) \
     X(jf_alloc_stats, live_blocks, 0) X(jf_alloc_stats, live_bytes, 8) X(jf_alloc_stats, total_blocks, 16)
 
@@ -78,7 +82,8 @@
     S(jf_wal_open_result, 384, JF_WAL_OPEN_RESULT_FIELDS) \
     S(jf_wal_stats, 80, JF_WAL_STATS_FIELDS) \
     S(jf_wal_read_result, 288, JF_WAL_READ_RESULT_FIELDS) \
-    S(jf_alloc_stats, 24, JF_ALLOC_STATS_FIELDS)
+    S(jf_alloc_stats, 24, JF_ALLOC_STATS_FIELDS) \
+    S(jf_split_plan, 456, JF_SPLIT_PLAN_FIELDS)
 
 /*------------------------------------------------------------------------------
  * Compile time: the documented layout is the compiled layout

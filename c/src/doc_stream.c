@@ -86,6 +86,12 @@ struct jf_doc_stream {
     size_t        descend_bytes;
     open_probe    probe;
     yyjson_doc   *empty_array, *empty_object;
+    /* A range of a split document (jf_doc_stream_descend_at / _resume) */
+    uint64_t      forced[JF_SPLIT_MAX_PATH + 1]; /* offsets of containers descended into whatever their size */
+    size_t        forced_count, forced_next;
+    size_t        split_depth;   /* depth of the split array's elements' parent; 0: not a split range */
+    uint64_t      leaves_before; /* leaves counted for earlier ranges (the flattener's comma) */
+    bool          pausing;       /* jf_doc_stream_pause's final read: the end between elements is no fault */
     bool          started, bom_checked, failed;
     jf_error      error;
 };
@@ -380,8 +386,8 @@ static void after_child(jf_doc_stream *s) {
     s->wait_until = 0;
 }
 
-/* Descends into the container at `pos`. */
-static bool open_container(jf_doc_stream *s, bool is_object) {
+/* Pushes a spine frame (under the member name read last) and opens it in the flattener. */
+static bool push_spine(jf_doc_stream *s, bool is_object) {
     if (s->depth == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
         spine_frame *frames = jf_realloc(s->frames, cap * sizeof(*frames));
@@ -392,13 +398,19 @@ static bool open_container(jf_doc_stream *s, bool is_object) {
         s->frames = frames;
         s->cap = cap;
     }
-    if (!top_is_object(s)) jf_flattener_element(s->fl);
     if (!jf_flattener_open(s->fl, is_object)) {
         fail_out_of_memory(s);
         return false;
     }
     s->frames[s->depth++] = (spine_frame){ is_object, s->key };
     s->key = NULL;
+    return true;
+}
+
+/* Descends into the container at `pos`. */
+static bool open_container(jf_doc_stream *s, bool is_object) {
+    if (!top_is_object(s)) jf_flattener_element(s->fl);
+    if (!push_spine(s, is_object)) return false;
     s->pos++;
     s->after_comma = false;
     s->state = is_object ? ST_OBJECT_FIRST : ST_ARRAY_FIRST;
@@ -428,6 +440,14 @@ static bool scan_value(jf_doc_stream *s, bool final) {
     uint8_t c = s->in.data[s->pos];
     bool container = c == '[' || c == '{';
     uint64_t at = s->base + s->pos;
+    if (container && s->forced_next < s->forced_count && at == s->forced[s->forced_next]) {
+        s->forced_next++; /* a container on a split's path: always descended into */
+        if (jf_flattener_depth(s->fl) + 1 > s->cfg.max_nesting) {
+            fail_at_fault(s);
+            return false;
+        }
+        return open_container(s, c == '{');
+    }
     if (container && s->probe.depth && !probe_extend(s)) {
         fail_out_of_memory(s);
         return false;
@@ -522,6 +542,13 @@ static bool scan_step(jf_doc_stream *s, bool final) {
     return false;
 }
 
+/* A split range's clean end: just after an element of the split array (the
+ * next range starts at the comma), nothing held. */
+static bool between_elements(const jf_doc_stream *s) {
+    return s->split_depth && s->forced_next == s->forced_count && s->depth == s->split_depth &&
+           s->state == ST_AFTER && s->pos == s->in.len;
+}
+
 static void scan(jf_doc_stream *s, bool final) {
     if (!s->bom_checked) {
         if (s->in.len < 3 && !final) return;
@@ -533,7 +560,7 @@ static void scan(jf_doc_stream *s, bool final) {
         /* The root's re-read starts at byte 0, so that a BOM and leading space count as jf_flatten counts them. */
         if (s->state != ST_ROOT) s->rest = s->after_comma ? s->comma_at : s->pos;
         if (s->pos == s->in.len) {
-            if (final && s->state != ST_DONE) fail_at_fault(s);
+            if (final && s->state != ST_DONE && !(s->pausing && between_elements(s))) fail_at_fault(s);
             return;
         }
         if (!scan_step(s, final)) return;
@@ -546,7 +573,7 @@ static void scan(jf_doc_stream *s, bool final) {
 
 static void result_counters(const jf_doc_stream *s, jf_result *result, size_t length) {
     result->length = length;
-    result->leaves = jf_flattener_leaves(s->fl);
+    result->leaves = jf_flattener_leaves(s->fl) - s->leaves_before;
     result->unsafe_integers = jf_flattener_unsafe_integers(s->fl);
 }
 
@@ -637,6 +664,126 @@ JF_API const uint8_t *jf_doc_stream_finish(jf_doc_stream *stream, jf_result *res
         stream->wait_until = 0;
         scan(stream, true);
         if (!stream->failed && !jf_flattener_end(stream->fl)) fail_out_of_memory(stream);
+    }
+    return hand_over(stream, result);
+}
+
+/*------------------------------------------------------------------------------
+ * Ranges of a split document (jf_split_scan)
+ *----------------------------------------------------------------------------*/
+
+/* Whether `s` may become a range of a split at a path of `containers` containers. */
+static bool split_allowed(const jf_doc_stream *s, size_t containers, jf_error *error) {
+    const char *why = NULL;
+    if (s->started || s->split_depth) why = "a split range is set up before the first feed, once";
+    else if (containers == 0 || containers > JF_SPLIT_MAX_PATH + 1) why = "a split path is 1 to 17 containers deep";
+    else if (s->cfg.mode != JF_MODE_LEAF || s->cfg.query) why = "a split document is flattened in leaf mode only";
+    else if ((s->cfg.max_depth && s->cfg.max_depth < containers) || (s->cfg.flags & JF_FLAG_ARRAYS_LEAF))
+        why = "maxDepth or arrays: leaf keeps the split array whole";
+    if (why) jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0, "%s", why);
+    return !why;
+}
+
+JF_API int32_t jf_doc_stream_descend_at(jf_doc_stream *stream, const uint64_t *opens, size_t count, jf_error *error) {
+    jf_error scratch;
+    if (!error) error = &scratch;
+    memset(error, 0, sizeof(*error));
+    if (!stream || !opens) {
+        jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0, "invalid input: NULL stream or offsets");
+        return false;
+    }
+    if (!split_allowed(stream, count, error)) return false;
+    memcpy(stream->forced, opens, count * sizeof(*opens));
+    stream->forced_count = count;
+    stream->split_depth = count;
+    return true;
+}
+
+/* A frame key: member name `name` as a document of its own (frames own their keys). */
+static yyjson_doc *key_document(yyjson_val *name) {
+    size_t n = 0;
+    char *text = yyjson_val_write_opts(name, 0, &jf_yyjson_alc, &n, NULL);
+    if (!text) return NULL;
+    yyjson_doc *doc = yyjson_read_opts(text, n, 0, &jf_yyjson_alc, NULL);
+    jf_yyjson_alc.free(jf_yyjson_alc.ctx, text);
+    return doc;
+}
+
+/* Opens the spine down to the array at `keys` (member names under the root). */
+static bool enter_path(jf_doc_stream *s, yyjson_val *keys) {
+    size_t count = yyjson_arr_size(keys);
+    for (size_t i = 0; i <= count; i++) {
+        if (!push_spine(s, i < count)) return false;
+        if (i == count) break;
+        s->key = key_document(yyjson_arr_get(keys, i));
+        if (!s->key) {
+            fail_out_of_memory(s);
+            return false;
+        }
+        jf_flattener_member(s->fl, yyjson_doc_get_root(s->key));
+    }
+    return true;
+}
+
+JF_API int32_t jf_doc_stream_resume(jf_doc_stream *stream, const uint8_t *path_json, size_t path_length,
+                                 uint64_t first_index, uint64_t offset, uint64_t line, uint64_t column,
+                                 jf_error *error) {
+    jf_error scratch;
+    if (!error) error = &scratch;
+    memset(error, 0, sizeof(*error));
+    if (!stream || !path_json || first_index == 0 || line == 0 || column == 0) {
+        jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0, "invalid input: NULL stream or path, or index, line or column 0");
+        return false;
+    }
+    yyjson_doc *path = yyjson_read((const char *)path_json, path_length, 0);
+    yyjson_val *keys = yyjson_doc_get_root(path);
+    bool names = yyjson_is_arr(keys);
+    size_t i, n;
+    yyjson_val *key;
+    yyjson_arr_foreach(keys, i, n, key) names = names && yyjson_is_str(key);
+    if (!names) {
+        yyjson_doc_free(path);
+        jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0, "a split path is a JSON array of member names");
+        return false;
+    }
+    size_t containers = yyjson_arr_size(keys) + 1;
+    if (!split_allowed(stream, containers, error) || containers > stream->cfg.max_nesting) {
+        if (!error->code)
+            jf_set_error(error, JF_INVALID_OPTION, NULL, 0, 0, "the split array is nested deeper than maxNesting");
+        yyjson_doc_free(path);
+        return false;
+    }
+    jf_flattener_begin(stream->fl, &stream->out);
+    stream->out.len = 0; /* the opening bracket is the first range's */
+    stream->started = stream->bom_checked = true;
+    bool entered = enter_path(stream, keys);
+    yyjson_doc_free(path);
+    if (!entered) {
+        *error = stream->error;
+        return false;
+    }
+    jf_flattener_resume(stream->fl, first_index, 1);
+    stream->leaves_before = 1;
+    stream->split_depth = containers;
+    stream->state = ST_AFTER; /* at the comma after element first_index - 1 */
+    stream->base = offset;
+    stream->line = line;
+    stream->column = column;
+    return true;
+}
+
+JF_API const uint8_t *jf_doc_stream_pause(jf_doc_stream *stream, jf_result *result) {
+    if (!stream || !stream_begin_call(stream, result)) return NULL;
+    if (!stream->failed && !stream->split_depth) {
+        stream->failed = true;
+        jf_set_error(&stream->error, JF_INVALID_OPTION, NULL, 0, 0, "only a range of a split document pauses");
+    }
+    if (!stream->failed) {
+        stream->wait_until = 0;
+        stream->pausing = true;
+        scan(stream, true);
+        stream->pausing = false;
+        if (!stream->failed && !between_elements(stream)) fail_at_fault(stream);
     }
     return hand_over(stream, result);
 }

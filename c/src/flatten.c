@@ -10,6 +10,7 @@
 #include "jsonpath.h"
 
 #include <assert.h>
+#include <stdio.h>
 
 typedef struct walk_frame {
     yyjson_val *next;      /* next child (object: next key) */
@@ -625,6 +626,16 @@ void jf_flattener_element(jf_flattener *fl) {
     jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
     fr->index++;
     increment_digits(fr);
+}
+
+void jf_flattener_resume(jf_flattener *fl, uint64_t index, uint64_t written) {
+    flattener *f = &fl->f;
+    assert(f->depth > 0 && !f->stack[f->depth - 1].is_object);
+    walk_frame *fr = &f->stack[f->depth - 1];
+    fr->index = index;
+    int n = snprintf(fr->digits, sizeof fr->digits, "%llu", (unsigned long long)index);
+    fr->digits_len = (uint8_t)n;
+    f->leaves = written;
 }
 
 bool jf_flattener_may_open(const jf_flattener *fl, bool is_object) {

@@ -289,6 +289,9 @@ void jf_flattener_begin(jf_flattener *fl, jf_buf *out);
 size_t jf_flattener_depth(const jf_flattener *fl);
 void jf_flattener_member(jf_flattener *fl, yyjson_val *key);
 void jf_flattener_element(jf_flattener *fl);
+/* The open array's next element is `index`; `written` leaves came before it
+ * (in another range of a split document: the next leaf is written after a ','). */
+void jf_flattener_resume(jf_flattener *fl, uint64_t index, uint64_t written);
 bool jf_flattener_may_open(const jf_flattener *fl, bool is_object);
 bool jf_flattener_open(jf_flattener *fl, bool is_object);
 bool jf_flattener_close(jf_flattener *fl, yyjson_val *empty);

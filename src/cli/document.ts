@@ -7,6 +7,7 @@
 // The CLI imports this file on every run for streamsDocument; the streaming modules load when a command streams.
 import type { DocumentStreamOptions } from "../document/stream";
 import type { DecompressOptions } from "../core/decompress";
+import { JsonFlatError } from "../core/errors";
 import type { FlattenOptions } from "../core/options";
 import type { Schema } from "../query/schema";
 import type { Query, SearchOptions } from "../query/search";
@@ -105,4 +106,48 @@ export async function searchDocumentCommand(
 export async function schemaDocumentCommand(file: string, options: Omit<FlattenOptions, "mode"> & DecompressOptions, chunkBytes: number | undefined): Promise<Schema> {
   const { schemaDocumentStream } = await import("../query/document-stream");
   return schemaDocumentStream(sourceOf(file), { ...options, chunkBytes });
+}
+
+/** The coworker flags of `flatten --split`. */
+export interface SplitFlags {
+  /** The array to split at (`--split statuses`, `/a/b`, `""` for the root array). */
+  split: string;
+  workers: number | undefined;
+  rangeBytes: number | undefined;
+  chunkBytes: number | undefined;
+}
+
+/**
+ * `jsonflat flatten FILE --split PATH --workers N`: the elements of one array of ONE document file flattened on
+ * N coworkers (see `flattenDocumentParallel`), output in order then a newline, byte for byte the one-thread
+ * output. Loaded only when --split asks for it.
+ *
+ * @example
+ * await flattenSplitCommand("twitter.json", {}, { split: "statuses", workers: 2, rangeBytes: undefined, chunkBytes: undefined }, out, undefined);
+ */
+export async function flattenSplitCommand(
+  file: string,
+  options: FlattenOptions & { format?: "object" | "entries" } & DecompressOptions,
+  flags: SplitFlags,
+  out: DocumentOutput,
+  onProgress: ((bytesRead: number) => void) | undefined,
+): Promise<StreamedDocument> {
+  if (file === "-") throw new JsonFlatError("INVALID_OPTION", "--split reads byte ranges of a FILE, not standard input");
+  const { flattenDocumentParallel } = await import("../coworker/split");
+  const outputs = flattenDocumentParallel(file, {
+    ...options,
+    split: flags.split,
+    workers: flags.workers ?? 1,
+    rangeBytes: flags.rangeBytes,
+    readBytes: flags.chunkBytes,
+    onProgress: onProgress && ((p) => onProgress(p.bytesRead)),
+  });
+  for (;;) {
+    const next = await outputs.next();
+    if (next.done) {
+      await out.write(new Uint8Array([0x0a]));
+      return { bytesIn: next.value.bytesRead, leaves: next.value.leaves };
+    }
+    await out.write(next.value);
+  }
 }

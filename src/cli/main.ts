@@ -54,6 +54,9 @@ Options:
                            memory bounded by its nesting depth, its largest value and --chunk-bytes (default
                            1048576), output identical; --mode grouped still holds every value (as much as its
                            output); a bad or truncated document exits 1 after the output before the fault
+      --split PATH         flatten the elements of the array at PATH (statuses, a.b, /a/b; "" = the root
+                           array) of one document FILE on --workers N coworkers (--range-bytes per task,
+                           default 4194304), output identical; leaf mode; flatten only
 ${COMPRESSION_HELP}NDJSON options:
       --column N           the JSON is the Nth tab-separated field (Open Library dumps: --column 5)
       --on-error fail|skip|emit         a bad line stops (default), is left out, or becomes {"error":…,"line":n}
@@ -143,6 +146,7 @@ const OPTIONS = {
   format: { type: "string" },
   "replace-invalid-utf8": { type: "boolean" },
   stream: { type: "boolean" },
+  split: { type: "string" },
   column: { type: "string" },
   "on-error": { type: "string" },
   range: { type: "string" },
@@ -288,6 +292,12 @@ interface Summary {
 
 async function flattenDocument(file: string, v: Values, out: Output): Promise<Summary> {
   const options = flattenOptions(v);
+  if (v.split !== undefined) {
+    const { flattenSplitCommand } = await import("./document");
+    const splitFlags = { split: v.split, workers: whole("workers", v.workers, 1), rangeBytes: whole("range-bytes", v["range-bytes"], 1), chunkBytes: whole("chunk-bytes", v["chunk-bytes"], 1) };
+    const done = await flattenSplitCommand(file, { ...options, ...compressionOptions(v) }, splitFlags, out, undefined);
+    return { bytesIn: done.bytesIn, documents: 1, leaves: done.leaves, errors: 0 };
+  }
   if (streamsDocument(file, inputSize(file), Boolean(v.stream))) {
     const total = inputSize(file);
     const bar = showProgress(v, total) ? createProgressBar(total) : undefined;
@@ -638,7 +648,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!["flatten", "unflatten", "schema", "search"].includes(command)) throw new UsageError(`unknown command '${command}'`);
     if (values.journal !== undefined && command !== "flatten" && command !== "unflatten") throw new UsageError("--journal applies to flatten and unflatten only");
     if (values["range-bytes"] !== undefined && command !== "flatten") throw new UsageError("--range-bytes applies to flatten --ndjson --workers N only");
-    const ndjsonOnly = (["column", "on-error", "range", "shard", "shard-count", "workers", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined);
+    if (values.split !== undefined && (command !== "flatten" || values.ndjson)) throw new UsageError("--split applies to flatten of one document only");
+    const ndjsonOnly = (["column", "on-error", "range", "shard", "shard-count", "workers", "range-bytes", "journal"] as const).filter((k) => values[k] !== undefined && !(values.split !== undefined && (k === "workers" || k === "range-bytes")));
     if (!values.ndjson && ndjsonOnly.length) {
       throw new UsageError(`--${ndjsonOnly[0]} applies to --ndjson input only`);
     }

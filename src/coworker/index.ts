@@ -9,6 +9,7 @@
  * for await (const chunk of flattenFileParallel("dump.txt", { pool, column: 5 })) process.stdout.write(chunk);
  */
 export { flattenFileParallel, flattenRangesParallel, type ParallelOptions, type ParallelProgress, type ParallelSummary, type RangeOutput } from "./parallel";
+export { flattenDocumentParallel, type SplitParallelOptions, type SplitSummary } from "./split";
 export { Pool, type CloseOptions, type PoolOptions, type PoolStats, type RunOptions, type TaskProgress, type TaskTiming } from "./pool";
 export { serve, WorkerCrashError } from "./protocol";
 export {

@@ -13,6 +13,7 @@ import { unflattenBytes } from "../document/unflatten";
 import { tableRangeTask } from "../table/range-task";
 import { typeStatsRangeTask } from "../query/type-stats-range";
 import { searchRangeTask } from "../query/search-range";
+import { flattenSplitRangeTask } from "./split-task";
 
 /**
  * What a running task can do besides computing its result.
@@ -414,6 +415,7 @@ export const TASKS = {
   tableRange: tableRangeTask,
   typeStatsRange: typeStatsRangeTask,
   searchRange: searchRangeTask,
+  flattenSplitRange: flattenSplitRangeTask,
 } satisfies TaskRegistry;
 
 /**

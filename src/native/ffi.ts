@@ -202,6 +202,17 @@ const SYMBOLS = {
   jf_doc_stream_feed: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
   jf_doc_stream_finish: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_doc_stream_free: { args: [FFIType.ptr], returns: FFIType.void },
+  // One document split at an array's elements (native/split.ts).
+  jf_split_scan: {
+    args: [FFIType.ptr, usize, FFIType.ptr, FFIType.ptr, usize, FFIType.u64, FFIType.ptr, usize, FFIType.ptr],
+    returns: FFIType.i32,
+  },
+  jf_doc_stream_descend_at: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.i32 },
+  jf_doc_stream_resume: {
+    args: [FFIType.ptr, FFIType.ptr, usize, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.ptr],
+    returns: FFIType.i32,
+  },
+  jf_doc_stream_pause: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_free_callback_address: { args: [], returns: FFIType.ptr },
   jf_get_alloc_stats: { args: [FFIType.ptr], returns: FFIType.void },
@@ -266,6 +277,29 @@ interface HandleSymbols {
   jf_doc_stream_feed(stream: DocStreamHandle, chunk: Uint8Array, length: number, result: Uint8Array): Pointer | null;
   jf_doc_stream_finish(stream: DocStreamHandle, result: Uint8Array): Pointer | null;
   jf_doc_stream_free(stream: DocStreamHandle): void;
+  jf_split_scan(
+    doc: Uint8Array,
+    length: number,
+    from: BigUint64Array | null,
+    path: Uint8Array | null,
+    pathLength: number,
+    rangeBytes: number,
+    cuts: BigUint64Array,
+    maxCuts: number,
+    plan: Uint8Array,
+  ): number;
+  jf_doc_stream_descend_at(stream: DocStreamHandle, opens: BigUint64Array, count: number, error: Uint8Array): number;
+  jf_doc_stream_resume(
+    stream: DocStreamHandle,
+    path: Uint8Array,
+    pathLength: number,
+    firstIndex: number,
+    offset: number,
+    line: number,
+    column: number,
+    error: Uint8Array,
+  ): number;
+  jf_doc_stream_pause(stream: DocStreamHandle, result: Uint8Array): Pointer | null;
   jf_decode(shape: ShapeHandle, input: Uint8Array, length: number, options: Uint8Array, result: Uint8Array): Pointer | null;
   jf_decode_lines(
     shape: ShapeHandle,

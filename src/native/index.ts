@@ -12,6 +12,7 @@ import { LAYOUT, Struct, u64 } from "./layout";
 import { linesCalls, type LinesNative } from "./lines";
 import { queryCalls, type QueryNative } from "./query";
 import { shapeCalls, type ShapeNative } from "./shape";
+import { splitCalls, type SplitNative } from "./split";
 import { tableCalls, type TableNative } from "./table";
 
 export type { LinesCall, LinesOutput, NativeBytes, NativeCallFlags, NativeFormat, NativeOutput } from "./call";
@@ -24,6 +25,7 @@ export { LAYOUT, type StructLayout, type StructName } from "./layout";
 export type { LinesNative } from "./lines";
 export type { IndexStats, QueryNative } from "./query";
 export type { ShapeNative } from "./shape";
+export type { SplitCut, SplitNative, SplitPlan } from "./split";
 export type { TableHandle, TableNative } from "./table";
 
 /** Live native allocations, for leak tests. */
@@ -34,7 +36,7 @@ export interface AllocStats {
 }
 
 /** The typed surface of the C library: one object, grouped by concept. */
-export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative, TableNative, DocStreamNative {
+export interface Native extends DocumentNative, LinesNative, QueryNative, ShapeNative, DurableNative, TableNative, DocStreamNative, SplitNative {
   /** Absolute path of the loaded library. */
   readonly path: string;
   /** The C library's version string. */
@@ -67,6 +69,7 @@ function createNative(path: string, symbols: Symbols): Native {
     ...tableCalls(calls),
     ...durableCalls(symbols),
     ...docStreamCalls(calls),
+    ...splitCalls(calls),
   };
 }
 

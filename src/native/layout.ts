@@ -68,6 +68,7 @@ export const LAYOUT = {
   },
   jf_wal_read_result: { size: 288, fields: { length: 0, records: 8, next_lsn: 16, reserved: 24, error: 32 } },
   jf_alloc_stats: { size: 24, fields: { live_blocks: 0, live_bytes: 8, total_blocks: 16 } },
+  jf_split_plan: { size: 456, fields: { found: 0, elements: 8, cuts: 16, close: 24, resume: 32, opens: 64, error: 200 } },
 } as const satisfies Record<string, StructLayout>;
 
 /** The C name of a struct in the table. */
