@@ -45,6 +45,8 @@ typedef struct flattener {
     uint64_t         line;       /* NDJSON line written before each hit; 0 = none */
     uint64_t         hits;
     bool             stop;       /* the query's limit is reached */
+    /* leaf mode, js style, values copied as they are: see index_run */
+    bool             fast_index;
 } flattener;
 
 /*------------------------------------------------------------------------------
@@ -362,6 +364,86 @@ static inline void step_state(flattener *f, const walk_frame *fr, yyjson_val *ch
     jf_query_step(f->cfg->query, from, &seg, f->states + d * f->state_words);
 }
 
+/* The text of a scalar that goes out as it is (a number, a string yyjson
+ * marked as needing no escape, true, false, null); false for anything else.
+ * Only under fast_index, so neither bigint nor UTF-8 replacement applies. */
+static inline bool plain_scalar(yyjson_val *val, const uint8_t **s, size_t *n, bool *quoted) {
+    uint8_t tag = unsafe_yyjson_get_tag(val);
+    *quoted = false;
+    switch (tag) {
+    case YYJSON_TYPE_RAW:
+        break;
+    case YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC:
+        *quoted = true;
+        break;
+    case YYJSON_TYPE_BOOL | YYJSON_SUBTYPE_TRUE:
+        *s = (const uint8_t *)"true";
+        *n = 4;
+        return true;
+    case YYJSON_TYPE_BOOL | YYJSON_SUBTYPE_FALSE:
+        *s = (const uint8_t *)"false";
+        *n = 5;
+        return true;
+    case YYJSON_TYPE_NULL:
+        *s = (const uint8_t *)"null";
+        *n = 4;
+        return true;
+    default:
+        return false;
+    }
+    *s = (const uint8_t *)unsafe_yyjson_get_str(val);
+    *n = unsafe_yyjson_get_len(val);
+    return true;
+}
+
+/* Leaf mode, js style: the run of plain scalars that an array's next
+ * elements form goes out here, each as ,"<prefix>[<i>]":<value>, written
+ * straight from the frame's prefix and decimal index into the output: no
+ * path buffer update, no per-leaf dispatch on mode or format. Stops at the
+ * first element that needs the general walk (a container, an escaped
+ * string); the frame is left exactly as the general walk would leave it. */
+static void index_run(flattener *f, walk_frame *fr) {
+    jf_buf *out = f->out;
+    const uint8_t *prefix = f->path.text.data;
+    size_t prefix_len = fr->path_len;
+    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    yyjson_val *child = fr->next;
+    while (fr->remaining) {
+        const uint8_t *s;
+        size_t n;
+        bool quoted;
+        if (!plain_scalar(child, &s, &n, &quoted)) break;
+        /* 32: separators and brackets (at most 9) plus the 20-byte digit copy */
+        if (!jf_buf_reserve(out, prefix_len + n + 32)) return;
+        uint8_t *p = out->data + out->len;
+        *p = ',';
+        p += f->leaves++ != 0;
+        *p = '[';
+        p += entries;
+        *p++ = '"';
+        jf_copy(p, prefix, prefix_len);
+        p += prefix_len;
+        *p++ = '[';
+        memcpy(p, fr->digits, 8); /* the frame holds 20: copy a word, then the rest if longer */
+        if (fr->digits_len > 8) memcpy(p + 8, fr->digits + 8, 12);
+        p += fr->digits_len;
+        memcpy(p, entries ? "]\",\"" : "]\":\"", 4); /* the quote after is overwritten unless quoted */
+        p += 3 + quoted;
+        jf_copy(p, s, n);
+        p += n;
+        *p = '"';
+        p += quoted;
+        *p = ']';
+        p += entries;
+        out->len = (size_t)(p - out->data);
+        fr->remaining--;
+        fr->index++;
+        increment_digits(fr);
+        child = unsafe_yyjson_get_next(child);
+        fr->next = child;
+    }
+}
+
 /* Visits the frames above `base` (0: the whole document) until they close. */
 static inline void walk_from(flattener *f, size_t base) {
     while (f->depth > base && !f->out->failed && !f->too_deep && !f->stop) {
@@ -369,6 +451,11 @@ static inline void walk_from(flattener *f, size_t base) {
         if (fr->remaining == 0) {
             f->depth--;
             continue;
+        }
+        if (f->fast_index && !fr->is_object) {
+            f->path.text.len = fr->path_len;
+            index_run(f, fr);
+            if (fr->remaining == 0) continue;
         }
         fr->remaining--;
         f->path.text.len = fr->path_len;
@@ -434,6 +521,8 @@ jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
     fl->f.values.max_nesting = cfg->max_nesting;
     fl->f.state_words = cfg->query ? jf_query_state_words(cfg->query) : 0;
     fl->f.detail = (cfg->flags & JF_FLAG_SCHEMA_DETAIL) != 0;
+    fl->f.fast_index = !cfg->query && cfg->mode == JF_MODE_LEAF && cfg->style == JF_STYLE_JS &&
+                       !(cfg->flags & (JF_FLAG_REPLACE_INVALID_UTF8 | JF_FLAG_BIGINT_AS_STRING));
     jf_buf_init(&fl->f.example, 0);
     jf_groups_init(&fl->f.groups);
     return fl;
