@@ -45,7 +45,7 @@ typedef struct flattener {
     uint64_t         line;       /* NDJSON line written before each hit; 0 = none */
     uint64_t         hits;
     bool             stop;       /* the query's limit is reached */
-    /* leaf mode, js style, values copied as they are: see index_run */
+    /* leaf mode, js style, values copied as they are: see index_run, member_run */
     bool             fast_index;
 } flattener;
 
@@ -444,6 +444,52 @@ static void index_run(flattener *f, walk_frame *fr) {
     }
 }
 
+/* The object counterpart of index_run: members whose key is an identifier
+ * without escapes and whose value is a plain scalar go out as
+ * ,"<prefix>.<key>":<value> (no dot at the root). */
+static void member_run(flattener *f, walk_frame *fr) {
+    jf_buf *out = f->out;
+    const uint8_t *prefix = f->path.text.data;
+    size_t prefix_len = fr->path_len;
+    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    yyjson_val *key = fr->next;
+    while (fr->remaining) {
+        const uint8_t *s;
+        size_t n;
+        bool quoted;
+        if (!plain_scalar(key + 1, &s, &n, &quoted)) break;
+        if (unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) break;
+        const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
+        size_t name_len = unsafe_yyjson_get_len(key);
+        if (!jf_path_is_identifier(name, name_len)) break;
+        if (!jf_buf_reserve(out, prefix_len + name_len + n + 16)) return;
+        uint8_t *p = out->data + out->len;
+        *p = ',';
+        p += f->leaves++ != 0;
+        *p = '[';
+        p += entries;
+        *p++ = '"';
+        jf_copy(p, prefix, prefix_len);
+        p += prefix_len;
+        *p = '.';
+        p += prefix_len != 0;
+        jf_copy(p, name, name_len);
+        p += name_len;
+        memcpy(p, entries ? "\",\"" : "\":\"", 3); /* the quote after is overwritten unless quoted */
+        p += 2 + quoted;
+        jf_copy(p, s, n);
+        p += n;
+        *p = '"';
+        p += quoted;
+        *p = ']';
+        p += entries;
+        out->len = (size_t)(p - out->data);
+        fr->remaining--;
+        key = unsafe_yyjson_get_next(key + 1);
+        fr->next = key;
+    }
+}
+
 /* Visits the frames above `base` (0: the whole document) until they close. */
 static inline void walk_from(flattener *f, size_t base) {
     while (f->depth > base && !f->out->failed && !f->too_deep && !f->stop) {
@@ -452,9 +498,10 @@ static inline void walk_from(flattener *f, size_t base) {
             f->depth--;
             continue;
         }
-        if (f->fast_index && !fr->is_object) {
+        if (f->fast_index) {
             f->path.text.len = fr->path_len;
-            index_run(f, fr);
+            if (fr->is_object) member_run(f, fr);
+            else index_run(f, fr);
             if (fr->remaining == 0) continue;
         }
         fr->remaining--;
@@ -467,7 +514,8 @@ static inline void walk_from(flattener *f, size_t base) {
             child++;
         } else {
             f->short_key = NULL;
-            jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
+            if (f->fast_index) jf_path_index_js(&f->path, fr->digits, fr->digits_len);
+            else jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
             fr->index++;
             increment_digits(fr);
         }

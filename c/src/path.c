@@ -20,7 +20,7 @@ void jf_path_release(jf_path *p) {
     jf_buf_release(&p->delimiter);
 }
 
-static bool is_identifier(const uint8_t *s, size_t n) {
+bool jf_path_is_identifier(const uint8_t *s, size_t n) {
     static const uint8_t kind[256] = {
         /* 1: may start an identifier, 2: may only continue one */
         ['$'] = 1, ['_'] = 1,
@@ -49,7 +49,7 @@ static void put_escaped(jf_path *p, const uint8_t *s, size_t n, bool plain) {
 }
 
 static void js_key(jf_path *p, const uint8_t *s, size_t n, bool plain) {
-    if (is_identifier(s, n)) {
+    if (jf_path_is_identifier(s, n)) {
         if (p->text.len) jf_buf_byte(&p->text, '.');
         jf_buf_put(&p->text, s, n);
         return;
