@@ -490,19 +490,63 @@ static void member_run(flattener *f, walk_frame *fr) {
     }
 }
 
+/* walk_from for leaf mode in js style without bigint or UTF-8 replacement
+ * (fast_index): the runs write the plain leaves, and only what they stop
+ * at (a container to enter, a leaf needing escapes or a key needing
+ * brackets) takes the general steps; no search, schema or stop checks. */
+static void walk_fast(flattener *f, size_t base) {
+    jf_buf *out = f->out;
+    while (f->depth > base) {
+        walk_frame *fr = &f->stack[f->depth - 1];
+        f->path.text.len = fr->path_len;
+        if (fr->is_object) member_run(f, fr);
+        else index_run(f, fr);
+        if (out->failed) return;
+        if (fr->remaining == 0) {
+            f->depth--;
+            continue;
+        }
+        fr->remaining--;
+        f->path.text.len = fr->path_len;
+        yyjson_val *child = fr->next;
+        if (fr->is_object) {
+            jf_path_key(&f->path, child);
+            child++;
+        } else {
+            jf_path_index_js(&f->path, fr->digits, fr->digits_len);
+            fr->index++;
+            increment_digits(fr);
+        }
+        fr->next = unsafe_yyjson_get_next(child);
+        size_t child_depth = f->depth + 1;
+        if (!descends(f, child, f->depth)) {
+            emit_leaf(f, child, (uint32_t)child_depth);
+            if (f->too_deep) return;
+            continue;
+        }
+        if (child_depth > f->cfg->max_nesting) {
+            f->too_deep = true;
+            return;
+        }
+        if (!push(f, child)) {
+            out->failed = true;
+            return;
+        }
+    }
+}
+
 /* Visits the frames above `base` (0: the whole document) until they close. */
 static inline void walk_from(flattener *f, size_t base) {
+    if (f->fast_index) {
+        walk_fast(f, base);
+        if (f->path.text.failed) f->out->failed = true;
+        return;
+    }
     while (f->depth > base && !f->out->failed && !f->too_deep && !f->stop) {
         walk_frame *fr = &f->stack[f->depth - 1];
         if (fr->remaining == 0) {
             f->depth--;
             continue;
-        }
-        if (f->fast_index) {
-            f->path.text.len = fr->path_len;
-            if (fr->is_object) member_run(f, fr);
-            else index_run(f, fr);
-            if (fr->remaining == 0) continue;
         }
         fr->remaining--;
         f->path.text.len = fr->path_len;
@@ -514,8 +558,7 @@ static inline void walk_from(flattener *f, size_t base) {
             child++;
         } else {
             f->short_key = NULL;
-            if (f->fast_index) jf_path_index_js(&f->path, fr->digits, fr->digits_len);
-            else jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
+            jf_path_index_digits(&f->path, fr->digits, fr->digits_len);
             fr->index++;
             increment_digits(fr);
         }
