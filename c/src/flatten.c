@@ -396,98 +396,171 @@ static inline bool plain_scalar(yyjson_val *val, const uint8_t **s, size_t *n, b
     return true;
 }
 
-/* Leaf mode, js style: the run of plain scalars that an array's next
- * elements form goes out here, each as ,"<prefix>[<i>]":<value>, written
- * straight from the frame's prefix and decimal index into the output: no
- * path buffer update, no per-leaf dispatch on mode or format. Stops at the
- * first element that needs the general walk (a container, an escaped
- * string); the frame is left exactly as the general walk would leave it. */
-static void index_run(flattener *f, walk_frame *fr) {
+/* Where the runs below write: the output's end and room, and the leaf
+ * count, held in locals while a run lasts. The bytes written are char
+ * stores, which may alias any field, so fields read after them would be
+ * reloaded at every leaf; the runs read them once and store them back once. */
+typedef struct cursor {
+    uint8_t *p;
+    uint8_t *end;
+    uint64_t leaves;
+    bool     entries;
+} cursor;
+
+static inline cursor cursor_open(const flattener *f) {
     jf_buf *out = f->out;
+    return (cursor){ out->data + out->len, out->data + out->cap, f->leaves, f->cfg->format == JF_FORMAT_ENTRIES };
+}
+
+static inline void cursor_close(flattener *f, const cursor *c) {
+    if (!f->out->failed) f->out->len = (size_t)(c->p - f->out->data);
+    f->leaves = c->leaves;
+}
+
+/* Room for `need` more bytes; false when out of memory. */
+static inline bool cursor_room(flattener *f, cursor *c, size_t need) {
+    if (JF_LIKELY((size_t)(c->end - c->p) >= need)) return true;
+    jf_buf *out = f->out;
+    out->len = (size_t)(c->p - out->data);
+    if (!jf_buf_reserve(out, need)) return false;
+    c->p = out->data + out->len;
+    c->end = out->data + out->cap;
+    return true;
+}
+
+/* Copies a decimal index from its 20-byte buffer: a word, then the rest if longer. */
+static inline uint8_t *put_digits(uint8_t *p, const char *digits, size_t len) {
+    memcpy(p, digits, 8);
+    if (len > 8) memcpy(p + 8, digits + 8, 12);
+    return p + len;
+}
+
+/* ,"<head>":<value> or, as an entry, ,["<head>",<value>]: the leaf's start
+ * (up to the path) and its end (from the closing quote). */
+static inline uint8_t *put_leaf_start(cursor *c) {
+    uint8_t *p = c->p;
+    *p = ',';
+    p += c->leaves++ != 0;
+    *p = '[';
+    p += c->entries;
+    *p++ = '"';
+    return p;
+}
+
+static inline uint8_t *put_leaf_end(const cursor *c, uint8_t *p, const uint8_t *s, size_t n, bool quoted) {
+    memcpy(p, c->entries ? "\",\"" : "\":\"", 3); /* the quote after is overwritten unless quoted */
+    p += 2 + quoted;
+    jf_copy(p, s, n);
+    p += n;
+    *p = '"';
+    p += quoted;
+    *p = ']';
+    return p + c->entries;
+}
+
+/* Whether `val` is a row: a non-empty array of plain scalars that the walk
+ * would enter (neither arraysAsLeaves nor the depth limit keeps it whole,
+ * and it does not nest too deep), as a coordinate pair or a matrix row is. */
+static inline bool is_row(const flattener *f, yyjson_val *val) {
+    if (unsafe_yyjson_get_type(val) != YYJSON_TYPE_ARR || !descends(f, val, f->depth)) return false;
+    if (f->depth + 1 > f->cfg->max_nesting) return false;
+    size_t n = unsafe_yyjson_get_len(val);
+    yyjson_val *el = unsafe_yyjson_get_first(val);
+    const uint8_t *s;
+    size_t len;
+    bool quoted;
+    for (size_t k = 0; k < n; k++, el++) /* scalars sit next to each other */
+        if (!plain_scalar(el, &s, &len, &quoted)) return false;
+    return true;
+}
+
+/* Leaf mode, js style: the run of plain scalars (and rows of them) that an
+ * array's next elements form goes out here as ,"<prefix>[<i>]":<value> (a
+ * row's as ,"<prefix>[<i>][<j>]":<value>), straight from the frame's prefix
+ * and decimal index into the output: no path buffer update, no frame for a
+ * row, no per-leaf dispatch on mode or format. Stops at the first element
+ * that needs the general walk (another container, an escaped string); the
+ * frame is left exactly as the general walk would leave it. */
+static void index_run(flattener *f, walk_frame *fr) {
     const uint8_t *prefix = f->path.text.data;
-    size_t prefix_len = fr->path_len;
-    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    size_t prefix_len = fr->path_len, remaining = fr->remaining;
+    uint8_t digits_len = fr->digits_len;
     yyjson_val *child = fr->next;
-    while (fr->remaining) {
-        const uint8_t *s;
-        size_t n;
-        bool quoted;
-        if (!plain_scalar(child, &s, &n, &quoted)) break;
-        /* 32: separators and brackets (at most 9) plus the 20-byte digit copy */
-        if (!jf_buf_reserve(out, prefix_len + n + 32)) return;
-        uint8_t *p = out->data + out->len;
-        *p = ',';
-        p += f->leaves++ != 0;
-        *p = '[';
-        p += entries;
-        *p++ = '"';
-        jf_copy(p, prefix, prefix_len);
-        p += prefix_len;
-        *p++ = '[';
-        memcpy(p, fr->digits, 8); /* the frame holds 20: copy a word, then the rest if longer */
-        if (fr->digits_len > 8) memcpy(p + 8, fr->digits + 8, 12);
-        p += fr->digits_len;
-        memcpy(p, entries ? "]\",\"" : "]\":\"", 4); /* the quote after is overwritten unless quoted */
-        p += 3 + quoted;
-        jf_copy(p, s, n);
-        p += n;
-        *p = '"';
-        p += quoted;
-        *p = ']';
-        p += entries;
-        out->len = (size_t)(p - out->data);
-        fr->remaining--;
+    cursor c = cursor_open(f);
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    /* 56: separators and brackets (at most 11) plus two 20-byte digit copies */
+    for (; remaining; remaining--, child = unsafe_yyjson_get_next(child)) {
+        if (plain_scalar(child, &s, &n, &quoted)) {
+            if (!cursor_room(f, &c, prefix_len + n + 56)) break;
+            uint8_t *p = put_leaf_start(&c);
+            jf_copy(p, prefix, prefix_len);
+            p += prefix_len;
+            *p++ = '[';
+            p = put_digits(p, fr->digits, digits_len);
+            *p++ = ']';
+            c.p = put_leaf_end(&c, p, s, n, quoted);
+        } else if (is_row(f, child)) {
+            char row[20] = "0";
+            uint8_t row_len = 1;
+            yyjson_val *el = unsafe_yyjson_get_first(child);
+            for (size_t k = unsafe_yyjson_get_len(child); k; k--, el++) {
+                plain_scalar(el, &s, &n, &quoted);
+                if (!cursor_room(f, &c, prefix_len + n + 56)) goto stop;
+                uint8_t *p = put_leaf_start(&c);
+                jf_copy(p, prefix, prefix_len);
+                p += prefix_len;
+                *p++ = '[';
+                p = put_digits(p, fr->digits, digits_len);
+                memcpy(p, "][", 2);
+                p = put_digits(p + 2, row, row_len);
+                *p++ = ']';
+                c.p = put_leaf_end(&c, p, s, n, quoted);
+                jf_digits_increment(row, &row_len);
+            }
+        } else {
+            break;
+        }
         fr->index++;
-        increment_digits(fr);
-        child = unsafe_yyjson_get_next(child);
-        fr->next = child;
+        jf_digits_increment(fr->digits, &digits_len);
     }
+stop:
+    cursor_close(f, &c);
+    fr->remaining = remaining;
+    fr->digits_len = digits_len;
+    fr->next = child;
 }
 
 /* The object counterpart of index_run: members whose key is an identifier
  * without escapes and whose value is a plain scalar go out as
  * ,"<prefix>.<key>":<value> (no dot at the root). */
 static void member_run(flattener *f, walk_frame *fr) {
-    jf_buf *out = f->out;
     const uint8_t *prefix = f->path.text.data;
-    size_t prefix_len = fr->path_len;
-    bool entries = f->cfg->format == JF_FORMAT_ENTRIES;
+    size_t prefix_len = fr->path_len, remaining = fr->remaining;
     yyjson_val *key = fr->next;
-    while (fr->remaining) {
-        const uint8_t *s;
-        size_t n;
-        bool quoted;
+    cursor c = cursor_open(f);
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    for (; remaining; remaining--, key = unsafe_yyjson_get_next(key + 1)) {
         if (!plain_scalar(key + 1, &s, &n, &quoted)) break;
         if (unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) break;
         const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
         size_t name_len = unsafe_yyjson_get_len(key);
         if (!jf_path_is_identifier(name, name_len)) break;
-        if (!jf_buf_reserve(out, prefix_len + name_len + n + 16)) return;
-        uint8_t *p = out->data + out->len;
-        *p = ',';
-        p += f->leaves++ != 0;
-        *p = '[';
-        p += entries;
-        *p++ = '"';
+        if (!cursor_room(f, &c, prefix_len + name_len + n + 16)) break;
+        uint8_t *p = put_leaf_start(&c);
         jf_copy(p, prefix, prefix_len);
         p += prefix_len;
         *p = '.';
         p += prefix_len != 0;
         jf_copy(p, name, name_len);
-        p += name_len;
-        memcpy(p, entries ? "\",\"" : "\":\"", 3); /* the quote after is overwritten unless quoted */
-        p += 2 + quoted;
-        jf_copy(p, s, n);
-        p += n;
-        *p = '"';
-        p += quoted;
-        *p = ']';
-        p += entries;
-        out->len = (size_t)(p - out->data);
-        fr->remaining--;
-        key = unsafe_yyjson_get_next(key + 1);
-        fr->next = key;
+        c.p = put_leaf_end(&c, p + name_len, s, n, quoted);
     }
+    cursor_close(f, &c);
+    fr->remaining = remaining;
+    fr->next = key;
 }
 
 /* walk_from for leaf mode in js style without bigint or UTF-8 replacement
