@@ -428,6 +428,18 @@ static inline bool cursor_room(flattener *f, cursor *c, size_t need) {
     return true;
 }
 
+/* The path prefix is copied in whole blocks, 32 bytes and then 16 at a
+ * time: the path buffer and the output keep PREFIX_SLACK bytes of room past
+ * it, so the last block may run over (what follows is written over it). No
+ * call and no branch on the length for the common prefix up to 32 bytes. */
+enum { PREFIX_SLACK = 32 };
+static inline void copy_prefix(uint8_t *dst, const uint8_t *src, size_t n) {
+    uint8_t block[32];
+    memcpy(block, src, 32);
+    memcpy(dst, block, 32);
+    for (size_t i = 32; i < n; i += 16) memcpy(dst + i, src + i, 16);
+}
+
 /* Copies a decimal index from its 20-byte buffer: a word, then the rest if longer. */
 static inline uint8_t *put_digits(uint8_t *p, const char *digits, size_t len) {
     memcpy(p, digits, 8);
@@ -482,8 +494,9 @@ static inline bool is_row(const flattener *f, yyjson_val *val) {
  * that needs the general walk (another container, an escaped string); the
  * frame is left exactly as the general walk would leave it. */
 static void index_run(flattener *f, walk_frame *fr) {
-    const uint8_t *prefix = f->path.text.data;
     size_t prefix_len = fr->path_len, remaining = fr->remaining;
+    if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
+    const uint8_t *prefix = f->path.text.data;
     uint8_t digits_len = fr->digits_len;
     yyjson_val *child = fr->next;
     cursor c = cursor_open(f);
@@ -493,9 +506,9 @@ static void index_run(flattener *f, walk_frame *fr) {
     /* 56: separators and brackets (at most 11) plus two 20-byte digit copies */
     for (; remaining; remaining--, child = unsafe_yyjson_get_next(child)) {
         if (plain_scalar(child, &s, &n, &quoted)) {
-            if (!cursor_room(f, &c, prefix_len + n + 56)) break;
+            if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) break;
             uint8_t *p = put_leaf_start(&c);
-            jf_copy(p, prefix, prefix_len);
+            copy_prefix(p, prefix, prefix_len);
             p += prefix_len;
             *p++ = '[';
             p = put_digits(p, fr->digits, digits_len);
@@ -507,9 +520,9 @@ static void index_run(flattener *f, walk_frame *fr) {
             yyjson_val *el = unsafe_yyjson_get_first(child);
             for (size_t k = unsafe_yyjson_get_len(child); k; k--, el++) {
                 plain_scalar(el, &s, &n, &quoted);
-                if (!cursor_room(f, &c, prefix_len + n + 56)) goto stop;
+                if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) goto stop;
                 uint8_t *p = put_leaf_start(&c);
-                jf_copy(p, prefix, prefix_len);
+                copy_prefix(p, prefix, prefix_len);
                 p += prefix_len;
                 *p++ = '[';
                 p = put_digits(p, fr->digits, digits_len);
@@ -536,8 +549,9 @@ stop:
  * without escapes and whose value is a plain scalar go out as
  * ,"<prefix>.<key>":<value> (no dot at the root). */
 static void member_run(flattener *f, walk_frame *fr) {
-    const uint8_t *prefix = f->path.text.data;
     size_t prefix_len = fr->path_len, remaining = fr->remaining;
+    if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
+    const uint8_t *prefix = f->path.text.data;
     yyjson_val *key = fr->next;
     cursor c = cursor_open(f);
     const uint8_t *s;
@@ -549,9 +563,9 @@ static void member_run(flattener *f, walk_frame *fr) {
         const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
         size_t name_len = unsafe_yyjson_get_len(key);
         if (!jf_path_is_identifier(name, name_len)) break;
-        if (!cursor_room(f, &c, prefix_len + name_len + n + 16)) break;
+        if (!cursor_room(f, &c, prefix_len + name_len + n + 16 + PREFIX_SLACK)) break;
         uint8_t *p = put_leaf_start(&c);
-        jf_copy(p, prefix, prefix_len);
+        copy_prefix(p, prefix, prefix_len);
         p += prefix_len;
         *p = '.';
         p += prefix_len != 0;
