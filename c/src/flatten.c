@@ -428,6 +428,17 @@ static inline bool cursor_room(flattener *f, cursor *c, size_t need) {
     return true;
 }
 
+/* An empty container as a leaf ([] and {} go out as they are), when
+ * `empties`: the caller's children nest no deeper than max_nesting, which
+ * the general walk checks for an empty container too. */
+static inline bool empty_leaf(yyjson_val *val, bool empties, const uint8_t **s, size_t *n, bool *quoted) {
+    if (!empties || !unsafe_yyjson_is_ctn(val) || unsafe_yyjson_get_len(val) != 0) return false;
+    *s = (const uint8_t *)(unsafe_yyjson_get_type(val) == YYJSON_TYPE_OBJ ? "{}" : "[]");
+    *n = 2;
+    *quoted = false;
+    return true;
+}
+
 /* The path prefix is copied in whole blocks, 32 bytes and then 16 at a
  * time: the path buffer and the output keep PREFIX_SLACK bytes of room past
  * it, so the last block may run over (what follows is written over it). No
@@ -486,52 +497,58 @@ static inline bool is_row(const flattener *f, yyjson_val *val) {
     return true;
 }
 
-/* Leaf mode, js style: the run of plain scalars (and rows of them) that an
- * array's next elements form goes out here as ,"<prefix>[<i>]":<value> (a
- * row's as ,"<prefix>[<i>][<j>]":<value>), straight from the frame's prefix
- * and decimal index into the output: no path buffer update, no frame for a
- * row, no per-leaf dispatch on mode or format. Stops at the first element
- * that needs the general walk (another container, an escaped string); the
- * frame is left exactly as the general walk would leave it. */
+/* ,"<prefix>[<i>]":<value>, or with a row index ,"<prefix>[<i>][<j>]":<value>
+ * (j_len 0: none); the digits come from 20-byte buffers. */
+static inline void put_index_leaf(cursor *c, const uint8_t *prefix, size_t prefix_len, const char *i, size_t i_len,
+                                  const char *j, size_t j_len, const uint8_t *s, size_t n, bool quoted) {
+    uint8_t *p = put_leaf_start(c);
+    copy_prefix(p, prefix, prefix_len);
+    p += prefix_len;
+    *p++ = '[';
+    p = put_digits(p, i, i_len);
+    if (j_len) {
+        memcpy(p, "][", 2);
+        p = put_digits(p + 2, j, j_len);
+    }
+    *p++ = ']';
+    c->p = put_leaf_end(c, p, s, n, quoted);
+}
+
+/* Leaf mode, js style: the run of plain scalars, empty containers and rows
+ * of plain scalars that an array's next elements form goes out here as
+ * ,"<prefix>[<i>]":<value> (a row's as ,"<prefix>[<i>][<j>]":<value>),
+ * straight from the frame's prefix and decimal index into the output: no
+ * path buffer update, no frame for a row, no per-leaf dispatch on mode or
+ * format. Stops at the first element that needs the general walk (another
+ * container, an escaped string); the frame is left exactly as the general
+ * walk would leave it. */
 static void index_run(flattener *f, walk_frame *fr) {
     size_t prefix_len = fr->path_len, remaining = fr->remaining;
     if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
     const uint8_t *prefix = f->path.text.data;
     uint8_t digits_len = fr->digits_len;
     yyjson_val *child = fr->next;
+    bool empties = f->depth + 1 <= f->cfg->max_nesting;
     cursor c = cursor_open(f);
     const uint8_t *s;
     size_t n;
     bool quoted;
     /* 56: separators and brackets (at most 11) plus two 20-byte digit copies */
     for (; remaining; remaining--, child = unsafe_yyjson_get_next(child)) {
-        if (plain_scalar(child, &s, &n, &quoted)) {
-            if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) break;
-            uint8_t *p = put_leaf_start(&c);
-            copy_prefix(p, prefix, prefix_len);
-            p += prefix_len;
-            *p++ = '[';
-            p = put_digits(p, fr->digits, digits_len);
-            *p++ = ']';
-            c.p = put_leaf_end(&c, p, s, n, quoted);
-        } else if (is_row(f, child)) {
+        bool leaf = plain_scalar(child, &s, &n, &quoted);
+        if (!leaf && is_row(f, child)) {
             char row[20] = "0";
             uint8_t row_len = 1;
             yyjson_val *el = unsafe_yyjson_get_first(child);
             for (size_t k = unsafe_yyjson_get_len(child); k; k--, el++) {
                 plain_scalar(el, &s, &n, &quoted);
                 if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) goto stop;
-                uint8_t *p = put_leaf_start(&c);
-                copy_prefix(p, prefix, prefix_len);
-                p += prefix_len;
-                *p++ = '[';
-                p = put_digits(p, fr->digits, digits_len);
-                memcpy(p, "][", 2);
-                p = put_digits(p + 2, row, row_len);
-                *p++ = ']';
-                c.p = put_leaf_end(&c, p, s, n, quoted);
+                put_index_leaf(&c, prefix, prefix_len, fr->digits, digits_len, row, row_len, s, n, quoted);
                 jf_digits_increment(row, &row_len);
             }
+        } else if (leaf || empty_leaf(child, empties, &s, &n, &quoted)) {
+            if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) break;
+            put_index_leaf(&c, prefix, prefix_len, fr->digits, digits_len, NULL, 0, s, n, quoted);
         } else {
             break;
         }
@@ -546,19 +563,21 @@ stop:
 }
 
 /* The object counterpart of index_run: members whose key is an identifier
- * without escapes and whose value is a plain scalar go out as
+ * without escapes and whose value is a plain scalar (or an empty
+ * container) go out as
  * ,"<prefix>.<key>":<value> (no dot at the root). */
 static void member_run(flattener *f, walk_frame *fr) {
     size_t prefix_len = fr->path_len, remaining = fr->remaining;
     if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
     const uint8_t *prefix = f->path.text.data;
     yyjson_val *key = fr->next;
+    bool empties = f->depth + 1 <= f->cfg->max_nesting;
     cursor c = cursor_open(f);
     const uint8_t *s;
     size_t n;
     bool quoted;
     for (; remaining; remaining--, key = unsafe_yyjson_get_next(key + 1)) {
-        if (!plain_scalar(key + 1, &s, &n, &quoted)) break;
+        if (!plain_scalar(key + 1, &s, &n, &quoted) && !empty_leaf(key + 1, empties, &s, &n, &quoted)) break;
         if (unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) break;
         const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
         size_t name_len = unsafe_yyjson_get_len(key);
