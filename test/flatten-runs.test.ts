@@ -93,6 +93,19 @@ describe("flatten runs: native agrees with the reference", () => {
     });
   });
 
+  test("a record that turns out not to be one is taken back and written by the general walk", () => {
+    const doc = '{"prices":[{"amount":1,"seat":"a"},{"amount":2,"bad key":3},{"amount":4,"nested":{"x":5}},{"z":"\\n"},{}]}';
+    expectSame(doc);
+    expect(both(doc).native).toEqual({
+      ok: true,
+      text:
+        '{"prices[0].amount":1,"prices[0].seat":"a","prices[1].amount":2,"prices[1][\\"bad key\\"]":3,' +
+        '"prices[2].amount":4,"prices[2].nested.x":5,"prices[3].z":"\\n","prices[4]":{}}',
+    });
+    expectSame(doc, { maxNesting: 2 });
+    expectSame(doc, { maxDepth: 2, format: "entries" });
+  });
+
   test("indexes carry from 9 to 10 and from 99 to 100 inside runs and rows", () => {
     const numbers = Array.from({ length: 101 }, (_, i) => i);
     const doc = JSON.stringify({ a: numbers, m: [numbers.slice(0, 11), numbers.slice(0, 101)] });

@@ -514,9 +514,49 @@ static inline void put_index_leaf(cursor *c, const uint8_t *prefix, size_t prefi
     c->p = put_leaf_end(c, p, s, n, quoted);
 }
 
-/* Leaf mode, js style: the run of plain scalars, empty containers and rows
- * of plain scalars that an array's next elements form goes out here as
- * ,"<prefix>[<i>]":<value> (a row's as ,"<prefix>[<i>][<j>]":<value>),
+/* Whether the walk would enter `val`, an object element of the run's array
+ * (neither the depth limit keeps it whole nor does it nest too deep). */
+static inline bool enters_object(const flattener *f, yyjson_val *val) {
+    return unsafe_yyjson_get_type(val) == YYJSON_TYPE_OBJ && descends(f, val, f->depth) &&
+           f->depth + 1 <= f->cfg->max_nesting;
+}
+
+/* A record: an object element whose members all have identifier keys
+ * without escapes and plain values, written as ,"<prefix>[<i>].<key>":<value>
+ * each (the shape of rows of a table: prices, areas, line items). Written
+ * optimistically: false when a member is not so (the caller takes back what
+ * was written) or when out of memory (out->failed). */
+static inline bool put_record(flattener *f, cursor *c, const uint8_t *prefix, size_t prefix_len, const char *i,
+                              size_t i_len, yyjson_val *obj) {
+    bool empties = f->depth + 2 <= f->cfg->max_nesting; /* the members' depth */
+    yyjson_val *key = unsafe_yyjson_get_first(obj);
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    for (size_t k = unsafe_yyjson_get_len(obj); k; k--, key = unsafe_yyjson_get_next(key + 1)) {
+        if (!plain_scalar(key + 1, &s, &n, &quoted) && !empty_leaf(key + 1, empties, &s, &n, &quoted)) return false;
+        if (unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) return false;
+        const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
+        size_t name_len = unsafe_yyjson_get_len(key);
+        if (!jf_path_is_identifier(name, name_len)) return false;
+        if (!cursor_room(f, c, prefix_len + name_len + n + 48 + PREFIX_SLACK)) return false;
+        uint8_t *p = put_leaf_start(c);
+        copy_prefix(p, prefix, prefix_len);
+        p += prefix_len;
+        *p++ = '[';
+        p = put_digits(p, i, i_len);
+        memcpy(p, "].", 2);
+        p += 2;
+        jf_copy(p, name, name_len);
+        c->p = put_leaf_end(c, p + name_len, s, n, quoted);
+    }
+    return true;
+}
+
+/* Leaf mode, js style: the run of plain scalars, empty containers, rows of
+ * plain scalars and records that an array's next elements form goes out
+ * here as ,"<prefix>[<i>]":<value> (a row's as ,"<prefix>[<i>][<j>]":<value>,
+ * a record's as ,"<prefix>[<i>].<key>":<value>),
  * straight from the frame's prefix and decimal index into the output: no
  * path buffer update, no frame for a row, no per-leaf dispatch on mode or
  * format. Stops at the first element that needs the general walk (another
@@ -549,6 +589,15 @@ static void index_run(flattener *f, walk_frame *fr) {
         } else if (leaf || empty_leaf(child, empties, &s, &n, &quoted)) {
             if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) break;
             put_index_leaf(&c, prefix, prefix_len, fr->digits, digits_len, NULL, 0, s, n, quoted);
+        } else if (enters_object(f, child)) {
+            size_t mark = (size_t)(c.p - f->out->data);
+            uint64_t leaves = c.leaves;
+            if (!put_record(f, &c, prefix, prefix_len, fr->digits, digits_len, child)) {
+                if (f->out->failed) break;
+                c.p = f->out->data + mark; /* not a record: the general walk writes it */
+                c.leaves = leaves;
+                break;
+            }
         } else {
             break;
         }
