@@ -389,6 +389,8 @@ static inline bool plain_scalar(yyjson_val *val, const uint8_t **s, size_t *n, b
         *n = 4;
         return true;
     default:
+        *s = NULL; /* defined for callers that checked the tag already (rows) */
+        *n = 0;
         return false;
     }
     *s = (const uint8_t *)unsafe_yyjson_get_str(val);
