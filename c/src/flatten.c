@@ -579,13 +579,27 @@ static void index_run(flattener *f, walk_frame *fr) {
     for (; remaining; remaining--, child = unsafe_yyjson_get_next(child)) {
         bool leaf = plain_scalar(child, &s, &n, &quoted);
         if (!leaf && is_row(f, child)) {
+            /* The row's leaves share <prefix>[<i>][: built once after the
+             * prefix in the path buffer, which is back to the prefix after. */
+            jf_buf *path = &f->path.text;
+            if (!jf_buf_reserve(path, 24 + PREFIX_SLACK)) break;
+            prefix = path->data;
+            uint8_t *h = path->data + prefix_len;
+            *h++ = '[';
+            h = put_digits(h, fr->digits, digits_len);
+            memcpy(h, "][", 2);
+            size_t head_len = (size_t)(h + 2 - path->data);
             char row[20] = "0";
             uint8_t row_len = 1;
             yyjson_val *el = unsafe_yyjson_get_first(child);
             for (size_t k = unsafe_yyjson_get_len(child); k; k--, el++) {
                 plain_scalar(el, &s, &n, &quoted);
-                if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) goto stop;
-                put_index_leaf(&c, prefix, prefix_len, fr->digits, digits_len, row, row_len, s, n, quoted);
+                if (!cursor_room(f, &c, head_len + n + 56 + PREFIX_SLACK)) goto stop;
+                uint8_t *p = put_leaf_start(&c);
+                copy_prefix(p, prefix, head_len);
+                p = put_digits(p + head_len, row, row_len);
+                *p++ = ']';
+                c.p = put_leaf_end(&c, p, s, n, quoted);
                 jf_digits_increment(row, &row_len);
             }
         } else if (leaf || empty_leaf(child, empties, &s, &n, &quoted)) {
