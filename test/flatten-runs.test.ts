@@ -75,7 +75,7 @@ const options: fc.Arbitrary<FlattenCallOptions> = fc.record(
 );
 
 describe("flatten runs: native agrees with the reference", () => {
-  test("rows, long arrays and identifier keys, with every option that changes what a run may write", () => {
+  test("property: rows, long arrays and identifier keys, with every option that changes what a run may write", () => {
     checkProperty(
       fc.property(document, options, (doc, o) => expectSame(doc, o)),
       { numRuns: 600 },
