@@ -710,7 +710,7 @@ static void walk_fast(flattener *f, size_t base) {
 static inline void walk_from(flattener *f, size_t base) {
     if (f->fast_index) {
         walk_fast(f, base);
-        if (f->path.text.failed) f->out->failed = true;
+        if (f->path.text.failed || f->path.scratch.failed) f->out->failed = true;
         return;
     }
     while (f->depth > base && !f->out->failed && !f->too_deep && !f->stop) {
