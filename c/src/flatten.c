@@ -46,6 +46,8 @@ typedef struct flattener {
     uint64_t         line;       /* NDJSON line written before each hit; 0 = none */
     uint64_t         hits;
     bool             stop;       /* the query's limit is reached */
+    /* leaf mode, js style, values copied as they are: see index_run, member_run */
+    bool             fast_index;
 } flattener;
 
 /*------------------------------------------------------------------------------
@@ -363,8 +365,355 @@ static inline void step_state(flattener *f, const walk_frame *fr, yyjson_val *ch
     jf_query_step(f->cfg->query, from, &seg, f->states + d * f->state_words);
 }
 
+/* The text of a scalar that goes out as it is (a number, a string yyjson
+ * marked as needing no escape, true, false, null); false for anything else.
+ * Only under fast_index, so neither bigint nor UTF-8 replacement applies. */
+static inline bool plain_scalar(yyjson_val *val, const uint8_t **s, size_t *n, bool *quoted) {
+    uint8_t tag = unsafe_yyjson_get_tag(val);
+    *quoted = false;
+    switch (tag) {
+    case YYJSON_TYPE_RAW:
+        break;
+    case YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC:
+        *quoted = true;
+        break;
+    case YYJSON_TYPE_BOOL | YYJSON_SUBTYPE_TRUE:
+        *s = (const uint8_t *)"true";
+        *n = 4;
+        return true;
+    case YYJSON_TYPE_BOOL | YYJSON_SUBTYPE_FALSE:
+        *s = (const uint8_t *)"false";
+        *n = 5;
+        return true;
+    case YYJSON_TYPE_NULL:
+        *s = (const uint8_t *)"null";
+        *n = 4;
+        return true;
+    default:
+        *s = NULL; /* defined for callers that checked the tag already (rows) */
+        *n = 0;
+        return false;
+    }
+    *s = (const uint8_t *)unsafe_yyjson_get_str(val);
+    *n = unsafe_yyjson_get_len(val);
+    return true;
+}
+
+/* Where the runs below write: the output's end and room, and the leaf
+ * count, held in locals while a run lasts. The bytes written are char
+ * stores, which may alias any field, so fields read after them would be
+ * reloaded at every leaf; the runs read them once and store them back once. */
+typedef struct cursor {
+    uint8_t *p;
+    uint8_t *end;
+    uint64_t leaves;
+    bool     entries;
+} cursor;
+
+static inline cursor cursor_open(const flattener *f) {
+    jf_buf *out = f->out;
+    return (cursor){ out->data + out->len, out->data + out->cap, f->leaves, f->cfg->format == JF_FORMAT_ENTRIES };
+}
+
+static inline void cursor_close(flattener *f, const cursor *c) {
+    if (!f->out->failed) f->out->len = (size_t)(c->p - f->out->data);
+    f->leaves = c->leaves;
+}
+
+/* Room for `need` more bytes; false when out of memory. */
+static inline bool cursor_room(flattener *f, cursor *c, size_t need) {
+    if (JF_LIKELY((size_t)(c->end - c->p) >= need)) return true;
+    jf_buf *out = f->out;
+    out->len = (size_t)(c->p - out->data);
+    if (!jf_buf_reserve(out, need)) return false;
+    c->p = out->data + out->len;
+    c->end = out->data + out->cap;
+    return true;
+}
+
+/* An empty container as a leaf ([] and {} go out as they are), when
+ * `empties`: the caller's children nest no deeper than max_nesting, which
+ * the general walk checks for an empty container too. */
+static inline bool empty_leaf(yyjson_val *val, bool empties, const uint8_t **s, size_t *n, bool *quoted) {
+    if (!empties || !unsafe_yyjson_is_ctn(val) || unsafe_yyjson_get_len(val) != 0) return false;
+    *s = (const uint8_t *)(unsafe_yyjson_get_type(val) == YYJSON_TYPE_OBJ ? "{}" : "[]");
+    *n = 2;
+    *quoted = false;
+    return true;
+}
+
+/* The path prefix is copied in whole blocks, 32 bytes and then 16 at a
+ * time: the path buffer and the output keep PREFIX_SLACK bytes of room past
+ * it, so the last block may run over (what follows is written over it). No
+ * call and no branch on the length for the common prefix up to 32 bytes. */
+enum { PREFIX_SLACK = 32 };
+static inline void copy_prefix(uint8_t *dst, const uint8_t *src, size_t n) {
+    uint8_t block[32];
+    memcpy(block, src, 32);
+    memcpy(dst, block, 32);
+    for (size_t i = 32; i < n; i += 16) memcpy(dst + i, src + i, 16);
+}
+
+/* Copies a decimal index from its 20-byte buffer: a word, then the rest if longer. */
+static inline uint8_t *put_digits(uint8_t *p, const char *digits, size_t len) {
+    memcpy(p, digits, 8);
+    if (len > 8) memcpy(p + 8, digits + 8, 12);
+    return p + len;
+}
+
+/* ,"<head>":<value> or, as an entry, ,["<head>",<value>]: the leaf's start
+ * (up to the path) and its end (from the closing quote). */
+static inline uint8_t *put_leaf_start(cursor *c) {
+    uint8_t *p = c->p;
+    *p = ',';
+    p += c->leaves++ != 0;
+    *p = '[';
+    p += c->entries;
+    *p++ = '"';
+    return p;
+}
+
+static inline uint8_t *put_leaf_end(const cursor *c, uint8_t *p, const uint8_t *s, size_t n, bool quoted) {
+    memcpy(p, c->entries ? "\",\"" : "\":\"", 3); /* the quote after is overwritten unless quoted */
+    p += 2 + quoted;
+    jf_copy(p, s, n);
+    p += n;
+    *p = '"';
+    p += quoted;
+    *p = ']';
+    return p + c->entries;
+}
+
+/* Whether `val` is a row: a non-empty array of plain scalars that the walk
+ * would enter (neither arraysAsLeaves nor the depth limit keeps it whole,
+ * and it does not nest too deep), as a coordinate pair or a matrix row is. */
+static inline bool is_row(const flattener *f, yyjson_val *val) {
+    if (unsafe_yyjson_get_type(val) != YYJSON_TYPE_ARR || !descends(f, val, f->depth)) return false;
+    if (f->depth + 1 > f->cfg->max_nesting) return false;
+    size_t n = unsafe_yyjson_get_len(val);
+    yyjson_val *el = unsafe_yyjson_get_first(val);
+    const uint8_t *s;
+    size_t len;
+    bool quoted;
+    for (size_t k = 0; k < n; k++, el++) /* scalars sit next to each other */
+        if (!plain_scalar(el, &s, &len, &quoted)) return false;
+    return true;
+}
+
+/* ,"<prefix>[<i>]":<value>, or with a row index ,"<prefix>[<i>][<j>]":<value>
+ * (j_len 0: none); the digits come from 20-byte buffers. */
+static inline void put_index_leaf(cursor *c, const uint8_t *prefix, size_t prefix_len, const char *i, size_t i_len,
+                                  const char *j, size_t j_len, const uint8_t *s, size_t n, bool quoted) {
+    uint8_t *p = put_leaf_start(c);
+    copy_prefix(p, prefix, prefix_len);
+    p += prefix_len;
+    *p++ = '[';
+    p = put_digits(p, i, i_len);
+    if (j_len) {
+        memcpy(p, "][", 2);
+        p = put_digits(p + 2, j, j_len);
+    }
+    *p++ = ']';
+    c->p = put_leaf_end(c, p, s, n, quoted);
+}
+
+/* Whether the walk would enter `val`, an object element of the run's array
+ * (neither the depth limit keeps it whole nor does it nest too deep). */
+static inline bool enters_object(const flattener *f, yyjson_val *val) {
+    return unsafe_yyjson_get_type(val) == YYJSON_TYPE_OBJ && descends(f, val, f->depth) &&
+           f->depth + 1 <= f->cfg->max_nesting;
+}
+
+/* A record: an object element whose members all have identifier keys
+ * without escapes and plain values, written as ,"<prefix>[<i>].<key>":<value>
+ * each (the shape of rows of a table: prices, areas, line items). Written
+ * optimistically: false when a member is not so (the caller takes back what
+ * was written) or when out of memory (out->failed). */
+static inline bool put_record(flattener *f, cursor *c, const uint8_t *prefix, size_t prefix_len, const char *i,
+                              size_t i_len, yyjson_val *obj) {
+    bool empties = f->depth + 2 <= f->cfg->max_nesting; /* the members' depth */
+    yyjson_val *key = unsafe_yyjson_get_first(obj);
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    for (size_t k = unsafe_yyjson_get_len(obj); k; k--, key = unsafe_yyjson_get_next(key + 1)) {
+        if (!plain_scalar(key + 1, &s, &n, &quoted) && !empty_leaf(key + 1, empties, &s, &n, &quoted)) return false;
+        if (unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) return false;
+        const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
+        size_t name_len = unsafe_yyjson_get_len(key);
+        if (!jf_path_is_identifier(name, name_len)) return false;
+        if (!cursor_room(f, c, prefix_len + name_len + n + 48 + PREFIX_SLACK)) return false;
+        uint8_t *p = put_leaf_start(c);
+        copy_prefix(p, prefix, prefix_len);
+        p += prefix_len;
+        *p++ = '[';
+        p = put_digits(p, i, i_len);
+        memcpy(p, "].", 2);
+        p += 2;
+        jf_copy(p, name, name_len);
+        c->p = put_leaf_end(c, p + name_len, s, n, quoted);
+    }
+    return true;
+}
+
+/* Leaf mode, js style: the run of plain scalars, empty containers, rows of
+ * plain scalars and records that an array's next elements form goes out
+ * here as ,"<prefix>[<i>]":<value> (a row's as ,"<prefix>[<i>][<j>]":<value>,
+ * a record's as ,"<prefix>[<i>].<key>":<value>),
+ * straight from the frame's prefix and decimal index into the output: no
+ * path buffer update, no frame for a row, no per-leaf dispatch on mode or
+ * format. Stops at the first element that needs the general walk (another
+ * container, an escaped string); the frame is left exactly as the general
+ * walk would leave it. */
+static void index_run(flattener *f, walk_frame *fr) {
+    size_t prefix_len = fr->path_len, remaining = fr->remaining;
+    if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
+    const uint8_t *prefix = f->path.text.data;
+    uint8_t digits_len = fr->digits_len;
+    yyjson_val *child = fr->next;
+    bool empties = f->depth + 1 <= f->cfg->max_nesting;
+    cursor c = cursor_open(f);
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    /* 56: separators and brackets (at most 11) plus two 20-byte digit copies */
+    for (; remaining; remaining--, child = unsafe_yyjson_get_next(child)) {
+        bool leaf = plain_scalar(child, &s, &n, &quoted);
+        if (!leaf && is_row(f, child)) {
+            /* The row's leaves share <prefix>[<i>][: built once after the
+             * prefix in the path buffer, which is back to the prefix after. */
+            jf_buf *path = &f->path.text;
+            if (!jf_buf_reserve(path, 24 + PREFIX_SLACK)) break;
+            prefix = path->data;
+            uint8_t *h = path->data + prefix_len;
+            *h++ = '[';
+            h = put_digits(h, fr->digits, digits_len);
+            memcpy(h, "][", 2);
+            size_t head_len = (size_t)(h + 2 - path->data);
+            char row[20] = "0";
+            uint8_t row_len = 1;
+            yyjson_val *el = unsafe_yyjson_get_first(child);
+            for (size_t k = unsafe_yyjson_get_len(child); k; k--, el++) {
+                plain_scalar(el, &s, &n, &quoted);
+                if (!cursor_room(f, &c, head_len + n + 56 + PREFIX_SLACK)) goto stop;
+                uint8_t *p = put_leaf_start(&c);
+                copy_prefix(p, prefix, head_len);
+                p = put_digits(p + head_len, row, row_len);
+                *p++ = ']';
+                c.p = put_leaf_end(&c, p, s, n, quoted);
+                jf_digits_increment(row, &row_len);
+            }
+        } else if (leaf || empty_leaf(child, empties, &s, &n, &quoted)) {
+            if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) break;
+            put_index_leaf(&c, prefix, prefix_len, fr->digits, digits_len, NULL, 0, s, n, quoted);
+        } else if (enters_object(f, child)) {
+            size_t mark = (size_t)(c.p - f->out->data);
+            uint64_t leaves = c.leaves;
+            if (!put_record(f, &c, prefix, prefix_len, fr->digits, digits_len, child)) {
+                if (f->out->failed) break;
+                c.p = f->out->data + mark; /* not a record: the general walk writes it */
+                c.leaves = leaves;
+                break;
+            }
+        } else {
+            break;
+        }
+        fr->index++;
+        jf_digits_increment(fr->digits, &digits_len);
+    }
+stop:
+    cursor_close(f, &c);
+    fr->remaining = remaining;
+    fr->digits_len = digits_len;
+    fr->next = child;
+}
+
+/* The object counterpart of index_run: members whose key is an identifier
+ * without escapes and whose value is a plain scalar (or an empty
+ * container) go out as
+ * ,"<prefix>.<key>":<value> (no dot at the root). */
+static void member_run(flattener *f, walk_frame *fr) {
+    size_t prefix_len = fr->path_len, remaining = fr->remaining;
+    if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
+    const uint8_t *prefix = f->path.text.data;
+    yyjson_val *key = fr->next;
+    bool empties = f->depth + 1 <= f->cfg->max_nesting;
+    cursor c = cursor_open(f);
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    for (; remaining; remaining--, key = unsafe_yyjson_get_next(key + 1)) {
+        if (!plain_scalar(key + 1, &s, &n, &quoted) && !empty_leaf(key + 1, empties, &s, &n, &quoted)) break;
+        if (unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC)) break;
+        const uint8_t *name = (const uint8_t *)unsafe_yyjson_get_str(key);
+        size_t name_len = unsafe_yyjson_get_len(key);
+        if (!jf_path_is_identifier(name, name_len)) break;
+        if (!cursor_room(f, &c, prefix_len + name_len + n + 16 + PREFIX_SLACK)) break;
+        uint8_t *p = put_leaf_start(&c);
+        copy_prefix(p, prefix, prefix_len);
+        p += prefix_len;
+        *p = '.';
+        p += prefix_len != 0;
+        jf_copy(p, name, name_len);
+        c.p = put_leaf_end(&c, p + name_len, s, n, quoted);
+    }
+    cursor_close(f, &c);
+    fr->remaining = remaining;
+    fr->next = key;
+}
+
+/* walk_from for leaf mode in js style without bigint or UTF-8 replacement
+ * (fast_index): the runs write the plain leaves, and only what they stop
+ * at (a container to enter, a leaf needing escapes or a key needing
+ * brackets) takes the general steps; no search, schema or stop checks. */
+static void walk_fast(flattener *f, size_t base) {
+    jf_buf *out = f->out;
+    while (f->depth > base) {
+        walk_frame *fr = &f->stack[f->depth - 1];
+        f->path.text.len = fr->path_len;
+        if (fr->is_object) member_run(f, fr);
+        else index_run(f, fr);
+        if (out->failed) return;
+        if (fr->remaining == 0) {
+            f->depth--;
+            continue;
+        }
+        fr->remaining--;
+        f->path.text.len = fr->path_len;
+        yyjson_val *child = fr->next;
+        if (fr->is_object) {
+            jf_path_key(&f->path, child);
+            child++;
+        } else {
+            jf_path_index_js(&f->path, fr->digits, fr->digits_len);
+            fr->index++;
+            increment_digits(fr);
+        }
+        fr->next = unsafe_yyjson_get_next(child);
+        size_t child_depth = f->depth + 1;
+        if (!descends(f, child, f->depth)) {
+            emit_leaf(f, child, (uint32_t)child_depth);
+            if (f->too_deep) return;
+            continue;
+        }
+        if (child_depth > f->cfg->max_nesting) {
+            f->too_deep = true;
+            return;
+        }
+        if (!push(f, child)) {
+            out->failed = true;
+            return;
+        }
+    }
+}
+
 /* Visits the frames above `base` (0: the whole document) until they close. */
 static inline void walk_from(flattener *f, size_t base) {
+    if (f->fast_index) {
+        walk_fast(f, base);
+        if (f->path.text.failed || f->path.scratch.failed) f->out->failed = true;
+        return;
+    }
     while (f->depth > base && !f->out->failed && !f->too_deep && !f->stop) {
         walk_frame *fr = &f->stack[f->depth - 1];
         if (fr->remaining == 0) {
@@ -435,6 +784,8 @@ jf_flattener *jf_flattener_new(const jf_config *cfg, bool pooled) {
     fl->f.values.max_nesting = cfg->max_nesting;
     fl->f.state_words = cfg->query ? jf_query_state_words(cfg->query) : 0;
     fl->f.detail = (cfg->flags & JF_FLAG_SCHEMA_DETAIL) != 0;
+    fl->f.fast_index = !cfg->query && cfg->mode == JF_MODE_LEAF && cfg->style == JF_STYLE_JS &&
+                       !(cfg->flags & (JF_FLAG_REPLACE_INVALID_UTF8 | JF_FLAG_BIGINT_AS_STRING));
     jf_buf_init(&fl->f.example, 0);
     jf_groups_init(&fl->f.groups);
     return fl;

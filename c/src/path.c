@@ -20,27 +20,6 @@ void jf_path_release(jf_path *p) {
     jf_buf_release(&p->delimiter);
 }
 
-static bool is_identifier(const uint8_t *s, size_t n) {
-    static const uint8_t kind[256] = {
-        /* 1: may start an identifier, 2: may only continue one */
-        ['$'] = 1, ['_'] = 1,
-        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2,
-        ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
-        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-        ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-        ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
-        ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-        ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-        ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-    };
-    if (n == 0 || kind[s[0]] != 1) return false;
-    for (size_t i = 1; i < n; i++)
-        if (!kind[s[i]]) return false;
-    return true;
-}
-
 /* Appends `s` escaped for output; plain ASCII keys without escapes are
  * copied as they are. */
 static void put_escaped(jf_path *p, const uint8_t *s, size_t n, bool plain) {
@@ -49,7 +28,7 @@ static void put_escaped(jf_path *p, const uint8_t *s, size_t n, bool plain) {
 }
 
 static void js_key(jf_path *p, const uint8_t *s, size_t n, bool plain) {
-    if (is_identifier(s, n)) {
+    if (jf_path_is_identifier(s, n)) {
         if (p->text.len) jf_buf_byte(&p->text, '.');
         jf_buf_put(&p->text, s, n);
         return;
