@@ -4,43 +4,22 @@
  * numbers, bad lines alike, the limit cut at the same hit, whatever the range size and pool size.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Pool } from "../src/coworker";
-import { JsonFlatError, searchStream, type SearchQuery } from "../src/index";
+import { searchStream, type SearchQuery } from "../src/index";
 import { searchFileParallel, type SearchParallelOptions } from "../src/query/search-parallel";
 import { runCli } from "./fixtures/cli-run";
-
-const OPEN_LIBRARY = ["works-head-n1000.txt", "editions-head-n1000.txt", "authors-tail-n1000.txt"].map(
-  (name) => new URL(`../../shared/data/openlibrary/${name}`, import.meta.url).pathname,
-);
+import { bytesOf, closePools, errorOf, poolsUnderTest, writeOpenLibraryDump } from "./fixtures/pool-inputs";
 
 let dir: string;
 let dump: string;
 let withBad: string;
-const pools = { "a pool of 2": new Pool({ size: 2 }), "a pool of 0 (this thread)": new Pool({ size: 0 }) };
-
-async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(Buffer.from(chunk));
-  return Buffer.concat(parts);
-}
-
-async function errorOf(chunks: AsyncIterable<Uint8Array>): Promise<JsonFlatError> {
-  try {
-    await bytesOf(chunks);
-  } catch (error) {
-    if (error instanceof JsonFlatError) return error;
-    throw error;
-  }
-  throw new Error("expected a JsonFlatError");
-}
+const pools = poolsUnderTest();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "jsonflat-jsonpath-pool-"));
-  dump = join(dir, "dump.txt");
-  writeFileSync(dump, Buffer.concat(OPEN_LIBRARY.map((file) => readFileSync(file))));
+  dump = writeOpenLibraryDump(dir);
   withBad = join(dir, "bad.ndjson");
   const lines: string[] = [];
   for (let i = 1; i <= 3000; i++) lines.push(i % 1013 === 0 ? "[1,2" : JSON.stringify({ id: i, price: i % 17, tags: [`t${i % 5}`] }));
@@ -48,7 +27,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await pools["a pool of 2"].close();
+  await closePools(pools);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,43 +4,22 @@
  * with their real line numbers, whatever the range size and pool size.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Pool } from "../src/coworker";
-import { JsonFlatError, tableStream } from "../src/index";
+import { tableStream } from "../src/index";
 import { tableFileParallel, type TableParallelOptions } from "../src/table/parallel";
 import { runCli } from "./fixtures/cli-run";
-
-const OPEN_LIBRARY = ["works-head-n1000.txt", "editions-head-n1000.txt", "authors-tail-n1000.txt"].map(
-  (name) => new URL(`../../shared/data/openlibrary/${name}`, import.meta.url).pathname,
-);
+import { bytesOf, closePools, errorOf, poolsUnderTest, writeOpenLibraryDump } from "./fixtures/pool-inputs";
 
 let dir: string;
 let dump: string; // the three Open Library samples, one after the other (JSON in column 5)
 let withBad: string; // NDJSON with bad and blank lines spread over the file
-const pools = { "a pool of 2": new Pool({ size: 2 }), "a pool of 0 (this thread)": new Pool({ size: 0 }) };
-
-async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(Buffer.from(chunk)); // copied: a chunk is valid until the next
-  return Buffer.concat(parts);
-}
-
-async function errorOf(chunks: AsyncIterable<Uint8Array>): Promise<JsonFlatError> {
-  try {
-    await bytesOf(chunks);
-  } catch (error) {
-    if (error instanceof JsonFlatError) return error;
-    throw error;
-  }
-  throw new Error("expected a JsonFlatError");
-}
+const pools = poolsUnderTest();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "jsonflat-table-pool-"));
-  dump = join(dir, "dump.txt");
-  writeFileSync(dump, Buffer.concat(OPEN_LIBRARY.map((file) => readFileSync(file))));
+  dump = writeOpenLibraryDump(dir);
   withBad = join(dir, "bad.ndjson");
   const lines: string[] = [];
   for (let i = 1; i <= 4000; i++) {
@@ -52,7 +31,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await pools["a pool of 2"].close();
+  await closePools(pools);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,32 +4,27 @@
  * sight), so the JSON Schema and TypeScript are those of one thread, whatever the range size and pool size.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Pool } from "../src/coworker";
 import { JsonFlatError } from "../src/index";
 import { typeStatsStream, type TypeStats } from "../src/query/type-stats";
 import { typeStatsParallel } from "../src/query/type-stats-parallel";
 import { typesOfLines } from "../src/query/types-output";
 import { runCli } from "./fixtures/cli-run";
-
-const OPEN_LIBRARY = ["works-head-n1000.txt", "editions-head-n1000.txt", "authors-tail-n1000.txt"].map(
-  (name) => new URL(`../../shared/data/openlibrary/${name}`, import.meta.url).pathname,
-);
+import { closePools, poolsUnderTest, writeOpenLibraryDump } from "./fixtures/pool-inputs";
 
 let dir: string;
 let dump: string;
 let withBad: string;
-const pools = { "a pool of 2": new Pool({ size: 2 }), "a pool of 0 (this thread)": new Pool({ size: 0 }) };
+const pools = poolsUnderTest();
 
 /** The statistics as comparable data: the map's entries in order. */
 const plain = (stats: TypeStats) => ({ documents: stats.documents, paths: [...stats.paths] });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "jsonflat-types-pool-"));
-  dump = join(dir, "dump.txt");
-  writeFileSync(dump, Buffer.concat(OPEN_LIBRARY.map((file) => readFileSync(file))));
+  dump = writeOpenLibraryDump(dir);
   withBad = join(dir, "bad.ndjson");
   const lines: string[] = [];
   for (let i = 1; i <= 3000; i++) {
@@ -40,7 +35,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await pools["a pool of 2"].close();
+  await closePools(pools);
   rmSync(dir, { recursive: true, force: true });
 });
 

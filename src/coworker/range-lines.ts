@@ -1,8 +1,8 @@
 /**
- * @module coworker/range-lines — the reading loop of a range task other than `flattenRange`: the lines of a
- * file range read with `node:fs` and handed to one native call per `readBytes`, with the file's real line
- * numbers and byte offsets, progress after each call. The tables' `tableRange` and the types' `typeStatsRange`
- * run on it.
+ * @module coworker/range-lines — the reading loop of every NDJSON range task: the lines of a file range read
+ * with `node:fs` and handed to one native call per `readBytes`, with the file's real line numbers and byte
+ * offsets, progress after each call. `flattenRange`, the tables' `tableRange`, the types' `typeStatsRange` and
+ * JSONPath's `searchRange` run on it.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { JsonFlatError } from "../core/errors";

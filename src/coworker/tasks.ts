@@ -3,7 +3,6 @@
  * thread (a pool of size 0) and inside a worker. A task takes plain parameters and a `TaskContext` and
  * returns plain data whose buffers can be transferred.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { JsonFlatError, type ErrorInfo } from "../core/errors";
 import { flattenBytes } from "../document/flatten";
 import type { NativeBytes } from "../native";
@@ -14,6 +13,7 @@ import { tableRangeTask } from "../table/range-task";
 import { typeStatsRangeTask } from "../query/type-stats-range";
 import { searchRangeTask } from "../query/search-range";
 import { flattenSplitRangeTask } from "./split-task";
+import { eachRangeCall } from "./range-lines";
 
 /**
  * What a running task can do besides computing its result.
@@ -231,10 +231,6 @@ export function addCounters(into: LinesCounters, from: LinesCounters): void {
  * The tasks
  *----------------------------------------------------------------------------*/
 
-const NEWLINE = 0x0a;
-
-const DEFAULT_READ = 4 << 20;
-
 /**
  * Flattens one document to compact JSON bytes (`flattenBytes`).
  *
@@ -310,94 +306,20 @@ export class FirstLine {
 }
 
 /**
- * One chunk of a range through the line engine, with real line numbers. While the range's first line is not
- * known yet, a chunk whose output has no line number in it (no bad line) is kept as it is; a chunk with a bad
- * line waits for the first line and is run again with it. The lines before the chunk in its range are `before`.
- */
-function flattenNumbered(input: Uint8Array, options: NdjsonOptions, first: FirstLine, before: number): ReturnType<typeof flattenLines> {
-  const known = first.peek();
-  if (known !== undefined) return flattenLines(input, { ...options, firstLine: known + before });
-  let out: ReturnType<typeof flattenLines> | undefined;
-  try {
-    out = flattenLines(input, { ...options, firstLine: 1 + before });
-  } catch (error) {
-    if (!(error instanceof JsonFlatError) || error.line === undefined) throw error;
-  }
-  if (out && out.errors === 0) return out;
-  out?.dispose();
-  return flattenLines(input, { ...options, firstLine: first.wait() + before });
-}
-
-/**
- * Reads the lines of a file range with `node:fs` and flattens them `readBytes` at a time, reporting
- * progress after each native call. Lines longer than `readBytes` grow the read buffer.
+ * Reads the lines of a file range with `node:fs` and flattens them `readBytes` at a time (the loop every range
+ * task shares: `eachRangeCall`), with real line numbers and progress after each native call.
  *
  * @example
  * const { chunks, documents } = flattenRangeTask({ path: "dump.ndjson", start: 0, end: 1 << 20 }, context);
  */
 export function flattenRangeTask(params: RangeParams, context: TaskContext): RangeResult {
   const options = params.options ?? {};
-  const readBytes = params.readBytes ?? DEFAULT_READ;
-  if (!Number.isInteger(readBytes) || readBytes < 1) throw new JsonFlatError("INVALID_OPTION", `readBytes must be ≥ 1, got ${readBytes}`);
-  let fd: number;
-  try {
-    fd = openSync(params.path, "r");
-  } catch (error) {
-    throw new JsonFlatError("IO", `cannot open ${params.path}: ${(error as Error).message}`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const start = params.start;
-    const end = Math.min(params.end ?? size, size);
-    if (!(Number.isInteger(start) && start >= 0 && Number.isInteger(end) && start <= end)) {
-      throw new JsonFlatError("INVALID_OPTION", `invalid range ${start}:${params.end}`);
-    }
-    const total = end - start;
-    const result: RangeResult = { chunks: [], bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0, unsafeIntegers: 0 };
-    let buffer = new Uint8Array(Math.max(1, Math.min(readBytes, total)));
-    let held = 0;
-    let pos = start;
-    const first = new FirstLine(options.firstLine, params.firstLineCell, context);
-    let offset = (options.baseOffset ?? 0) + start;
-    while (pos < end || held > 0) {
-      context.checkpoint();
-      if (pos < end) {
-        if (held === buffer.length) {
-          const grown = new Uint8Array(Math.min(buffer.length * 2, total));
-          grown.set(buffer.subarray(0, held));
-          buffer = grown;
-        }
-        let bytesRead: number;
-        try {
-          bytesRead = readSync(fd, buffer, held, Math.min(buffer.length - held, end - pos), pos);
-        } catch (error) {
-          throw new JsonFlatError("IO", `cannot read ${params.path}: ${(error as Error).message}`);
-        }
-        if (bytesRead === 0) throw new JsonFlatError("IO", `${params.path} ended at ${pos}, before ${end}`);
-        pos += bytesRead;
-        held += bytesRead;
-        result.bytesRead += bytesRead;
-      }
-      const final = pos >= end;
-      const whole = final ? held : buffer.lastIndexOf(NEWLINE, held - 1) + 1;
-      if (whole === 0) continue; // one line longer than the buffer: read more of it
-      const input = buffer.subarray(0, whole);
-      const out = flattenNumbered(input, { ...options, baseOffset: offset }, first, result.lines);
-      offset += whole;
-      addCounters(result, counters(out));
-      if (out.length) {
-        result.chunks.push({ bytes: context.own(out) });
-      } else {
-        out.dispose();
-      }
-      buffer.copyWithin(0, whole, held);
-      held -= whole;
-      context.progress(pos - start - held, total);
-    }
-    return result;
-  } finally {
-    closeSync(fd);
-  }
+  const chunks: RangeResult["chunks"] = [];
+  const counted = eachRangeCall(params, context, (input, at) => flattenLines(input, { ...options, ...at }), (out) => {
+    if (out.length) chunks.push({ bytes: context.own(out) });
+    else out.dispose();
+  });
+  return { chunks, ...counted };
 }
 
 /**
