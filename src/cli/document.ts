@@ -64,14 +64,7 @@ export async function flattenDocumentCommand(
     compression: options.compression,
     maxDecompressedBytes: options.maxDecompressedBytes,
   });
-  for (;;) {
-    const next = await outputs.next();
-    if (next.done) {
-      await out.write(new Uint8Array([0x0a]));
-      return { bytesIn: next.value.bytesRead, leaves: next.value.leaves };
-    }
-    await out.write(next.value);
-  }
+  return writeDocument(outputs, out);
 }
 
 /**
@@ -142,6 +135,11 @@ export async function flattenSplitCommand(
     readBytes: flags.chunkBytes,
     onProgress: onProgress && ((p) => onProgress(p.bytesRead)),
   });
+  return writeDocument(outputs, out);
+}
+
+/** Writes one flattened document's output chunks and its closing newline; what it read and wrote. */
+async function writeDocument(outputs: AsyncGenerator<Uint8Array, { bytesRead: number; leaves: number }>, out: DocumentOutput): Promise<StreamedDocument> {
   for (;;) {
     const next = await outputs.next();
     if (next.done) {
