@@ -304,7 +304,8 @@ export async function threadCompression(path: string, compression?: CompressionO
 
 /** A file's size, or 0 when it cannot be read (opening it then reports the `IO` error with its name). */
 function sizeOfFile(path: string): number {
-  return Bun.file(path).size; // Bun's own stat (node:fs/promises would cost every CLI start its load): 0 when missing
+  const { statSync } = require("node:fs") as typeof import("node:fs"); // on first use: see makeDecoder
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /**

@@ -4,6 +4,7 @@
  * helpers that turn a returned pointer and length into JS bytes or text.
  */
 import { CString, dlopen, FFIType, suffix, toArrayBuffer, type Pointer } from "bun:ffi";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JsonFlatError } from "../core/errors";
 import { VERSION } from "../core/version";
@@ -70,11 +71,11 @@ function platformLibrary(): string | undefined {
 }
 
 /**
- * Whether a non-empty file (or a directory) is at `path`. Bun's stat answers 0 for a missing path, and it
- * spares the CLI's start the few milliseconds that loading `node:fs` costs.
+ * Whether a file is at `path`. Not `Bun.file(path).size`, though it would spare the CLI's start loading
+ * `node:fs`: under qemu (the aarch64 CI stage) it hung four Workers loading the library at once.
  */
 function exists(path: string): boolean {
-  return Bun.file(path).size > 0;
+  return existsSync(path);
 }
 
 /** True in a checkout of jsonflat's sources (where `zig build` writes zig-out/), false once installed. */
