@@ -97,12 +97,14 @@ stage bun-test "$BUN" test --timeout 60000 "$@" || true
 # Other Linux targets under their own Bun builds, each test file in its own process (JF_EACH_FILE): the
 # whole suite on x64 musl, natively on Debian's musl loader; under qemu-user, aarch64 glibc on the files
 # that reach every native module (the core, ABI, package, line engine, document stream, JSONPath, tables,
-# decompression, WAL, logger, threads, binding, path index) and aarch64 musl on the native and package
+# decompression, WAL, logger, threads, binding, path index, document split, the flatten walk's fast runs) and
+# aarch64 musl on the native and package
 # files. The whole suite under qemu took 30 of CI's 90 minutes before this round's features and would take
 # about twice that now, so it runs outside CI: the documented commands in docs/hardening.md.
 AARCH64_FILES=(test/native.test.ts test/abi-layout.test.ts test/pack.test.ts test/lines-conformance.test.ts
   test/doc-stream.test.ts test/jsonpath-cts.test.ts test/table.test.ts test/compressed.test.ts test/wal.test.ts
-  test/log.test.ts test/workers.test.ts test/bind.test.ts test/path-index.test.ts)
+  test/log.test.ts test/workers.test.ts test/bind.test.ts test/path-index.test.ts test/split.test.ts
+  test/flatten-runs.test.ts)
 export JF_EACH_FILE=1
 stage musl-x64 bash scripts/verify-target.sh x64-musl || true
 stage aarch64-gnu bash scripts/verify-target.sh aarch64-gnu "${AARCH64_FILES[@]}" || true
