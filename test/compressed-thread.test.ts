@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync, zstdCompressSync } from "node:zlib";
 import { decodeInThread } from "../src/core/decode-thread";
 import { CompressedInputError, decompress, decompressHere, threadCompression, THREAD_MIN_COMPRESSED_BYTES, type Compression } from "../src/core/decompress";
-import { flattenFileParallel, flattenLines, flattenStream, JsonFlatError } from "../src/index";
+import { flattenFileParallel, flattenLines, flattenStream } from "../src/index";
 import { rng } from "./fixtures/rng";
+import { failure } from "./fixtures/outcomes";
 
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-compressed-thread-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,16 +59,6 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]>
 
 async function textOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(await collect(chunks)).toString("utf8");
-}
-
-async function failure(run: () => Promise<unknown>): Promise<JsonFlatError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof JsonFlatError) return error;
-    throw error;
-  }
-  throw new Error("expected a JsonFlatError, the call succeeded");
 }
 
 describe("a large compressed file is decoded on its own thread", () => {

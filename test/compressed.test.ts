@@ -30,6 +30,7 @@ import {
 } from "../src/index";
 import { EMULATED } from "./fixtures/child-bun";
 import { checkProperty } from "./fixtures/property";
+import { failure } from "./fixtures/outcomes";
 
 const dir = mkdtempSync(join(tmpdir(), "jsonflat-compressed-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,16 +70,6 @@ async function* pieces(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
     yield bytes.slice(at, at + size);
     at += size;
   }
-}
-
-async function failure(run: () => Promise<unknown>): Promise<JsonFlatError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof JsonFlatError) return error;
-    throw error;
-  }
-  throw new Error("expected a JsonFlatError, the call succeeded");
 }
 
 describe("magic bytes", () => {

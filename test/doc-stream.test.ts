@@ -13,28 +13,13 @@ import { JsonFlatError, flattenBytes, searchDocumentStream } from "../src";
 import { documentCallOptions, flattenDocumentReadable, flattenDocumentStream, type DocumentStreamOptions } from "../src/document/stream";
 import { native } from "../src/native";
 import { EMULATED } from "./fixtures/child-bun";
+import { errorFields, whole, type Outcome } from "./fixtures/outcomes";
 import { checkProperty } from "./fixtures/property";
 
 const DATA = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 const SUITE = join(DATA, "JSONTestSuite/test_parsing");
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-type Outcome = { ok: true; text: string } | { ok: false; error: Record<string, unknown> };
-
-function errorFields(error: unknown): Record<string, unknown> {
-  if (!(error instanceof JsonFlatError)) throw error;
-  const { code, message, offset, line, column } = error;
-  return { code, message, offset, line, column };
-}
-
-function whole(bytes: Uint8Array, options: DocumentStreamOptions): Outcome {
-  try {
-    return { ok: true, text: decoder.decode(flattenBytes(bytes, options)) };
-  } catch (error) {
-    return { ok: false, error: errorFields(error) };
-  }
-}
 
 /** Cuts `bytes` into pieces of `sizes` in turn (cycling), as a stream of chunks would arrive. */
 async function* pieces(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {

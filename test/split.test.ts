@@ -12,13 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { JsonFlatError, flattenBytes, flattenDocumentParallel, type SplitParallelOptions } from "../src";
+import { JsonFlatError, flattenDocumentParallel, type SplitParallelOptions } from "../src";
 import { resolveOptions } from "../src/core/options";
 import { documentCallOptions, type DocumentStreamOptions } from "../src/document/stream";
 import { checkSplitOptions, flattenSplitRange, splitPath, SplitPlanner } from "../src/document/split";
 import { Pool } from "../src/coworker/pool";
 import { EMULATED } from "./fixtures/child-bun";
 import { runCli } from "./fixtures/cli-run";
+import { errorFields, whole, type Outcome } from "./fixtures/outcomes";
 import { checkProperty } from "./fixtures/property";
 
 const BENCH = fileURLToPath(new URL("../../shared/data/bench/", import.meta.url));
@@ -26,22 +27,6 @@ const TMP = mkdtempSync(join(tmpdir(), "jsonflat-split-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-type Outcome = { ok: true; text: string } | { ok: false; error: Record<string, unknown> };
-
-function errorFields(error: unknown): Record<string, unknown> {
-  if (!(error instanceof JsonFlatError)) throw error;
-  const { code, message, offset, line, column } = error;
-  return { code, message, offset, line, column };
-}
-
-function whole(bytes: Uint8Array, options: DocumentStreamOptions): Outcome {
-  try {
-    return { ok: true, text: decoder.decode(flattenBytes(bytes, options)) };
-  } catch (error) {
-    return { ok: false, error: errorFields(error) };
-  }
-}
 
 let files = 0;
 function fileOf(bytes: Uint8Array | string): string {

@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { median, runOnce, type Sample } from "./sample";
 import { DOC64 } from "../harness/workloads";
 
 const ROOT = resolve(import.meta.dir, "..", "..");
@@ -29,26 +30,6 @@ interface Command {
   label: string;
   argv: string[];
   env?: Record<string, string>;
-}
-
-interface Sample {
-  wallMs: number;
-  cpuMs: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function runOnce(command: Command): Sample {
-  const started = performance.now();
-  const run = Bun.spawnSync(command.argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, ...command.env } });
-  const wallMs = performance.now() - started;
-  if (run.exitCode !== 0) throw new Error(`${command.label} failed (${run.exitCode}): ${run.stderr.toString()}`);
-  const cpu = run.resourceUsage.cpuTime;
-  return { wallMs, cpuMs: Number(cpu.user + cpu.system) / 1000 }; // microseconds, as bigints
 }
 
 /** A bytecode bundle of the CLI in `dir`, or why there is none. */
@@ -92,9 +73,9 @@ function main(): void {
   const scratch = mkdtempSync(join(tmpdir(), "jsonflat-start-"));
   try {
     const list = commands(scratch, values);
-    for (const command of list) runOnce(command); // warm the page cache and Bun's own caches
+    for (const command of list) runOnce(command.argv, command.env, command.label); // warm the page cache and Bun's own caches
     const samples = list.map(() => [] as Sample[]);
-    for (let round = 0; round < runs; round++) list.forEach((command, i) => samples[i]!.push(runOnce(command)));
+    for (let round = 0; round < runs; round++) list.forEach((command, i) => samples[i]!.push(runOnce(command.argv, command.env, command.label)));
     const load = loadavg();
     console.log(`${runs} interleaved rounds; load average ${load.map((l) => l.toFixed(1)).join(" ")} on ${navigator.hardwareConcurrency} cores; Bun ${Bun.version}\n`);
     console.log("| command | median wall (ms) | median CPU user+sys (ms) |");

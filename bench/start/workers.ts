@@ -11,30 +11,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { median, runOnce, type Sample } from "./sample";
 
 const ROOT = resolve(import.meta.dir, "..", "..");
 const BUN = process.execPath;
 const CLI = join(ROOT, "src", "cli", "main.ts");
-
-interface Sample {
-  wallMs: number;
-  cpuMs: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function runOnce(argv: string[]): Sample {
-  const started = performance.now();
-  const run = Bun.spawnSync(argv, { stdout: "ignore", stderr: "pipe" });
-  const wallMs = performance.now() - started;
-  if (run.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${run.exitCode}): ${run.stderr.toString()}`);
-  const cpu = run.resourceUsage.cpuTime;
-  return { wallMs, cpuMs: Number(cpu.user + cpu.system) / 1000 }; // microseconds, as bigints
-}
 
 function generate(size: string, file: string): void {
   const gen = Bun.spawnSync([BUN, join(ROOT, "bench", "gen", "openlibrary.ts"), "--bytes", size, "--seed", "42", "--out", file], { stdout: "ignore", stderr: "pipe" });
@@ -61,7 +42,7 @@ function main(): void {
       const commands = clis.flatMap(([, cli]) =>
         [1, 2].map((workers) => [BUN, cli, "flatten", "--ndjson", "--column", "5", "--workers", String(workers), "-o", output, input]),
       );
-      commands.forEach(runOnce); // page cache and Bun's caches warm
+      commands.forEach((argv) => runOnce(argv)); // page cache and Bun's caches warm
       const samples = commands.map(() => [] as Sample[]);
       for (let round = 0; round < runs; round++) commands.forEach((argv, i) => samples[i]!.push(runOnce(argv)));
       const mb = Bun.file(input).size / 1e6;
