@@ -11,7 +11,7 @@
  * JSONFLAT_JOURNAL_CRASH_SEED repeat a run.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFlatError } from "../src/core/errors";
@@ -91,7 +91,7 @@ function checkAndTamper(output: string, journal: string, expected: Uint8Array, d
     const [offset, length] = c.output;
     if (crc32c(expected.subarray(offset, offset + length)) !== c.crc) throw new Error(`the journal vouches for a chunk at ${offset} (${length} bytes) that is not the reference's`);
   }
-  const size = existsSync(output) ? statSync(output).size : 0;
+  const size = sizeOf(output);
   if (!damaged && state.outputBytes > 0) {
     if (state.outputBytes > size) throw new Error(`the journal vouches for ${state.outputBytes} bytes, the output has ${size}`);
     const prefix = readFileSync(output).subarray(0, state.outputBytes);
@@ -114,6 +114,26 @@ function checkAndTamper(output: string, journal: string, expected: Uint8Array, d
   return "none";
 }
 
+function sizeOf(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+/** The bytes of the journal's log segments (a job's log only grows; reading it through the Wal would take its lock). */
+function logBytes(journal: string): number {
+  return existsSync(journal) ? readdirSync(journal).filter((f) => f.endsWith(".wal")).reduce((n, f) => n + sizeOf(join(journal, f)), 0) : 0;
+}
+
+/**
+ * Resolves once the run has written output past `outputBytes` and its log has grown after that (so the chunk's
+ * commit record is written), or after `limitMs` (the run may end first).
+ */
+async function nextCommit(job: { output: string; journal: string }, outputBytes: number, limitMs: number): Promise<void> {
+  const end = performance.now() + limitMs;
+  while (performance.now() < end && sizeOf(job.output) <= outputBytes) await Bun.sleep(1);
+  const log = logBytes(job.journal);
+  while (performance.now() < end && logBytes(job.journal) <= log) await Bun.sleep(1);
+}
+
 interface LoopResult {
   kills: number;
   midJob: number;
@@ -122,8 +142,9 @@ interface LoopResult {
 }
 
 /**
- * Kills `command` at random moments, `iterations` times, re-running it until it finishes; a finished job is
- * compared with the reference and a new one starts. The kill delay is uniform up to 1.2 uninterrupted runs.
+ * Kills `command` `iterations` times, re-running it until it finishes; a finished job is compared with the
+ * reference and a new one starts. Kills alternate between a random moment (uniform up to 1.2 uninterrupted
+ * runs) and the moment the run's first new chunk is committed.
  */
 async function crashLoop(command: (job: { output: string; journal: string }, run: number) => string[], expected: Uint8Array, iterations: number, seed: number): Promise<LoopResult> {
   const random = rng(seed);
@@ -145,9 +166,12 @@ async function crashLoop(command: (job: { output: string; journal: string }, run
     job = newJob();
   };
   while (result.kills < iterations) {
+    const before = sizeOf(job.output);
     const proc = Bun.spawn([BUN, ...command(job, ++run)], { stdout: "ignore", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-    const delay = random() * typical * 1.2;
-    const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(delay).then(() => false)]);
+    // Every other kill waits for this run's first new commit: random delays alone can all land in process
+    // start on a busy machine, and then no kill ever tests a resume from the middle of a job.
+    const moment = result.kills % 2 === 1 ? nextCommit(job, before, typical * 3) : Bun.sleep(random() * typical * 1.2);
+    const exited = await Promise.race([proc.exited.then(() => true), moment.then(() => false)]);
     if (exited) {
       if (proc.exitCode !== 0) throw new Error(`seed ${seed}, run ${run}: exited ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
       const out = readFileSync(job.output);
