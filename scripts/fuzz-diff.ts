@@ -27,8 +27,8 @@ function outcome(fn: () => string): Outcome {
   try {
     return { ok: true, text: fn() };
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (!code) throw e;
+    // An exception without a code is a bug on that side: reported as a difference, with its input, not a crash.
+    const code = (e as { code?: string }).code ?? `uncaught ${String(e).slice(0, 200)}`;
     return { ok: false, code };
   }
 }

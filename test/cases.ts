@@ -558,6 +558,10 @@ export const unflattenCases: Case<UnflattenOptions>[] = [
   ok("segments and value exactly at the limit", '{"a.b":[1]}', '{"a":{"b":[1]}}', { maxNesting: 3 }),
   fails("segments and value beyond the limit", '{"a.b":[1]}', "NESTING_TOO_DEEP", { maxNesting: 2 }),
   fails("a value nested beyond the limit under its path", '{"a":[[1]]}', "NESTING_TOO_DEEP", { maxNesting: 2 }),
+  // fuzz-diff counterexamples: the first fault in input order is reported, even a deep value a later member replaces.
+  fails("a too-deep value before an invalid path comes first", '{"a":[],"a[1]isbn_13":1}', "NESTING_TOO_DEEP", { maxNesting: 1, replaceInvalidUtf8: true }, { offset: 1 }),
+  fails("an invalid path before a too-deep value comes first", '{"b[1]x":1,"a":[]}', "INVALID_PATH", { maxNesting: 1 }, { offset: 1 }),
+  fails("a too-deep value is an error though a later member replaces it", '{"a.b":[],"a":1}', "NESTING_TOO_DEEP", { maxNesting: 2 }, { offset: 1 }),
   // The flattened object's own level does not count: unflatten(flatten(x)) works under the limit x passed.
   ok("the wrapper level does not count", '{"":[[1]]}', "[[1]]", { maxNesting: 2 }),
   ok("an empty object under limit 1", '{"":{}}', "{}", { maxNesting: 1 }),

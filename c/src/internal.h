@@ -218,6 +218,7 @@ void jf_value_writer_release(jf_value_writer *w);
 /* Whether the document nests deeper than `max` (root container = 1), found
  * without a walk; `ends`/`cap` are reusable scratch (free *ends). True also
  * when the scratch cannot grow: refuse rather than guess. */
+bool jf_value_nests_deeper(yyjson_val *root, uint32_t max, yyjson_val ***ends, size_t *cap);
 bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *cap);
 /* Copies `s`, writing U+FFFD for each maximal invalid UTF-8 subsequence. */
 void jf_put_replacing_invalid(jf_buf *buf, const uint8_t *s, size_t n);

@@ -324,6 +324,12 @@ static bool parse_path(unflattener *u, uint32_t member) {
             return fail_path(u, member, JF_INVALID_PATH, "array index too large for the input size");
     if (u->seg_len > u->cfg->max_nesting)
         return fail_path(u, member, JF_NESTING_TOO_DEEP, "too many segments for the nesting limit");
+    /* Checked here, member by member, so that the first fault in input order
+     * is the one reported, even where a later member replaces this value. */
+    yyjson_val *value = key + 1;
+    if (unsafe_yyjson_is_ctn(value) &&
+        jf_value_nests_deeper(value, u->cfg->max_nesting - (uint32_t)u->seg_len, &u->ends, &u->ends_cap))
+        return fail_path(u, member, JF_NESTING_TOO_DEEP, "value nests deeper than the nesting limit");
     return true;
 }
 

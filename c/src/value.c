@@ -173,12 +173,11 @@ bool jf_write_value(jf_value_writer *w, yyjson_val *val, uint32_t depth, bool *w
     return ok;
 }
 
-/* Whether the document nests deeper than `max`, found without walking it:
- * yyjson lays values out in document order and a container records where
- * its subtree ends. Used where a walk must not start before it knows, since
- * a schema cannot take back counts half added. */
-bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *cap) {
-    yyjson_val *p = yyjson_doc_get_root(doc);
+/* Whether the value nests deeper than `max` (a scalar: 0 levels, an empty
+ * container: 1), found without walking it: yyjson lays values out in
+ * document order and a container records where its subtree ends. */
+bool jf_value_nests_deeper(yyjson_val *root, uint32_t max, yyjson_val ***ends, size_t *cap) {
+    yyjson_val *p = root;
     yyjson_val *end = unsafe_yyjson_get_next(p);
     size_t depth = 0;
     for (; p < end; p++) {
@@ -196,4 +195,10 @@ bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *
         (*ends)[depth++] = unsafe_yyjson_get_next(p);
     }
     return false;
+}
+
+/* The document's counterpart: used where a walk must not start before it
+ * knows, since a schema cannot take back counts half added. */
+bool jf_nests_deeper(yyjson_doc *doc, uint32_t max, yyjson_val ***ends, size_t *cap) {
+    return jf_value_nests_deeper(yyjson_doc_get_root(doc), max, ends, cap);
 }

@@ -16,6 +16,11 @@
  *    limit its input is held to (max_nesting + 1, the wrapper object does
  *    not count): `{"a":[` under max_nesting 1 said NESTING_TOO_DEEP where
  *    the input is merely truncated (INVALID_JSON), unlike the reference.
+ *  - unflatten checked a member's value against the nesting limit only when
+ *    it wrote the rebuilt tree: a later invalid path was reported before an
+ *    earlier too-deep value (`{"a":[],"a[1]isbn_13":1}` under max_nesting 1,
+ *    fuzz-diff.ts in CI), and a too-deep value that a later member replaced
+ *    passed. Each member is now checked as it is read, at its offset.
  *  - search (fuzz_search, long run) succeeded on documents nested deeper than
  *    max_nesting when the too-deep part was an empty container that did not
  *    match, or came after the query's limit: the depth of a leaf was only
@@ -113,7 +118,11 @@ static const unflatten_fixture unflatten_fixtures[] = {
     { "unflatten_truncated_pointer_value_is_invalid_json", "{\"a-0\":[-9007199254740993", 1, JF_INVALID_JSON, 25 },
     { "unflatten_truncated_beyond_the_limit_is_nesting_too_deep", "{\"a\":[[", 1, JF_NESTING_TOO_DEEP, 6 },
     { "unflatten_scalar_value_under_limit_one_is_fine", "{\"a\":1}", 1, JF_OK, 0 },
-    { "unflatten_array_value_under_limit_one_is_nesting_too_deep", "{\"a\":[]}", 1, JF_NESTING_TOO_DEEP, 5 },
+    /* A member too deep with its value is reported at the member, in input
+     * order, as the reference does: */
+    { "unflatten_array_value_under_limit_one_is_nesting_too_deep", "{\"a\":[]}", 1, JF_NESTING_TOO_DEEP, 1 },
+    { "unflatten_too_deep_value_before_an_invalid_path_comes_first", "{\"a\":[],\"a[1]isbn_13\":1}", 1, JF_NESTING_TOO_DEEP, 1 },
+    { "unflatten_too_deep_value_a_later_member_replaces_still_fails", "{\"a.b\":[],\"a\":1}", 2, JF_NESTING_TOO_DEEP, 1 },
 };
 
 static void run_unflatten(const unflatten_fixture *f) {
