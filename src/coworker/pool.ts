@@ -7,7 +7,7 @@ import { JsonFlatError } from "../core/errors";
 import { CANCEL_ABORTED, CANCEL_TIMEOUT, deserializeError, WorkerCrashError, type InitMessage, type RunMessage, type WorkerMessage } from "./protocol";
 import { TASKS, type TaskContext, type TaskName, type TaskParams, type TaskRegistry, type TaskResult } from "./tasks";
 import { Timings, type TimingSummary } from "./timings";
-import { discard, prepareTransfer } from "./transfer";
+import { prepareTransfer } from "./transfer";
 
 /**
  * Options of `new Pool()`.
@@ -439,7 +439,6 @@ export class Pool {
     }
     if (message.type === "result" && slot.stopping?.id === message.id) {
       // The worker has stopped the task it was asked to stop: it is free again.
-      if (message.ok) discard(message.value); // it had finished anyway: nobody takes its output
       clearTimeout(slot.stopping.timer);
       slot.stopping = undefined;
       this.dispatch();
@@ -447,10 +446,7 @@ export class Pool {
       return;
     }
     const job = slot.job;
-    if (!job || job.id !== message.id) {
-      if (message.type === "result" && message.ok) discard(message.value);
-      return;
-    }
+    if (!job || job.id !== message.id) return;
     if (message.type === "progress") {
       notify(job.options.onProgress, { task: job.task, done: message.done, total: message.total, elapsedMs: performance.now() - job.startedAt! });
       return;

@@ -149,16 +149,8 @@ export function deserializeError(data: SerializedError): Error {
   return error;
 }
 
-/**
- * In a worker, bytes become a buffer the pool can take. Native bytes (a whole block the task gives away) are
- * moved as they are: `ArrayBuffer.prototype.transfer()` keeps the block and its deallocator, and `postMessage`
- * carries both to the pool's thread, where the block is freed (mimalloc frees across threads). A copy instead
- * cost a memcpy of every output byte plus the page faults of the fresh buffers (1.3× one thread's CPU on a
- * 2-worker NDJSON run). Any other view (it may share its buffer with other data) is copied, only its bytes.
- */
+/** In a worker, native bytes become a plain buffer (one copy) that can be transferred; the native block is freed. */
 function ownInWorker(bytes: NativeBytes | Uint8Array): Uint8Array {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  if (whole && "dispose" in bytes && bytes.buffer instanceof ArrayBuffer && !bytes.buffer.detached) return new Uint8Array(bytes.buffer.transfer());
   // ArrayBuffer.slice: one memcpy into a plain buffer (a typed-array slice would keep a subclass's species).
   const copy = new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   (bytes as Partial<NativeBytes>).dispose?.();

@@ -36,9 +36,8 @@ export interface TaskContext {
    */
   checkpoint(): void;
   /**
-   * Native bytes as bytes the caller can own: in a worker, the native block moved as a transferable buffer
-   * (no copy; the caller's thread frees it when the buffer is released or collected); in the caller's thread,
-   * the native bytes themselves.
+   * Native bytes as bytes the caller can own: in a worker, one copy into a fresh transferable buffer and
+   * the native block freed; in the caller's thread, the native bytes themselves (no copy).
    */
   own(bytes: NativeBytes | Uint8Array): Uint8Array;
 }

@@ -108,15 +108,3 @@ export function transferList(value: unknown): ArrayBuffer[] {
   visit(value, 0);
   return [...seen];
 }
-
-/**
- * Frees the buffers inside a result nobody will receive (its task was aborted or timed out after it had
- * finished): a worker's output crosses as its native block, which would otherwise stay until a garbage
- * collection finds the dropped message.
- *
- * @example
- * if (message.ok) discard(message.value); // the task was already settled
- */
-export function discard(value: unknown): void {
-  for (const buffer of transferList(value)) buffer.transfer(0);
-}
