@@ -16,6 +16,9 @@
 #include "internal.h"
 
 #include <assert.h>
+#if defined(__SSE2__) && !defined(JF_SPLIT_SCAN_SWAR)
+#include <emmintrin.h>
+#endif
 
 typedef struct split_scan {
     const uint8_t *doc;
@@ -77,13 +80,162 @@ static void skip_string(split_scan *s) {
     }
 }
 
-/* Bytes the scan stops at inside a container: quotes, brackets, newlines. */
-static const bool structural[256] = {
-    ['"'] = true, ['['] = true, [']'] = true, ['{'] = true, ['}'] = true, ['\n'] = true,
-};
-
 static bool ends_scalar(uint8_t c) {
     return c == ',' || c == ':' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Where the bytes that matter inside a container are in 64 bytes: bit i for byte i. */
+typedef struct block_masks {
+    uint64_t quote, backslash, open, close, newline;
+} block_masks;
+
+#if defined(__SSE2__) && !defined(JF_SPLIT_SCAN_SWAR)
+static void masks_of(const uint8_t *p, block_masks *m) {
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), newline = _mm_set1_epi8('\n');
+    const __m128i lower = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+    *m = (block_masks){ 0 };
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i folded = _mm_or_si128(v, lower); /* '[' | 0x20 = '{', ']' | 0x20 = '}'; no other byte maps there */
+        int shift = 16 * k;
+        m->quote |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << shift;
+        m->backslash |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash)) << shift;
+        m->newline |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)) << shift;
+        m->open |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(folded, open)) << shift;
+        m->close |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(folded, close)) << shift;
+    }
+}
+#else
+/* The high bit of each byte of `w` that equals `b`, exactly (no false hits from borrows). */
+static inline uint64_t eq_bytes(uint64_t w, uint8_t b) {
+    uint64_t x = w ^ (0x0101010101010101ull * b);
+    return ~(((x & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | x) & 0x8080808080808080ull;
+}
+
+/* The eight high bits of `hits` (one per byte) as eight consecutive bits. */
+static inline uint64_t gather(uint64_t hits) {
+    return ((hits >> 7) * 0x0102040810204080ull) >> 56;
+}
+
+static void masks_of(const uint8_t *p, block_masks *m) {
+    *m = (block_masks){ 0 };
+    for (int k = 0; k < 8; k++) {
+        uint64_t w;
+        memcpy(&w, p + 8 * k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w); /* byte 0 in the low bits, as bit 0 of the masks */
+#endif
+        uint64_t folded = w | 0x2020202020202020ull;
+        int shift = 8 * k;
+        m->quote |= gather(eq_bytes(w, '"')) << shift;
+        m->backslash |= gather(eq_bytes(w, '\\')) << shift;
+        m->newline |= gather(eq_bytes(w, '\n')) << shift;
+        m->open |= gather(eq_bytes(folded, '{')) << shift;
+        m->close |= gather(eq_bytes(folded, '}')) << shift;
+    }
+}
+#endif
+
+/* Each bit the XOR of itself and every bit below it. */
+static inline uint64_t prefix_xor(uint64_t x) {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+/* The walk of a container's inside, 64 bytes at a time: whether the block
+ * starts inside a string, and whether its first byte is escaped. */
+typedef struct string_state {
+    bool in_string;
+    bool escaped;
+} string_state;
+
+/* The brackets and newlines of block `m` that are outside strings, as the
+ * byte-at-a-time walk sees them: a quote outside a string opens one, inside a
+ * string a backslash escapes the next byte and a quote closes it. Without a
+ * backslash (the usual block) strings are the prefix XOR of the quotes; with
+ * one, the quotes and backslashes are walked in order. Updates `st` to the
+ * state after the block. */
+static void outside_strings(const block_masks *m, string_state *st, uint64_t *brackets, uint64_t *newlines) {
+    uint64_t inside;
+    if (!m->backslash && !st->escaped) {
+        inside = prefix_xor(m->quote) ^ (st->in_string ? ~0ull : 0); /* an opening quote counts as inside */
+        st->in_string = inside >> 63;
+    } else {
+        inside = 0;
+        uint64_t events = m->quote | m->backslash;
+        bool in = st->in_string;
+        uint64_t from = 0; /* inside strings from this bit on, while `in` */
+        if (st->escaped) events &= ~1ull; /* escaped by the block before's last backslash */
+        st->escaped = false;
+        while (events) {
+            int i = __builtin_ctzll(events);
+            uint64_t bit = 1ull << i;
+            events &= events - 1;
+            if (!in) {
+                if (m->quote & bit) {
+                    in = true;
+                    from = i;
+                }
+            } else if (m->backslash & bit) {
+                if (i == 63) st->escaped = true;
+                else events &= ~(bit << 1); /* the byte it escapes */
+            } else { /* the closing quote */
+                inside |= (bit - 1) & ~((1ull << from) - 1);
+                in = false;
+            }
+        }
+        if (in) inside |= ~((1ull << from) - 1);
+        st->in_string = in;
+    }
+    *brackets = (m->open | m->close) & ~inside;
+    *newlines = m->newline & ~inside;
+}
+
+/* Counts the newlines of `newlines` (outside strings, block at `at`). */
+static void newlines_at(split_scan *s, size_t at, uint64_t newlines) {
+    if (!newlines) return;
+    s->line += (uint64_t)__builtin_popcountll(newlines);
+    s->line_start = s->counted = at + (size_t)(63 - __builtin_clzll(newlines)) + 1;
+    s->column = 1;
+}
+
+/* From just inside a container (`pos` past its bracket, depth counted):
+ * moves past its closing bracket, or to the end of the bytes, counting
+ * newlines outside strings. Brackets are not matched by kind (a hint). */
+static void skip_container(split_scan *s, size_t base) {
+    string_state st = { false, false };
+    uint8_t tail[64];
+    for (size_t at = s->pos; at < s->len; at += 64) {
+        const uint8_t *p = s->doc + at;
+        size_t valid = s->len - at;
+        if (valid < 64) { /* the last bytes, padded with spaces (none of them matters) */
+            memset(tail, ' ', sizeof tail);
+            memcpy(tail, p, valid);
+            p = tail;
+        }
+        block_masks m;
+        masks_of(p, &m);
+        uint64_t brackets, newlines;
+        outside_strings(&m, &st, &brackets, &newlines);
+        for (uint64_t left = brackets; left; left &= left - 1) {
+            int i = __builtin_ctzll(left);
+            uint64_t bit = 1ull << i;
+            if (m.open & bit) {
+                s->depth++;
+            } else if (--s->depth == base) {
+                newlines_at(s, at, newlines & (bit - 1));
+                s->pos = at + (size_t)i + 1;
+                return;
+            }
+        }
+        newlines_at(s, at, newlines);
+    }
+    s->pos = s->len;
 }
 
 /* Moves past one value at `pos` (any kind; for text that is not JSON, past
@@ -102,19 +254,7 @@ static void skip_value(split_scan *s) {
     }
     s->depth++;
     s->pos++;
-    while (s->depth > base) {
-        while (s->pos < s->len && !structural[s->doc[s->pos]]) s->pos++;
-        if (s->pos >= s->len) return;
-        switch (s->doc[s->pos]) {
-        case '"': skip_string(s); continue;
-        case '[':
-        case '{': s->depth++; break;
-        case ']':
-        case '}': s->depth--; break;
-        default: newline_at(s); break;
-        }
-        s->pos++;
-    }
+    skip_container(s, base);
 }
 
 /* Column of `pos`: code points from the line's start (lead bytes), each byte
@@ -183,6 +323,8 @@ static void cut_elements(split_scan *s, uint64_t base, uint64_t index, uint64_t 
                          size_t max_cuts, jf_split_plan *plan) {
     size_t inside = s->depth;
     size_t last_cut = s->pos;
+    split_scan comma = { 0 }; /* the scan at the last comma seen (doc NULL: none yet) */
+    uint64_t comma_index = 0;
     if (index > 0) s->pos++; /* past the comma the scan resumes at */
     skip_space(s);
     if (index == 0 && s->pos < s->len && s->doc[s->pos] == ']') {
@@ -201,16 +343,23 @@ static void cut_elements(split_scan *s, uint64_t base, uint64_t index, uint64_t 
             break;
         }
         if (c != ',') break; /* not JSON: the ranges' own parse reports it */
-        uint64_t comma[4] = { base + s->pos, index, s->line, column_at(s) };
-        memcpy(plan->resume, comma, sizeof comma);
         if (s->pos - last_cut >= range_bytes && plan->cuts < max_cuts) {
-            memcpy(cuts + 4 * plan->cuts++, comma, sizeof comma);
+            uint64_t cut[4] = { base + s->pos, index, s->line, column_at(s) };
+            memcpy(cuts + 4 * plan->cuts++, cut, sizeof cut);
             last_cut = s->pos;
         }
+        /* The resume point is the last comma: its column is counted once, at the end (column_at
+         * gives the same wherever it is called from on the line), not at every element. */
+        comma = *s;
+        comma_index = index;
         s->pos++;
         skip_space(s);
     }
     plan->elements = index;
+    if (comma.doc) {
+        uint64_t resume[4] = { base + comma.pos, comma_index, comma.line, column_at(&comma) };
+        memcpy(plan->resume, resume, sizeof resume);
+    }
 }
 
 /* The array at `keys` in doc[0..len), the document's first bytes: its opens, then its cuts. */

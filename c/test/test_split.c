@@ -107,6 +107,25 @@ static void documents(void) {
     same_as_whole("{\"a\":[1,2],\"c\":}", "[\"a\"]", 2);
 }
 
+/* Documents over many of the scan's 64-byte blocks: escaped quotes, runs of backslashes, brackets and
+ * newlines inside strings, and newlines between elements, at every offset of a block (the padding grows
+ * by one byte per element); then the same with a fault (a backslash outside a string) near the end. */
+static void block_documents(void) {
+    char doc[1400];
+    size_t n = 0;
+    doc[n++] = '[';
+    for (int k = 0; k < 22; k++) {
+        n += (size_t)snprintf(doc + n, sizeof doc - n, "%s{\"s\":\"%.*s\\\\\\\"]}[{\\n\",\"t\":[%d,\"\\\\\"]}", k ? ",\n" : "",
+                              k, "................................", k);
+    }
+    doc[n++] = ']';
+    doc[n] = 0;
+    CHECK(n > 64 * 10);
+    same_as_whole(doc, "[]", 1);
+    doc[n - 40] = '\\'; /* a fault inside an element near the end */
+    same_as_whole(doc, "[]", 1);
+}
+
 /* A scan resumed from any comma finds the cuts a scan from the start finds after it. */
 static void resumed_scans(void) {
     const char *doc = "{\"x\":[[1,\"],\"],{\"a\":\"\\\\\"},\n3,4,\"\xC3\xA9\",6]}";
@@ -165,6 +184,7 @@ static void bad_calls(void) {
 
 int main(void) {
     documents();
+    block_documents();
     resumed_scans();
     bad_calls();
     return check_done("test_split");
