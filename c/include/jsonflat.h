@@ -1107,8 +1107,9 @@ typedef struct jf_alloc_stats {
     uint64_t total_blocks;/* blocks allocated since load */
 } jf_alloc_stats;
 
-/** Copies the counters into `out`. Thread safe (each counter is read
- *  atomically; the three are not one snapshot). */
+/** Copies the counters into `out`: the sums of every thread's own counters.
+ *  Thread safe (the three are not one snapshot; while other threads run, a
+ *  block one of them frees may leave the sums before its allocation shows). */
 JF_API void jf_get_alloc_stats(jf_alloc_stats *out);
 
 /** Returns JF_VERSION_STRING. Static storage. Thread safe. */
