@@ -3,8 +3,12 @@
  * containers) against the line output it replaced (`searchBytes` parsed line by line, every container whole)
  * and against JSON.parse + the fastest JavaScript libraries, in interleaved rounds; medians of wall and CPU time.
  *
+ * `--lines-only` leaves `search()` out, for a library from before JF_FLAG_SHARED_HITS (`JSONFLAT_LIB=...`): its
+ * line output parsed per line is what `search()` did then.
+ *
  * @example
  * nice -n 10 bun bench/jsonpath/shared.ts --rounds 21
+ * JSONFLAT_LIB=/tmp/before.so nice -n 10 bun bench/jsonpath/shared.ts --lines-only
  */
 import { JSONPath } from "jsonpath-plus";
 import { jsonpath as p3 } from "json-p3";
@@ -13,7 +17,10 @@ import { parseArgs } from "node:util";
 import { compileQuery, search, searchBytes } from "../../src/index";
 import { stat } from "../harness/measure";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "21" }, budget: { type: "string", default: "60" } } });
+const { values: args } = parseArgs({
+  options: { rounds: { type: "string", default: "21" }, budget: { type: "string", default: "60" }, "lines-only": { type: "boolean", default: false } },
+});
+const linesOnly = args["lines-only"];
 const DATA = new URL("../../../shared/data/bench/", import.meta.url).pathname;
 const bytes = readFileSync(`${DATA}twitter.json`);
 const text = bytes.toString();
@@ -40,7 +47,7 @@ for (const [rfc, plus] of QUERIES) {
   const compiled = compileQuery({ jsonpath: rfc });
   const p3Compiled = p3.compile(rfc);
   const contenders: [string, () => unknown][] = [
-    ["search", () => search(bytes, compiled).hits],
+    ["search", () => (linesOnly ? undefined : search(bytes, compiled).hits)],
     ["lines", () => {
       const out = searchBytes(bytes, compiled);
       const hits: unknown[] = [];
@@ -72,8 +79,9 @@ for (const [rfc, plus] of QUERIES) {
     }
   }
   const w = wall.map((s) => stat(s).median), c = cpu.map((s) => stat(s).median);
-  const cell = (i: number) => `${w[i]!.toFixed(3)} / ${c[i]!.toFixed(3)}`;
-  const hits = search(bytes, compiled).count;
+  const cell = (i: number) => (linesOnly && i === 0 ? "–" : `${w[i]!.toFixed(3)} / ${c[i]!.toFixed(3)}`);
+  const times = (x: number) => (linesOnly ? "–" : x.toFixed(2));
+  const hits = searchBytes(bytes, compiled).leaves;
   compiled.dispose();
-  console.log(`| \`${rfc}\` | ${hits} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)} | ${(Math.min(c[2]!, c[3]!) / c[0]!).toFixed(2)} | ${(c[1]! / c[0]!).toFixed(2)} |`);
+  console.log(`| \`${rfc}\` | ${hits} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)} | ${times(Math.min(c[2]!, c[3]!) / c[0]!)} | ${times(c[1]! / c[0]!)} |`);
 }
