@@ -142,7 +142,16 @@ enum jf_flag {
      * "examples" (up to 3 distinct string, number or boolean values whose
      * JSON text is at most 64 bytes, in order of first sight, each given as
      * a JSON string holding that text). */
-    JF_FLAG_SCHEMA_DETAIL        = 1u << 4
+    JF_FLAG_SCHEMA_DETAIL        = 1u << 4,
+    /* jf_search with a JSONPath query only (ignored elsewhere): the hits as
+     * one JSON array `[["path",value,refs?],...]` that shares containers. A
+     * container hit's child that is a non-empty container hit itself is
+     * written as `0` and listed in the hit's third element `refs` as
+     * [index, hit] (arrays) or ["key", hit] (objects; only in objects of at
+     * most 64 members where the key occurs once), `hit` being the 0-based
+     * number of the hit whose value it is. A reader puts each hit's value
+     * in its parent's slot. Zero hits give `[]`. */
+    JF_FLAG_SHARED_HITS          = 1u << 5
 };
 
 /** Default for jf_options.max_nesting when it is 0. */
@@ -1107,8 +1116,9 @@ typedef struct jf_alloc_stats {
     uint64_t total_blocks;/* blocks allocated since load */
 } jf_alloc_stats;
 
-/** Copies the counters into `out`. Thread safe (each counter is read
- *  atomically; the three are not one snapshot). */
+/** Copies the counters into `out`: the sums of every thread's own counters.
+ *  Thread safe (the three are not one snapshot; while other threads run, a
+ *  block one of them frees may leave the sums before its allocation shows). */
 JF_API void jf_get_alloc_stats(jf_alloc_stats *out);
 
 /** Returns JF_VERSION_STRING. Static storage. Thread safe. */

@@ -826,6 +826,7 @@ static bool jsonpath_parsed(jf_flattener *fl, const jf_jsonpath *jsonpath, yyjso
     jf_jsonpath_sink sink = {
         .out = out, .values = &f->values, .line = f->line, .limit = jf_query_limit(fl->cfg.query), .hits = f->hits,
         .replace_invalid = (fl->cfg.flags & JF_FLAG_REPLACE_INVALID_UTF8) != 0,
+        .shared = (fl->cfg.flags & JF_FLAG_SHARED_HITS) && !f->line,
     };
     bool ok = jf_jsonpath_run(jsonpath, yyjson_doc_get_root(doc), yyjson_doc_get_val_count(doc), &sink, err);
     yyjson_doc_free(doc);

@@ -106,6 +106,7 @@ typedef struct jf_jsonpath_sink {
     uint64_t         limit;    /* 0: none */
     uint64_t         hits;     /* in: hits so far (across lines); out: updated */
     bool             replace_invalid;
+    bool             shared;   /* JF_FLAG_SHARED_HITS: one array, containers shared (one document) */
 } jf_jsonpath_sink;
 
 /* Runs `jp` over `root` (a parsed document), writing its nodes in the RFC's

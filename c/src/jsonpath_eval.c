@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 typedef struct path_step { uint32_t parent; bool is_index; uint64_t index; yyjson_val *key; } path_step;
 typedef struct jp_node { yyjson_val *val; uint32_t path; } jp_node;
@@ -536,7 +537,11 @@ static bool test_filter(eval *ev, uint32_t e, yyjson_val *current) {
 static void normalized_name(jf_buf *b, const uint8_t *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     jf_buf_lit(b, "['");
-    for (size_t i = 0; i < n; i++) {
+    /* Most names need no escape: one copy up to the first byte that does. */
+    size_t plain = 0;
+    while (plain < n && s[plain] >= 0x20 && s[plain] != '\'' && s[plain] != '\\') plain++;
+    jf_buf_put(b, s, plain);
+    for (size_t i = plain; i < n; i++) {
         uint8_t c = s[i];
         const char *esc = c == '\b' ? "\\b" : c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
                         : c == '\t' ? "\\t" : c == '\'' ? "\\'" : c == '\\' ? "\\\\" : NULL;
@@ -552,27 +557,59 @@ static void normalized_name(jf_buf *b, const uint8_t *s, size_t n) {
     jf_buf_lit(b, "']");
 }
 
+/* The normalized path of the last hit written, kept so that the next one
+ * (`$..*` lists siblings and children in turn) rewrites only the segments
+ * after the steps they share. */
+typedef struct {
+    jf_buf    text;      /* "$['a'][0]..." */
+    uint32_t *trail;     /* scratch: the steps of the path being written, leaf first */
+    size_t    trail_cap;
+    uint32_t *steps;     /* the steps of `text`, root first */
+    size_t   *ends;      /* text.len after each of them */
+    size_t    len, steps_cap, ends_cap;
+} path_writer;
+
+static void path_writer_release(path_writer *w) {
+    jf_buf_release(&w->text);
+    jf_free(w->trail);
+    jf_free(w->steps);
+    jf_free(w->ends);
+}
+
 /* A hit's output is its path and its value: they cost a step per segment and
  * per value written, so the budget bounds the output too (`$..*..*` on a
  * deep document selects few nodes per step but writes long paths for each). */
-static void write_path(eval *ev, uint32_t path, jf_buf *scratch, uint32_t **trail, size_t *trail_cap) {
+static void write_path(eval *ev, uint32_t path, path_writer *w) {
     size_t depth = 0;
     for (uint32_t p = path; p && tick(ev); p = ev->steps[p].parent) {
-        if (!grow(ev, (void **)trail, trail_cap, depth + 1, sizeof(**trail))) return;
-        (*trail)[depth++] = p;
+        if (!grow(ev, (void **)&w->trail, &w->trail_cap, depth + 1, sizeof(*w->trail))) return;
+        w->trail[depth++] = p;
     }
-    scratch->len = 0;
-    jf_buf_byte(scratch, '$');
-    while (depth--) {
-        const path_step *st = &ev->steps[(*trail)[depth]];
+    if (!grow(ev, (void **)&w->steps, &w->steps_cap, depth, sizeof(*w->steps)) ||
+        !grow(ev, (void **)&w->ends, &w->ends_cap, depth, sizeof(*w->ends)))
+        return;
+    size_t shared = 0;
+    while (shared < w->len && shared < depth && w->steps[shared] == w->trail[depth - 1 - shared]) shared++;
+    if (shared) {
+        w->text.len = w->ends[shared - 1];
+    } else {
+        w->text.len = 0;
+        jf_buf_byte(&w->text, '$');
+    }
+    for (size_t i = shared; i < depth; i++) {
+        uint32_t id = w->trail[depth - 1 - i];
+        const path_step *st = &ev->steps[id];
         if (st->is_index) {
-            jf_buf_byte(scratch, '[');
-            jf_buf_u64(scratch, st->index);
-            jf_buf_byte(scratch, ']');
+            jf_buf_byte(&w->text, '[');
+            jf_buf_u64(&w->text, st->index);
+            jf_buf_byte(&w->text, ']');
         } else {
-            normalized_name(scratch, (const uint8_t *)unsafe_yyjson_get_str(st->key), unsafe_yyjson_get_len(st->key));
+            normalized_name(&w->text, (const uint8_t *)unsafe_yyjson_get_str(st->key), unsafe_yyjson_get_len(st->key));
         }
+        w->steps[i] = id;
+        w->ends[i] = w->text.len;
     }
+    w->len = depth;
 }
 
 static void over_budget_error(const eval *ev, jf_error *err) {
@@ -582,17 +619,15 @@ static void over_budget_error(const eval *ev, jf_error *err) {
 }
 
 static bool write_hits(eval *ev, const jp_list *nodes, jf_jsonpath_sink *sink, jf_error *err) {
-    jf_buf scratch;
-    jf_buf_init(&scratch, 256);
-    uint32_t *trail = NULL;
-    size_t trail_cap = 0;
+    path_writer paths = { 0 };
+    jf_buf_init(&paths.text, 256);
     bool ok = true;
     for (size_t i = 0; i < nodes->len && ok; i++) {
         if (sink->limit && sink->hits >= sink->limit) break;
         yyjson_val *val = nodes->items[i].val;
         /* yyjson lays a subtree out in one run of slots: its size is the distance to the next sibling. */
         ev->work += (uint64_t)(unsafe_yyjson_get_next(val) - val);
-        write_path(ev, nodes->items[i].path, &scratch, &trail, &trail_cap);
+        write_path(ev, nodes->items[i].path, &paths);
         if (ev->failed) break;
         jf_buf *out = sink->out;
         jf_buf_byte(out, '[');
@@ -601,7 +636,7 @@ static bool write_hits(eval *ev, const jp_list *nodes, jf_jsonpath_sink *sink, j
             jf_buf_byte(out, ',');
         }
         jf_buf_byte(out, '"');
-        jf_escape(out, scratch.data, scratch.len, sink->replace_invalid);
+        jf_escape(out, paths.text.data, paths.text.len, sink->replace_invalid);
         jf_buf_lit(out, "\",");
         sink->values->out = out;
         if (!jf_write_value(sink->values, val, 1, NULL)) {
@@ -614,12 +649,173 @@ static bool write_hits(eval *ev, const jp_list *nodes, jf_jsonpath_sink *sink, j
     if (ev->over_budget) {
         over_budget_error(ev, err);
         ok = false;
-    } else if (ok && (scratch.failed || ev->failed)) {
+    } else if (ok && (paths.text.failed || ev->failed)) {
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while writing JSONPath results");
         ok = false;
     }
-    jf_free(trail);
-    jf_buf_release(&scratch);
+    path_writer_release(&paths);
+    return ok;
+}
+
+/*------------------------------------------------------------------------------
+ * Shared hits (JF_FLAG_SHARED_HITS): one JSON array where a container hit's
+ * children that are container hits are written once, at their own hit, and
+ * referenced from the parent. `$..*` selects every node: written whole, each
+ * container's text repeats all its descendants' (twitter.json: 2.5 MB of hits
+ * for 0.6 MB of document); shared, each value is written once.
+ *----------------------------------------------------------------------------*/
+
+/* Objects wider than this keep their children whole: the duplicate-key test
+ * below compares every pair of keys. */
+#define SHARED_MAX_MEMBERS 64
+
+static bool filled_container(yyjson_val *v) { return unsafe_yyjson_is_ctn(v) && unsafe_yyjson_get_len(v) > 0; }
+
+/* Whether another member of `obj` has `key`'s name: a reader setting that
+ * name could not tell the two apart (JSON.parse keeps the last). */
+static bool name_repeats(yyjson_val *obj, yyjson_val *key) {
+    size_t idx, max, n = unsafe_yyjson_get_len(key);
+    yyjson_val *k, *v;
+    yyjson_obj_foreach(obj, idx, max, k, v) {
+        if (k != key && unsafe_yyjson_get_len(k) == n && memcmp(unsafe_yyjson_get_str(k), unsafe_yyjson_get_str(key), n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A selected non-empty container and the first hit that selected it. */
+typedef struct {
+    yyjson_val *val;
+    size_t      hit;
+} shared_node;
+
+static int by_node(const void *a, const void *b) {
+    const shared_node *x = a, *y = b;
+    if (x->val != y->val) return x->val < y->val ? -1 : 1;
+    return x->hit < y->hit ? -1 : x->hit > y->hit;
+}
+
+/* 1 + the first hit whose value is `val`, or 0: a binary search of the
+ * sorted selected containers. */
+static size_t hit_of(const shared_node *nodes, size_t n, yyjson_val *val) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (nodes[mid].val < val) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && nodes[lo].val == val ? nodes[lo].hit + 1 : 0;
+}
+
+/* Writes the container `val` with its children that are selected containers
+ * as `0`, listing them in `refs` (`[slot,hit],...`). False if a child nests
+ * too deep to write. */
+static bool write_shared_container(jf_jsonpath_sink *sink, yyjson_val *val, const shared_node *nodes, size_t n_nodes,
+                                   jf_buf *refs) {
+    jf_buf *out = sink->out;
+    bool obj = unsafe_yyjson_is_obj(val);
+    size_t n = unsafe_yyjson_get_len(val);
+    bool share = !obj || n <= SHARED_MAX_MEMBERS;
+    jf_buf_byte(out, obj ? '{' : '[');
+    yyjson_val *child = unsafe_yyjson_get_first(val);
+    for (size_t i = 0; i < n; i++) {
+        yyjson_val *key = NULL;
+        if (i) jf_buf_byte(out, ',');
+        if (obj) {
+            key = child++;
+            jf_buf_byte(out, '"');
+            jf_escape(out, (const uint8_t *)unsafe_yyjson_get_str(key), unsafe_yyjson_get_len(key), sink->replace_invalid);
+            jf_buf_lit(out, "\":");
+        }
+        size_t hit = share && filled_container(child) ? hit_of(nodes, n_nodes, child) : 0;
+        if (hit && !(obj && name_repeats(val, key))) {
+            jf_buf_byte(out, '0');
+            jf_buf_byte(refs, refs->len ? ',' : '[');
+            jf_buf_byte(refs, '[');
+            if (obj) {
+                jf_buf_byte(refs, '"');
+                jf_escape(refs, (const uint8_t *)unsafe_yyjson_get_str(key), unsafe_yyjson_get_len(key), sink->replace_invalid);
+                jf_buf_byte(refs, '"');
+            } else {
+                jf_buf_u64(refs, i);
+            }
+            jf_buf_byte(refs, ',');
+            jf_buf_u64(refs, hit - 1);
+            jf_buf_byte(refs, ']');
+        } else {
+            sink->values->out = out;
+            if (!jf_write_value(sink->values, child, 2, NULL)) return false;
+        }
+        child = unsafe_yyjson_get_next(child);
+    }
+    jf_buf_byte(out, obj ? '}' : ']');
+    return true;
+}
+
+static bool write_shared_hits(eval *ev, const jp_list *list, jf_jsonpath_sink *sink, jf_error *err) {
+    size_t count = list->len;
+    if (sink->limit) {
+        uint64_t left = sink->hits >= sink->limit ? 0 : sink->limit - sink->hits;
+        if (left < count) count = (size_t)left;
+    }
+    /* The selected containers, sorted: only a container can hold another hit,
+     * and only when two or more are selected. */
+    size_t n_nodes = 0;
+    for (size_t i = 0; i < count; i++) n_nodes += filled_container(list->items[i].val);
+    shared_node *nodes = NULL;
+    if (n_nodes >= 2) {
+        nodes = jf_malloc(n_nodes * sizeof(*nodes));
+        if (!nodes) {
+            jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while writing JSONPath results");
+            return false;
+        }
+        n_nodes = 0;
+        for (size_t i = 0; i < count; i++)
+            if (filled_container(list->items[i].val)) nodes[n_nodes++] = (shared_node){ list->items[i].val, i };
+        qsort(nodes, n_nodes, sizeof(*nodes), by_node);
+    }
+    path_writer paths = { 0 };
+    jf_buf refs;
+    jf_buf_init(&paths.text, 256);
+    jf_buf_init(&refs, 0);
+    bool ok = true;
+    jf_buf *out = sink->out;
+    jf_buf_byte(out, '[');
+    for (size_t i = 0; i < count && ok; i++) {
+        yyjson_val *val = list->items[i].val;
+        ev->work += (uint64_t)(unsafe_yyjson_get_next(val) - val);
+        write_path(ev, list->items[i].path, &paths);
+        if (ev->failed) break;
+        if (i) jf_buf_byte(out, ',');
+        jf_buf_lit(out, "[\"");
+        jf_escape(out, paths.text.data, paths.text.len, sink->replace_invalid);
+        jf_buf_lit(out, "\",");
+        refs.len = 0;
+        sink->values->out = out;
+        if (nodes && filled_container(val) ? !write_shared_container(sink, val, nodes, n_nodes, &refs)
+                                           : !jf_write_value(sink->values, val, 1, NULL)) {
+            jf_set_error(err, JF_NESTING_TOO_DEEP, NULL, 0, 0, "a selected value nests too deep to write");
+            ok = false;
+        }
+        if (refs.len) {
+            jf_buf_byte(out, ',');
+            jf_buf_put(out, refs.data, refs.len);
+            jf_buf_byte(out, ']');
+        }
+        jf_buf_byte(out, ']');
+        sink->hits++;
+    }
+    jf_buf_byte(out, ']');
+    if (ev->over_budget) {
+        over_budget_error(ev, err);
+        ok = false;
+    } else if (ok && (paths.text.failed || refs.failed || ev->failed)) {
+        jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while writing JSONPath results");
+        ok = false;
+    }
+    jf_free(nodes);
+    path_writer_release(&paths);
+    jf_buf_release(&refs);
     return ok;
 }
 
@@ -640,7 +836,7 @@ bool jf_jsonpath_run(const jf_jsonpath *jp, yyjson_val *root, size_t doc_values,
         jf_set_error(err, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory while running a JSONPath");
         ok = false;
     } else {
-        ok = write_hits(&ev, &nodes, sink, err);
+        ok = sink->shared ? write_shared_hits(&ev, &nodes, sink, err) : write_hits(&ev, &nodes, sink, err);
     }
     list_free(&nodes);
     jf_free(ev.steps);

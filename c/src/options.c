@@ -20,7 +20,8 @@ bool jf_config_from(const jf_options *options, jf_config *cfg, jf_error *err) {
     static const jf_options defaults;
     const jf_options *o = options ? options : &defaults;
     const uint32_t known_flags = JF_FLAG_ARRAYS_LEAF | JF_FLAG_REPLACE_INVALID_UTF8 |
-                                 JF_FLAG_BIGINT_AS_STRING | JF_FLAG_BIGINT_MARK | JF_FLAG_SCHEMA_DETAIL;
+                                 JF_FLAG_BIGINT_AS_STRING | JF_FLAG_BIGINT_MARK | JF_FLAG_SCHEMA_DETAIL |
+                                 JF_FLAG_SHARED_HITS;
     if (o->mode > JF_MODE_SCHEMA) return invalid(err, "mode must be 0 (leaf), 1 (grouped) or 2 (schema)", o->mode);
     if (o->style > JF_STYLE_FLAT) return invalid(err, "style must be 0 (js), 1 (pointer) or 2 (flat)", o->style);
     if (o->format > JF_FORMAT_ENTRIES) return invalid(err, "format must be 0 (object) or 1 (entries)", o->format);

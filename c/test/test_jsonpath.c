@@ -27,11 +27,13 @@ static jf_query *compile(const char *jsonpath, unsigned limit, jf_error *err) {
     return q;
 }
 
-/* The hit lines of `jsonpath` over `doc`, as a malloc'd string, or NULL (error in *err). */
-static char *hits(const char *jsonpath, const char *doc, jf_error *err) {
-    jf_query *q = compile(jsonpath, 0, err);
+/* The hits of `jsonpath` over `doc` (lines, or with JF_FLAG_SHARED_HITS one
+ * shared array), as a malloc'd string, or NULL (error in *err). */
+static char *hits_with(const char *jsonpath, unsigned limit, uint32_t flags, const char *doc, jf_error *err) {
+    jf_query *q = compile(jsonpath, limit, err);
     if (!q) return NULL;
     jf_options o = opts_make(0, 0, 0, 0);
+    o.flags = flags;
     jf_result r;
     uint8_t *out = jf_search((const uint8_t *)doc, strlen(doc), q, &o, &r);
     char *text = NULL;
@@ -45,6 +47,16 @@ static char *hits(const char *jsonpath, const char *doc, jf_error *err) {
     jf_free(out);
     jf_query_free(q);
     return text;
+}
+
+static char *hits(const char *jsonpath, const char *doc, jf_error *err) { return hits_with(jsonpath, 0, 0, doc, err); }
+
+static void expect_shared(const char *jsonpath, unsigned limit, const char *doc, const char *want) {
+    jf_error err;
+    char *got = hits_with(jsonpath, limit, JF_FLAG_SHARED_HITS, doc, &err);
+    CHECK_MSG(got != NULL, "%s: %s", jsonpath, err.message);
+    if (got) CHECK_STR_EQ(got, want);
+    free(got);
 }
 
 static void expect_hits(const char *jsonpath, const char *doc, const char *want) {
@@ -240,10 +252,46 @@ static void test_iregexp(void) {
     jf_iregexp_free(re);
 }
 
+/* JF_FLAG_SHARED_HITS: a selected container inside another is written once
+ * and referenced; not in an object where its name repeats, nor in one wider
+ * than 64 members; the limit drops the later hits and their references. */
+static void test_shared(void) {
+    expect_shared("$..*", 0, "{\"a\":{\"b\":[1,{\"c\":2}],\"e\":{}}}",
+                  "[[\"$['a']\",{\"b\":0,\"e\":{}},[[\"b\",1]]],[\"$['a']['b']\",[1,0],[[1,4]]],"
+                  "[\"$['a']['e']\",{}],[\"$['a']['b'][0]\",1],[\"$['a']['b'][1]\",{\"c\":2}],"
+                  "[\"$['a']['b'][1]['c']\",2]]");
+    expect_shared("$..*", 0, "[{\"a\":[1],\"a\":[2]}]",
+                  "[[\"$[0]\",{\"a\":[1],\"a\":[2]}],[\"$[0]['a']\",[1]],[\"$[0]['a']\",[2]],"
+                  "[\"$[0]['a'][0]\",1],[\"$[0]['a'][0]\",2]]");
+    expect_shared("$..*", 2, "[[[1]]]", "[[\"$[0]\",[0],[[0,1]]],[\"$[0][0]\",[1]]]");
+    expect_shared("$[0,0]", 0, "[[1]]", "[[\"$[0]\",[1]],[\"$[0]\",[1]]]");
+    expect_shared("$.x", 0, "{}", "[]");
+    char wide[2048], *w = wide;
+    w += sprintf(w, "[{");
+    for (int i = 0; i < 65; i++) w += sprintf(w, "%s\"k%d\":[%d]", i ? "," : "", i, i);
+    sprintf(w, "}]");
+    jf_error err;
+    char *got = hits_with("$..*", 0, JF_FLAG_SHARED_HITS, wide, &err);
+    CHECK(got != NULL && strstr(got, "\"k64\":[64]") != NULL && strstr(got, "]]]") == NULL);
+    free(got);
+    /* Lines (jf_search_lines) ignore the flag. */
+    jf_query *q = compile("$..*", 0, &err);
+    jf_options o = opts_make(0, 0, 0, 0);
+    o.flags = JF_FLAG_SHARED_HITS;
+    jf_lines_options lo = { 0 };
+    jf_lines_result lr;
+    const char *want = "[1,\"$[0]\",[1]]\n[1,\"$[0][0]\",1]\n";
+    uint8_t *out = jf_search_lines((const uint8_t *)"[[1]]\n", 6, q, &o, &lo, &lr);
+    CHECK(out != NULL && lr.length == strlen(want) && memcmp(out, want, strlen(want)) == 0);
+    jf_free(out);
+    jf_query_free(q);
+}
+
 int main(void) {
     jf_alloc_stats before, after;
     jf_get_alloc_stats(&before);
     test_hits();
+    test_shared();
     test_numbers();
     test_lines();
     test_errors();

@@ -3,8 +3,9 @@
  */
 import { toBytes, type JsonInput } from "../core/input";
 import { native, type NativeBytes, type NativeCallFlags, type NativeOutput } from "../native";
-import { resolveFormat, resolveOptions, type FlattenOptions } from "../core/options";
+import { resolveFormat, resolveOptions, type FlattenOptions, type ResolvedOptions } from "../core/options";
 import { markedEntries, objectFromEntries } from "../core/results";
+import { smallObject } from "./small-object";
 
 // Shared flag objects: the native layer skips re-encoding its options struct when they repeat.
 const PLAIN: NativeCallFlags = Object.freeze({});
@@ -12,6 +13,11 @@ const EXACT: NativeCallFlags = Object.freeze({ bigintAsString: true });
 const ENTRIES: NativeCallFlags = Object.freeze({ format: "entries" });
 const EXACT_ENTRIES: NativeCallFlags = Object.freeze({ format: "entries", bigintAsString: true });
 const MARKED_ENTRIES: NativeCallFlags = Object.freeze({ format: "entries", bigintAsString: true, bigintMark: true });
+
+/** The default leaf options (any `maxNesting`): the only ones the JavaScript walk of a short text matches. */
+function isPlainLeaf(o: ResolvedOptions): boolean {
+  return o.mode === "leaf" && o.style === "js" && o.maxDepth === 0 && !o.arraysLeaf && o.bigint === "number" && !o.replaceInvalidUtf8;
+}
 
 /**
  * Flattens a JSON document into one object of `path: value` (leaf mode) or `groupedPath: [values]`
@@ -23,6 +29,10 @@ const MARKED_ENTRIES: NativeCallFlags = Object.freeze({ format: "entries", bigin
  */
 export function flatten(input: JsonInput, options?: FlattenOptions): Record<string, unknown> {
   const o = resolveOptions(options);
+  if (typeof input === "string" && isPlainLeaf(o)) {
+    const small = smallObject(input, o.maxNesting);
+    if (small) return small;
+  }
   const bytes = toBytes(input);
   const first = native().flattenText(bytes, o, o.bigint === "number" ? PLAIN : EXACT);
   if (o.bigint !== "bigint" || first.unsafeIntegers === 0) return JSON.parse(first.text);

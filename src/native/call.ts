@@ -19,6 +19,8 @@ export interface NativeCallFlags {
   bigintMark?: boolean;
   /** Schema mode: containers counted too, plus `present` and `examples` per path (types from data). */
   schemaDetail?: boolean;
+  /** JSONPath over one document: the hits as one array sharing containers (JF_FLAG_SHARED_HITS). */
+  sharedHits?: boolean;
 }
 
 /**
@@ -83,6 +85,7 @@ const FLAG_REPLACE_INVALID_UTF8 = 2;
 const FLAG_BIGINT_AS_STRING = 4;
 const FLAG_BIGINT_MARK = 8;
 const FLAG_SCHEMA_DETAIL = 16;
+const FLAG_SHARED_HITS = 32;
 const SMALL_BYTES = 4096;
 
 const encoder = new TextEncoder();
@@ -157,6 +160,7 @@ export class Calls {
     if (flags.bigintAsString) bits |= FLAG_BIGINT_AS_STRING;
     if (flags.bigintMark) bits |= FLAG_BIGINT_MARK;
     if (flags.schemaDetail) bits |= FLAG_SCHEMA_DETAIL;
+    if (flags.sharedHits) bits |= FLAG_SHARED_HITS;
     view.setUint32(O.mode, MODE_CODES[o.mode], true);
     view.setUint32(O.style, STYLE_CODES[o.style], true);
     view.setUint32(O.format, flags.format === "entries" ? 1 : 0, true);

@@ -25,8 +25,8 @@ export interface QueryNative {
   /** Compiles a search query (JSON bytes); the handle is freed with `freeQuery` (idempotent in `Query`). */
   compileQuery(query: Uint8Array): QueryHandle;
   freeQuery(query: QueryHandle): void;
-  /** Hits of one document, one `["path",value]` line each. */
-  searchBytes(input: Uint8Array, query: QueryHandle, options: ResolvedOptions): NativeBytes & NativeOutput;
+  /** Hits of one document, one `["path",value]` line each (with `sharedHits`, JSONPath only: one shared array). */
+  searchBytes(input: Uint8Array, query: QueryHandle, options: ResolvedOptions, flags?: NativeCallFlags): NativeBytes & NativeOutput;
   /** Hits of an NDJSON chunk, one `[line,"path",value]` line each. */
   searchLines(input: Uint8Array, query: QueryHandle, options: ResolvedOptions, lines: LinesCall): NativeBytes & LinesOutput;
   /** Parses and indexes one document (jf_index_build); the handle is freed with `indexFree`. */
@@ -58,8 +58,8 @@ export function queryCalls(c: Calls): QueryNative {
       return c.compiled(symbols.jf_query_compile(c.input(query), query.byteLength, result.bytes));
     },
     freeQuery: (query) => symbols.jf_query_free(query),
-    searchBytes: (input, query, o) => {
-      c.encode(o, NO_FLAGS);
+    searchBytes: (input, query, o, flags = NO_FLAGS) => {
+      c.encode(o, flags);
       return c.asBytes(...c.resultOf(symbols.jf_search(c.input(input), input.byteLength, query, options.bytes, result.bytes)));
     },
     searchLines: (input, query, o, lines) =>

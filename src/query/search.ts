@@ -4,11 +4,14 @@
  */
 import { JsonFlatError } from "../core/errors";
 import { toBytes, type JsonInput } from "../core/input";
-import { native, type NativeBytes, type NativeOutput, type QueryHandle } from "../native";
+import { native, type NativeBytes, type NativeCallFlags, type NativeOutput, type QueryHandle } from "../native";
 import { NativeHandle } from "../native/handle";
 import { streamChunks, type ByteRange, type Source, type StreamOptions } from "../lines/index";
 import { numberedOutputs } from "../lines/placed";
 import { resolveOptions, type PathStyle } from "../core/options";
+import { sharedHits } from "./shared-hits";
+
+const SHARED_HITS: NativeCallFlags = Object.freeze({ sharedHits: true });
 
 /**
  * What to look for; every field given must hold.
@@ -176,6 +179,8 @@ function parseHits(text: string): unknown[][] {
 
 /**
  * The leaves of one document that match `query`, in document order, as `[path, value]` pairs and a count.
+ * JSONPath hits are nodes, containers too: a selected container inside another selected one is the same
+ * object in both hits (as JavaScript JSONPath libraries return references into one parsed document).
  *
  * @example
  * search('{"a":{"id":1},"b":[{"id":2}]}', { key: "id" })
@@ -186,10 +191,16 @@ export function search(
   query: SearchQuery | Query,
   options?: SearchOptions,
 ): { hits: [string, unknown][]; count: number } {
-  const bytes = searchBytes(input, query, options);
-  const hits = parseHits(new TextDecoder().decode(bytes)) as [string, unknown][];
-  bytes.dispose();
-  return { hits, count: hits.length };
+  const o = resolveOptions(options);
+  return withQuery(query, (q) => {
+    // JSONPath hits come as one array sharing containers (`$..*` would write every subtree again per ancestor).
+    const jsonpath = typeof q.query.jsonpath === "string";
+    const bytes = native().searchBytes(toBytes(input), q.pointer, o, jsonpath ? SHARED_HITS : undefined);
+    const text = new TextDecoder().decode(bytes);
+    bytes.dispose();
+    const hits = jsonpath ? sharedHits(text) : (parseHits(text) as [string, unknown][]);
+    return { hits, count: hits.length };
+  });
 }
 
 /** Keeps at most `n` whole lines of `bytes`. */
