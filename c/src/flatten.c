@@ -543,7 +543,13 @@ static inline bool put_row(flattener *f, cursor *c, const uint8_t *head, size_t 
     size_t n;
     bool quoted;
     for (size_t k = 0; k < count; k++, el++) {
-        plain_scalar(el, &s, &n, &quoted);
+        if (JF_LIKELY(unsafe_yyjson_get_tag(el) == YYJSON_TYPE_RAW)) { /* numbers: a compare, not plain_scalar's switch */
+            s = (const uint8_t *)unsafe_yyjson_get_raw(el);
+            n = unsafe_yyjson_get_len(el);
+            quoted = false;
+        } else {
+            plain_scalar(el, &s, &n, &quoted);
+        }
         if (!cursor_room(f, c, head_len + n + 56 + PREFIX_SLACK)) return false;
         uint8_t *p = put_leaf_start(c);
         copy_prefix(p, head, head_len);
