@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The document stream against jf_flatten on the same records in pieces, native, side by side (stream_ratio.c).
 #   bash bench/giant/stream-ratio.sh FILE [--chunk BYTES] [--piece BYTES] [--rounds N]
-#   bash bench/giant/stream-ratio.sh FILE --only stream|pieces     (one untimed pass, for callgrind)
+#   bash bench/giant/stream-ratio.sh FILE --only stream|pieces|none   (one untimed pass, for callgrind; none: the driver alone)
 # FILE: an array document, e.g. `bun bench/giant/generate.ts --bytes 64M --shape array --out /tmp/g.json`.
 # Library: JSONFLAT_LIB, else zig-out/lib/libjsonflat.so.
 set -euo pipefail

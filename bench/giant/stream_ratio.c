@@ -9,8 +9,9 @@
  *       1 MiB, the CLI's), then jf_flatten on every piece (default 16 MiB,
  *       as bench/giant/run.ts); prints the medians of wall and CPU time
  *       and the stream's throughput as a percentage of the pieces'.
- *   stream_ratio LIBJSONFLAT FILE --only stream|pieces
- *       one pass of one side, untimed: for callgrind instruction counts.
+ *   stream_ratio LIBJSONFLAT FILE --only stream|pieces|none
+ *       one pass of one side, untimed: for callgrind instruction counts
+ *       (none: reading and cutting alone, the driver's share to subtract).
  *
  * FILE is an array document of records separated by ",\n" (bench/giant/
  * generate.ts --shape array). The whole file is read into memory first, so
@@ -180,7 +181,7 @@ int main(int argc, char **argv) {
     piece *pieces = cut(doc, len, piece_size, &count);
     if (only) {
         if (!strcmp(only, "stream")) run_stream(doc, len, chunk);
-        else run_pieces(pieces, count);
+        else if (!strcmp(only, "pieces")) run_pieces(pieces, count);
         return 0;
     }
     double *sw = malloc(rounds * sizeof(double)), *sc = malloc(rounds * sizeof(double));

@@ -357,12 +357,14 @@ static size_t probe_next(const uint8_t *data, size_t from, size_t n, bool in_str
     return n;
 }
 
-/* Scans the bytes held past `scanned`; the probe ends when its outermost container closes. */
-static bool probe_extend(jf_doc_stream *s) {
+/* Scans the bytes held past `scanned` while more than `keep` of the probe's
+ * containers are open (keep 0: until its outermost one closes, which ends the
+ * probe). */
+static bool probe_extend(jf_doc_stream *s, size_t keep) {
     open_probe *p = &s->probe;
     const uint8_t *data = s->in.data;
     size_t i = (size_t)(p->scanned - s->base), n = s->in.len;
-    while (i < n && p->depth) {
+    while (i < n && p->depth > keep) {
         if (p->escaped) { /* the byte after a backslash */
             p->escaped = false;
             i++;
@@ -383,18 +385,20 @@ static bool probe_extend(jf_doc_stream *s) {
         }
         i++;
     }
-    p->scanned = s->base + (p->depth ? n : i);
+    p->scanned = s->base + (p->depth > keep ? n : i);
     return true;
 }
 
-/* Whether the container at document offset `at` is open at the end of the bytes held (by the probe). */
-static bool probe_says_open(const open_probe *p, uint64_t at) {
+/* Whether the container at document offset `at` is open where the probe has
+ * looked up to (`scanned`), and at which place in its open containers. */
+static bool probe_find(const open_probe *p, uint64_t at, size_t *place) {
     size_t lo = 0, hi = p->depth;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (p->open[mid] < at) lo = mid + 1;
         else hi = mid;
     }
+    *place = lo;
     return lo < p->depth && p->open[lo] == at;
 }
 
@@ -404,7 +408,7 @@ static bool probe_start(jf_doc_stream *s) {
     p->depth = 0;
     p->in_string = p->escaped = false;
     p->scanned = s->base + s->pos + 1;
-    return probe_push(p, s->base + s->pos) && probe_extend(s);
+    return probe_push(p, s->base + s->pos) && probe_extend(s, 0);
 }
 
 /*------------------------------------------------------------------------------
@@ -486,12 +490,18 @@ static bool scan_value(jf_doc_stream *s, bool final) {
         }
         return open_container(s, c == '{');
     }
-    if (container && s->probe.depth && !probe_extend(s)) {
-        fail_out_of_memory(s);
-        return false;
+    /* Known to be open at the end of the bytes held: no parse attempt (it would read them all in vain).
+     * The probe looks further only for a container it saw open, and only until that one closes: the
+     * elements of a long array are read by yyjson alone, not scanned byte by byte first. */
+    bool known_open = false;
+    size_t place;
+    if (container && s->probe.depth && at < s->probe.scanned && probe_find(&s->probe, at, &place)) {
+        if (!probe_extend(s, place)) {
+            fail_out_of_memory(s);
+            return false;
+        }
+        known_open = !final && s->probe.depth > place;
     }
-    /* Known to be open at the end of the bytes held: no parse attempt (it would read them all in vain). */
-    bool known_open = container && !final && s->probe.depth && at < s->probe.scanned && probe_says_open(&s->probe, at);
     read_status r = known_open ? READ_MORE : read_value(s, final, true, &doc, &used);
     if (r == READ_FAULT) {
         fail_at_fault(s);
