@@ -537,8 +537,8 @@ static inline void put_index_leaf(cursor *c, const uint8_t *prefix, size_t prefi
 static inline bool put_row(flattener *f, cursor *c, const uint8_t *head, size_t head_len, yyjson_val *row) {
     yyjson_val *el = unsafe_yyjson_get_first(row);
     size_t count = unsafe_yyjson_get_len(row);
-    char j[20] = "10";
-    uint8_t j_len = 2;
+    char j[20]; /* indexes from 10 on, set at 10 */
+    uint8_t j_len = 0;
     const uint8_t *s;
     size_t n;
     bool quoted;
@@ -557,6 +557,11 @@ static inline bool put_row(flattener *f, cursor *c, const uint8_t *head, size_t 
         if (JF_LIKELY(k < 10)) {
             *p++ = (uint8_t)('0' + k);
         } else {
+            if (k == 10) {
+                static const char ten[20] = "10";
+                memcpy(j, ten, sizeof ten);
+                j_len = 2;
+            }
             p = put_digits(p, j, j_len);
             jf_digits_increment(j, &j_len);
         }
