@@ -474,7 +474,11 @@ static inline uint8_t *put_leaf_start(cursor *c) {
 }
 
 static inline uint8_t *put_leaf_end(const cursor *c, uint8_t *p, const uint8_t *s, size_t n, bool quoted) {
-    memcpy(p, c->entries ? "\",\"" : "\":\"", 3); /* the quote after is overwritten unless quoted */
+    /* ":" or "," and the opening quote as one word store (its fourth byte and
+     * the quote are written over unless quoted: by the value, the closing
+     * quote or what follows, all of which the cursor's room covers) */
+    uint32_t sep = c->entries ? ('"' | ',' << 8 | '"' << 16) : ('"' | ':' << 8 | '"' << 16);
+    memcpy(p, &sep, 4);
     p += 2 + quoted;
     jf_copy(p, s, n);
     p += n;
