@@ -326,37 +326,79 @@ static bool probe_push(open_probe *p, uint64_t at) {
     return true;
 }
 
-/* Scans the bytes held past `scanned`; the probe ends when its outermost container closes. */
-static bool probe_extend(jf_doc_stream *s) {
+/* The high bit of each byte of `w` that equals the byte `b` (the lowest one
+ * set is exact; bits above it may be false: borrows). */
+static inline uint64_t bytes_equal(uint64_t w, uint8_t b) {
+    uint64_t v = w ^ (0x0101010101010101ull * b);
+    return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+/* The first i in [from, n) where data[i] is one the probe acts on: a quote or
+ * a backslash inside a string, a quote or a bracket outside; n if none.
+ * Eight bytes per step: the probe passes over every byte of a document whose
+ * root stays open (an array of records), so this loop is its cost. */
+static size_t probe_next(const uint8_t *data, size_t from, size_t n, bool in_string) {
+    size_t i = from;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, hits;
+        memcpy(&w, data + i, 8);
+        if (in_string) {
+            hits = bytes_equal(w, '"') | bytes_equal(w, '\\');
+        } else {
+            uint64_t folded = w | 0x2020202020202020ull; /* [ and ] onto { and }, nothing else onto them */
+            hits = bytes_equal(w, '"') | bytes_equal(folded, '{') | bytes_equal(folded, '}');
+        }
+        if (hits) return i + (size_t)__builtin_ctzll(hits) / 8;
+    }
+    for (; i < n; i++) {
+        uint8_t c = data[i];
+        if (in_string ? c == '"' || c == '\\' : c == '"' || c == '[' || c == ']' || c == '{' || c == '}') return i;
+    }
+    return n;
+}
+
+/* Scans the bytes held past `scanned` while more than `keep` of the probe's
+ * containers are open (keep 0: until its outermost one closes, which ends the
+ * probe). */
+static bool probe_extend(jf_doc_stream *s, size_t keep) {
     open_probe *p = &s->probe;
     const uint8_t *data = s->in.data;
-    for (size_t i = (size_t)(p->scanned - s->base); i < s->in.len && p->depth; i++) {
+    size_t i = (size_t)(p->scanned - s->base), n = s->in.len;
+    while (i < n && p->depth > keep) {
+        if (p->escaped) { /* the byte after a backslash */
+            p->escaped = false;
+            i++;
+            continue;
+        }
+        i = probe_next(data, i, n, p->in_string);
+        if (i == n) break;
         uint8_t c = data[i];
         if (p->in_string) {
-            if (p->escaped) p->escaped = false;
-            else if (c == '\\') p->escaped = true;
-            else if (c == '"') p->in_string = false;
+            if (c == '\\') p->escaped = true;
+            else p->in_string = false;
         } else if (c == '"') {
             p->in_string = true;
         } else if (c == '[' || c == '{') {
             if (!probe_push(p, s->base + i)) return false;
-        } else if (c == ']' || c == '}') {
+        } else {
             p->depth--;
         }
-        p->scanned = s->base + i + 1;
+        i++;
     }
-    if (p->depth) p->scanned = s->base + s->in.len;
+    p->scanned = s->base + (p->depth > keep ? n : i);
     return true;
 }
 
-/* Whether the container at document offset `at` is open at the end of the bytes held (by the probe). */
-static bool probe_says_open(const open_probe *p, uint64_t at) {
+/* Whether the container at document offset `at` is open where the probe has
+ * looked up to (`scanned`), and at which place in its open containers. */
+static bool probe_find(const open_probe *p, uint64_t at, size_t *place) {
     size_t lo = 0, hi = p->depth;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (p->open[mid] < at) lo = mid + 1;
         else hi = mid;
     }
+    *place = lo;
     return lo < p->depth && p->open[lo] == at;
 }
 
@@ -366,7 +408,7 @@ static bool probe_start(jf_doc_stream *s) {
     p->depth = 0;
     p->in_string = p->escaped = false;
     p->scanned = s->base + s->pos + 1;
-    return probe_push(p, s->base + s->pos) && probe_extend(s);
+    return probe_push(p, s->base + s->pos) && probe_extend(s, 0);
 }
 
 /*------------------------------------------------------------------------------
@@ -448,12 +490,18 @@ static bool scan_value(jf_doc_stream *s, bool final) {
         }
         return open_container(s, c == '{');
     }
-    if (container && s->probe.depth && !probe_extend(s)) {
-        fail_out_of_memory(s);
-        return false;
+    /* Known to be open at the end of the bytes held: no parse attempt (it would read them all in vain).
+     * The probe looks further only for a container it saw open, and only until that one closes: the
+     * elements of a long array are read by yyjson alone, not scanned byte by byte first. */
+    bool known_open = false;
+    size_t place;
+    if (container && s->probe.depth && at < s->probe.scanned && probe_find(&s->probe, at, &place)) {
+        if (!probe_extend(s, place)) {
+            fail_out_of_memory(s);
+            return false;
+        }
+        known_open = !final && s->probe.depth > place;
     }
-    /* Known to be open at the end of the bytes held: no parse attempt (it would read them all in vain). */
-    bool known_open = container && !final && s->probe.depth && at < s->probe.scanned && probe_says_open(&s->probe, at);
     read_status r = known_open ? READ_MORE : read_value(s, final, true, &doc, &used);
     if (r == READ_FAULT) {
         fail_at_fault(s);

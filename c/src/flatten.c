@@ -474,7 +474,11 @@ static inline uint8_t *put_leaf_start(cursor *c) {
 }
 
 static inline uint8_t *put_leaf_end(const cursor *c, uint8_t *p, const uint8_t *s, size_t n, bool quoted) {
-    memcpy(p, c->entries ? "\",\"" : "\":\"", 3); /* the quote after is overwritten unless quoted */
+    /* ":" or "," and the opening quote as one word store (its fourth byte and
+     * the quote are written over unless quoted: by the value, the closing
+     * quote or what follows, all of which the cursor's room covers) */
+    uint32_t sep = c->entries ? ('"' | ',' << 8 | '"' << 16) : ('"' | ':' << 8 | '"' << 16);
+    memcpy(p, &sep, 4);
     p += 2 + quoted;
     jf_copy(p, s, n);
     p += n;
@@ -484,20 +488,33 @@ static inline uint8_t *put_leaf_end(const cursor *c, uint8_t *p, const uint8_t *
     return p + c->entries;
 }
 
-/* Whether `val` is a row: a non-empty array of plain scalars that the walk
- * would enter (neither arraysAsLeaves nor the depth limit keeps it whole,
- * and it does not nest too deep), as a coordinate pair or a matrix row is. */
-static inline bool is_row(const flattener *f, yyjson_val *val) {
-    if (unsafe_yyjson_get_type(val) != YYJSON_TYPE_ARR || !descends(f, val, f->depth)) return false;
-    if (f->depth + 1 > f->cfg->max_nesting) return false;
+/* Whether the walk enters an array child of the current frame (neither
+ * arraysAsLeaves nor the depth limit keeps it whole, and it does not nest too
+ * deep): the same answer for every child of a frame, so a run asks it once. */
+static inline bool enters_rows(const flattener *f) {
+    if (f->cfg->max_depth && f->depth >= f->cfg->max_depth) return false;
+    if (f->cfg->flags & JF_FLAG_ARRAYS_LEAF) return false;
+    return f->depth + 1 <= f->cfg->max_nesting;
+}
+
+/* The tags plain_scalar copies as they are, as bits of one word: a row test
+ * is then one shift per element, not a switch. */
+#define PLAIN_TAGS                                                                                                     \
+    (1u << YYJSON_TYPE_RAW | 1u << (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC) |                                          \
+     1u << (YYJSON_TYPE_BOOL | YYJSON_SUBTYPE_TRUE) | 1u << (YYJSON_TYPE_BOOL | YYJSON_SUBTYPE_FALSE) |                \
+     1u << YYJSON_TYPE_NULL)
+
+/* Whether `val` is a row: a non-empty array of plain scalars, as a
+ * coordinate pair or a matrix row is (the caller knows the walk enters it). */
+static inline bool is_row(yyjson_val *val) {
+    if (unsafe_yyjson_get_type(val) != YYJSON_TYPE_ARR) return false;
     size_t n = unsafe_yyjson_get_len(val);
     yyjson_val *el = unsafe_yyjson_get_first(val);
-    const uint8_t *s;
-    size_t len;
-    bool quoted;
-    for (size_t k = 0; k < n; k++, el++) /* scalars sit next to each other */
-        if (!plain_scalar(el, &s, &len, &quoted)) return false;
-    return true;
+    for (size_t k = 0; k < n; k++, el++) { /* scalars sit next to each other */
+        uint8_t tag = unsafe_yyjson_get_tag(el);
+        if (tag >= 32 || !((PLAIN_TAGS >> tag) & 1)) return false;
+    }
+    return n != 0;
 }
 
 /* ,"<prefix>[<i>]":<value>, or with a row index ,"<prefix>[<i>][<j>]":<value>
@@ -515,6 +532,47 @@ static inline void put_index_leaf(cursor *c, const uint8_t *prefix, size_t prefi
     }
     *p++ = ']';
     c->p = put_leaf_end(c, p, s, n, quoted);
+}
+
+/* A row's leaves, ,"<head><j>]":<value> each, where `head` is
+ * <prefix>[<i>][ with PREFIX_SLACK bytes readable past it. The first ten
+ * indexes j are one digit each, written without a digit buffer. False when
+ * out of memory. */
+static inline bool put_row(flattener *f, cursor *c, const uint8_t *head, size_t head_len, yyjson_val *row) {
+    yyjson_val *el = unsafe_yyjson_get_first(row);
+    size_t count = unsafe_yyjson_get_len(row);
+    char j[20]; /* indexes from 10 on, set at 10 */
+    uint8_t j_len = 0;
+    const uint8_t *s;
+    size_t n;
+    bool quoted;
+    for (size_t k = 0; k < count; k++, el++) {
+        if (JF_LIKELY(unsafe_yyjson_get_tag(el) == YYJSON_TYPE_RAW)) { /* numbers: a compare, not plain_scalar's switch */
+            s = (const uint8_t *)unsafe_yyjson_get_raw(el);
+            n = unsafe_yyjson_get_len(el);
+            quoted = false;
+        } else {
+            plain_scalar(el, &s, &n, &quoted);
+        }
+        if (!cursor_room(f, c, head_len + n + 56 + PREFIX_SLACK)) return false;
+        uint8_t *p = put_leaf_start(c);
+        copy_prefix(p, head, head_len);
+        p += head_len;
+        if (JF_LIKELY(k < 10)) {
+            *p++ = (uint8_t)('0' + k);
+        } else {
+            if (k == 10) {
+                static const char ten[20] = "10";
+                memcpy(j, ten, sizeof ten);
+                j_len = 2;
+            }
+            p = put_digits(p, j, j_len);
+            jf_digits_increment(j, &j_len);
+        }
+        *p++ = ']';
+        c->p = put_leaf_end(c, p, s, n, quoted);
+    }
+    return true;
 }
 
 /* Whether the walk would enter `val`, an object element of the run's array
@@ -567,11 +625,13 @@ static inline bool put_record(flattener *f, cursor *c, const uint8_t *prefix, si
  * walk would leave it. */
 static void index_run(flattener *f, walk_frame *fr) {
     size_t prefix_len = fr->path_len, remaining = fr->remaining;
-    if (!jf_buf_reserve(&f->path.text, PREFIX_SLACK)) return; /* copy_prefix reads whole blocks */
+    /* copy_prefix reads whole blocks; a row's head adds [<i>][ (at most 24) */
+    if (!jf_buf_reserve(&f->path.text, 24 + PREFIX_SLACK)) return;
     const uint8_t *prefix = f->path.text.data;
     uint8_t digits_len = fr->digits_len;
     yyjson_val *child = fr->next;
     bool empties = f->depth + 1 <= f->cfg->max_nesting;
+    bool rows = enters_rows(f);
     cursor c = cursor_open(f);
     const uint8_t *s;
     size_t n;
@@ -579,30 +639,14 @@ static void index_run(flattener *f, walk_frame *fr) {
     /* 56: separators and brackets (at most 11) plus two 20-byte digit copies */
     for (; remaining; remaining--, child = unsafe_yyjson_get_next(child)) {
         bool leaf = plain_scalar(child, &s, &n, &quoted);
-        if (!leaf && is_row(f, child)) {
+        if (!leaf && rows && is_row(child)) {
             /* The row's leaves share <prefix>[<i>][: built once after the
              * prefix in the path buffer, which is back to the prefix after. */
-            jf_buf *path = &f->path.text;
-            if (!jf_buf_reserve(path, 24 + PREFIX_SLACK)) break;
-            prefix = path->data;
-            uint8_t *h = path->data + prefix_len;
+            uint8_t *h = f->path.text.data + prefix_len;
             *h++ = '[';
             h = put_digits(h, fr->digits, digits_len);
             memcpy(h, "][", 2);
-            size_t head_len = (size_t)(h + 2 - path->data);
-            char row[20] = "0";
-            uint8_t row_len = 1;
-            yyjson_val *el = unsafe_yyjson_get_first(child);
-            for (size_t k = unsafe_yyjson_get_len(child); k; k--, el++) {
-                plain_scalar(el, &s, &n, &quoted);
-                if (!cursor_room(f, &c, head_len + n + 56 + PREFIX_SLACK)) goto stop;
-                uint8_t *p = put_leaf_start(&c);
-                copy_prefix(p, prefix, head_len);
-                p = put_digits(p + head_len, row, row_len);
-                *p++ = ']';
-                c.p = put_leaf_end(&c, p, s, n, quoted);
-                jf_digits_increment(row, &row_len);
-            }
+            if (!put_row(f, &c, prefix, (size_t)(h + 2 - prefix), child)) break;
         } else if (leaf || empty_leaf(child, empties, &s, &n, &quoted)) {
             if (!cursor_room(f, &c, prefix_len + n + 56 + PREFIX_SLACK)) break;
             put_index_leaf(&c, prefix, prefix_len, fr->digits, digits_len, NULL, 0, s, n, quoted);
@@ -621,7 +665,6 @@ static void index_run(flattener *f, walk_frame *fr) {
         fr->index++;
         jf_digits_increment(fr->digits, &digits_len);
     }
-stop:
     cursor_close(f, &c);
     fr->remaining = remaining;
     fr->digits_len = digits_len;
