@@ -10,7 +10,9 @@
  * as true/false, null as an empty cell, containers kept whole as compact JSON.
  * Paths not in the set go, by the table's policy, to an `_extra` cell (a JSON
  * object), to an error naming the path, or nowhere. In discover mode the walk
- * only collects the paths it meets, in order of first appearance.
+ * only collects the paths it meets, in order of first appearance. In spool
+ * mode it does both at once (see "The spool" below): rows written against the
+ * columns found so far, to be finished once the input's last column is known.
  *============================================================================*/
 #include "path.h"
 
@@ -47,6 +49,7 @@ struct jf_table {
     jf_config cfg;
     /* what the spec asked for */
     bool     tsv, crlf, header, discover, records, header_done;
+    bool     spool; /* discover, and write each row as a spool record (implies discover) */
     uint8_t  unknown;
     jf_buf   join;    /* the separator of joined arrays (raw text); len 0: no joining */
     jf_buf   explode; /* the exploded array's path, escaped as jf_path spells it */
@@ -333,30 +336,84 @@ static void end_row(const jf_table *t, jf_buf *out) {
     jf_buf_byte(out, '\n');
 }
 
+/* The `_extra` cell: the row's unknown paths as one JSON object (nothing
+ * when there are none). */
+static void put_extra_cell(jf_table *t, jf_buf *out) {
+    if (!t->extra.len) return;
+    t->scratch.len = 0;
+    jf_buf_byte(&t->scratch, '{');
+    jf_buf_put(&t->scratch, t->extra.data, t->extra.len);
+    jf_buf_byte(&t->scratch, '}');
+    put_text_cell(t, out, t->scratch.data, t->scratch.len);
+}
+
+/* The `_error` cell: a bad line's SPEC error object (nothing for a good row). */
+static void put_error_cell(jf_table *t, jf_buf *out, const jf_error *err, uint64_t line) {
+    if (!err) return;
+    t->scratch.len = 0;
+    jf_buf_byte(&t->scratch, '{');
+    jf_write_error_fields(&t->scratch, err, line);
+    jf_buf_byte(&t->scratch, '}');
+    put_text_cell(t, out, t->scratch.data, t->scratch.len);
+}
+
 /* Cells after the columns: `_extra` (unknown paths kept) and `_error` (emit). */
 static void write_trailing(jf_table *t, jf_buf *out, bool emit, const jf_error *err, uint64_t line) {
     bool first = t->ncols == 0;
     if (t->unknown == UNKNOWN_EXTRA) {
         if (!first) jf_buf_byte(out, t->tsv ? '\t' : ',');
         first = false;
-        if (t->extra.len) {
-            t->scratch.len = 0;
-            jf_buf_byte(&t->scratch, '{');
-            jf_buf_put(&t->scratch, t->extra.data, t->extra.len);
-            jf_buf_byte(&t->scratch, '}');
-            put_text_cell(t, out, t->scratch.data, t->scratch.len);
-        }
+        put_extra_cell(t, out);
     }
     if (emit) {
         if (!first) jf_buf_byte(out, t->tsv ? '\t' : ',');
-        if (err) {
-            t->scratch.len = 0;
-            jf_buf_byte(&t->scratch, '{');
-            jf_write_error_fields(&t->scratch, err, line);
-            jf_buf_byte(&t->scratch, '}');
-            put_text_cell(t, out, t->scratch.data, t->scratch.len);
-        }
+        put_error_cell(t, out, err, line);
     }
+}
+
+/*------------------------------------------------------------------------------
+ * The spool: a first pass that also writes the rows
+ *
+ * Without given columns, a table's columns are every path of the input, and
+ * the header comes first: the rows cannot be final before the input's end.
+ * Rather than read (and parse) the input twice, a spool table finds columns
+ * and writes rows in one walk. Its columns only grow, in order of first
+ * appearance, so a row written when `ncols` columns were known is already
+ * right for those; what it lacks is the empty cells of later columns and the
+ * trailing cells, whose presence (`_extra`: whether any document had a
+ * duplicate path) is known only at the end. So each row is a record:
+ *
+ *   uint64 ncols, body_len, extra_len, error_len (native byte order), then
+ *   the body (the cells of columns 0..ncols-1 and their separators), the
+ *   `_extra` cell and the `_error` cell, each already quoted or escaped.
+ *
+ * jf_table_unspool, on a table compiled with the final columns, writes each
+ * record as the writing pass would have written its row. The records are a
+ * private format of one build: the caller keeps them (in a temporary file)
+ * only between the two calls.
+ *----------------------------------------------------------------------------*/
+
+enum { SPOOL_HEAD = 4 * sizeof(uint64_t) };
+
+/* Room for a record's head, filled by spool_close; returns where it starts. */
+static size_t spool_open(jf_buf *out) {
+    size_t head = out->len;
+    if (jf_buf_reserve(out, SPOOL_HEAD)) out->len += SPOOL_HEAD;
+    return head;
+}
+
+/* Ends the record opened at `head` after its body: the `_extra` cell, the
+ * `_error` cell (`err` NULL: none), then the head's lengths. */
+static void spool_close(jf_table *t, jf_buf *out, size_t head, const jf_error *err, uint64_t line) {
+    if (out->failed) return;
+    uint64_t h[4] = { t->ncols, out->len - head - SPOOL_HEAD, 0, 0 };
+    size_t at = out->len;
+    put_extra_cell(t, out);
+    h[2] = out->len - at;
+    at = out->len;
+    put_error_cell(t, out, err, line);
+    h[3] = out->len - at;
+    if (!out->failed) memcpy(out->data + head, h, sizeof h);
 }
 
 /* `n` separators: the empty cells between two set ones cost a memset. */
@@ -372,6 +429,7 @@ static inline void put_separators(const jf_table *t, jf_buf *out, size_t n) {
  * cost is the row's leaves and a word per 64 columns, and a run of empty
  * cells is one memset. */
 static void write_row(jf_table *t, jf_buf *out, bool emit) {
+    size_t head = t->spool ? spool_open(out) : 0;
     size_t at = 0; /* the column the output is in */
     size_t words = (t->ncols + 63) / 64;
     for (size_t w = 0; w < words && !t->too_deep; w++) {
@@ -383,6 +441,10 @@ static void write_row(jf_table *t, jf_buf *out, bool emit) {
         }
     }
     if (t->ncols) put_separators(t, out, t->ncols - 1 - at);
+    if (t->spool) {
+        spool_close(t, out, head, NULL, 0);
+        return;
+    }
     write_trailing(t, out, emit, NULL, 0);
     end_row(t, out);
 }
@@ -410,6 +472,15 @@ static void write_header(jf_table *t, jf_buf *out, bool emit) {
  * The walk: every leaf (or joined array) to its cell
  *----------------------------------------------------------------------------*/
 
+/* The current path and its value, added to the row's `_extra` object. */
+static void extra_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
+    if (t->extra.len) jf_buf_byte(&t->extra, ',');
+    jf_buf_byte(&t->extra, '"');
+    jf_buf_put(&t->extra, t->path.text.data, t->path.text.len);
+    jf_buf_lit(&t->extra, "\":");
+    put_json(t, &t->extra, val, level + 1);
+}
+
 static void unknown_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
     assert(!t->discover);
     const uint8_t *key = t->path.text.data;
@@ -423,11 +494,7 @@ static void unknown_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
         t->unknown_hit = true;
         return;
     }
-    if (t->extra.len) jf_buf_byte(&t->extra, ',');
-    jf_buf_byte(&t->extra, '"');
-    jf_buf_put(&t->extra, key, n);
-    jf_buf_lit(&t->extra, "\":");
-    put_json(t, &t->extra, val, level + 1);
+    extra_leaf(t, val, level);
 }
 
 static bool grow_set(jf_table *t) {
@@ -484,8 +551,12 @@ static void leaf(jf_table *t, yyjson_val *val, uint32_t level, bool joined) {
         c = discovered(t);
         if (c == SIZE_MAX) return;
     } else if (c == SIZE_MAX || t->cells[c].row == t->row) { /* a second value at one path is not a column either */
-        if (t->discover) t->duplicates = true; /* so the writing pass keeps that value somewhere */
-        else unknown_leaf(t, val, level);
+        if (!t->discover) {
+            unknown_leaf(t, val, level);
+        } else {
+            t->duplicates = true; /* so the writing pass keeps that value somewhere */
+            if (t->spool) extra_leaf(t, val, level); /* where the writing pass would (unknown "extra") */
+        }
         return;
     }
     if (t->nset == t->set_cap && !grow_set(t)) return;
@@ -658,10 +729,10 @@ static bool table_rows(jf_table *t, yyjson_doc *doc, const uint8_t *input, size_
     } else {
         walk(t, root, 0, true);
     }
-    if (!t->too_deep && !t->oom && !t->unknown_hit && !t->discover) {
+    if (!t->too_deep && !t->oom && !t->unknown_hit && (!t->discover || t->spool)) {
         if (t->has_explode || records) write_exploded(t, out, emit);
         else write_row(t, out, emit);
-    } else if (t->discover && (t->has_explode || records) && !t->too_deep && !t->oom) {
+    } else if (t->discover && !t->spool && (t->has_explode || records) && !t->too_deep && !t->oom) {
         write_exploded(t, out, emit); /* discovers the element paths; rows are dropped below */
         out->len = mark;
     }
@@ -703,9 +774,14 @@ static bool table_line(void *ctx, const uint8_t *doc, size_t len, uint64_t line,
  * a JSON object) in the `_error` column. */
 static void table_bad_line(void *ctx, const jf_error *err, uint64_t line, jf_on_error mode, jf_buf *out) {
     table_sink *s = ctx;
-    if (mode != JF_ON_ERROR_EMIT || s->t->discover) return;
+    if (mode != JF_ON_ERROR_EMIT || (s->t->discover && !s->t->spool)) return;
     s->t->extra.len = 0; /* what the bad line's walk may have collected */
+    size_t head = s->t->spool ? spool_open(out) : 0;
     if (s->t->ncols) put_separators(s->t, out, s->t->ncols - 1);
+    if (s->t->spool) {
+        spool_close(s->t, out, head, err, line);
+        return;
+    }
     write_trailing(s->t, out, true, err, line);
     end_row(s->t, out);
 }
@@ -740,7 +816,7 @@ JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t len
         return NULL;
     }
     jf_buf out;
-    jf_buf_init(&out, table->discover ? 256 : length + length / 2 + 256);
+    jf_buf_init(&out, table->discover && !table->spool ? 256 : length + length / 2 + 256);
     table_sink sink_ctx = { table, lines->on_error == JF_ON_ERROR_EMIT };
     if (table->header && !table->header_done && !table->discover) {
         write_header(table, &out, sink_ctx.emit);
@@ -749,16 +825,76 @@ JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t len
     jf_line_sink sink = { .ctx = &sink_ctx, .document = table_line, .bad_line = table_bad_line, .stopped = NULL };
     uint64_t leaves_before = table->leaves;
     bool ok = jf_lines_each(input, length, lines, &sink, &out, result);
-    if (ok && table->discover) write_columns(table, &out);
+    if (ok && table->discover) {
+        size_t at = out.len;
+        write_columns(table, &out);
+        uint64_t n = out.len - at; /* a spool's records come first: the columns are found from the end */
+        if (table->spool) jf_buf_put(&out, &n, sizeof n);
+    }
     result->leaves = table->leaves - leaves_before;
     return jf_lines_finish(&out, ok, length, result);
+}
+
+/* A spool's records (see "The spool") as the rows the writing pass writes. */
+JF_API uint8_t *jf_table_unspool(jf_table *table, const uint8_t *spool, size_t length, int emit_error,
+                                 jf_result *result) {
+    bool emit = emit_error != 0;
+    if (!result) return NULL;
+    jf_clear_result(result);
+    if (!table || table->discover || (!spool && length)) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "table is NULL or discovers, or spool is NULL");
+        return NULL;
+    }
+    jf_buf out;
+    jf_buf_init(&out, length + length / 8 + 256);
+    if (table->header && !table->header_done) {
+        write_header(table, &out, emit);
+        table->header_done = true;
+    }
+    const uint8_t sep = table->tsv ? '\t' : ',';
+    bool extra = table->unknown == UNKNOWN_EXTRA, ok = true;
+    for (size_t at = 0; at < length && ok && !out.failed;) {
+        uint64_t h[4];
+        size_t left = length - at;
+        if (left < SPOOL_HEAD) { ok = false; break; }
+        memcpy(h, spool + at, sizeof h);
+        at += SPOOL_HEAD;
+        left -= SPOOL_HEAD;
+        ok = h[0] <= table->ncols && h[1] <= left && h[2] <= left - h[1] && h[3] <= left - h[1] - h[2] &&
+             (extra || !h[2]) && (emit || !h[3]);
+        if (!ok) break;
+        jf_buf_put(&out, spool + at, h[1]);
+        at += h[1];
+        /* the empty cells of the columns found after this row was written */
+        if (table->ncols) put_separators(table, &out, table->ncols - (h[0] ? h[0] : 1));
+        bool first = table->ncols == 0;
+        if (extra) {
+            if (!first) jf_buf_byte(&out, sep);
+            first = false;
+            jf_buf_put(&out, spool + at, h[2]);
+        }
+        at += h[2];
+        if (emit) {
+            if (!first) jf_buf_byte(&out, sep);
+            jf_buf_put(&out, spool + at, h[3]);
+        }
+        at += h[3];
+        end_row(table, &out);
+    }
+    if (!ok) jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "the spool is cut, or its table's columns differ");
+    else if (out.failed || !jf_buf_reserve(&out, 1)) jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory writing %zu bytes of rows", length);
+    if (result->error.code != JF_OK) {
+        jf_buf_release(&out);
+        return NULL;
+    }
+    return jf_buf_take(&out, &result->length);
 }
 
 JF_API uint8_t *jf_table_document(jf_table *table, const uint8_t *input, size_t length, jf_result *result) {
     if (!result) return NULL;
     jf_clear_result(result);
-    if (!table || (!input && length)) {
-        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "table or input is NULL");
+    if (!table || (!input && length) || table->spool) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "table or input is NULL, or the table spools (lines only)");
         return NULL;
     }
     if (!input) input = (const uint8_t *)"";
@@ -850,9 +986,13 @@ static bool spec_field(jf_table *t, yyjson_val *key, yyjson_val *v, jf_error *er
     } else if (yyjson_equals_str(key, "lineEnd")) {
         if (!spec_string(v, line_ends, 2, &pick)) return spec_error(err, "lineEnd must be \"lf\" or \"crlf\"");
         t->crlf = pick == 1;
-    } else if (yyjson_equals_str(key, "header") || yyjson_equals_str(key, "discover") || yyjson_equals_str(key, "records")) {
-        if (!yyjson_is_bool(v)) return spec_error(err, "header, discover and records must be true or false");
-        bool *flag = yyjson_equals_str(key, "header") ? &t->header : yyjson_equals_str(key, "discover") ? &t->discover : &t->records;
+    } else if (yyjson_equals_str(key, "header") || yyjson_equals_str(key, "discover") || yyjson_equals_str(key, "records") ||
+               yyjson_equals_str(key, "spool")) {
+        if (!yyjson_is_bool(v)) return spec_error(err, "header, discover, spool and records must be true or false");
+        bool *flag = yyjson_equals_str(key, "header")     ? &t->header
+                     : yyjson_equals_str(key, "discover") ? &t->discover
+                     : yyjson_equals_str(key, "spool")    ? &t->spool
+                                                          : &t->records;
         *flag = yyjson_get_bool(v);
     } else if (yyjson_equals_str(key, "join")) {
         if (!yyjson_is_str(v) || yyjson_get_len(v) == 0 || yyjson_get_len(v) > 32)
@@ -925,6 +1065,7 @@ JF_API jf_table *jf_table_compile(const uint8_t *spec, size_t length, const jf_o
         jf_set_error(error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory compiling a table");
         ok = false;
     }
+    if (ok && t->spool) t->discover = true; /* a spool discovers too */
     if (ok && t->discover && t->ncols) ok = spec_error(error, "discover starts from no columns");
     if (!ok) {
         jf_table_free(t);
