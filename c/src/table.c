@@ -378,14 +378,16 @@ static void write_trailing(jf_table *t, jf_buf *out, bool emit, const jf_error *
  * the header comes first: the rows cannot be final before the input's end.
  * Rather than read (and parse) the input twice, a spool table finds columns
  * and writes rows in one walk. Its columns only grow, in order of first
- * appearance, so a row written when `ncols` columns were known is already
- * right for those; what it lacks is the empty cells of later columns and the
- * trailing cells, whose presence (`_extra`: whether any document had a
- * duplicate path) is known only at the end. So each row is a record:
+ * appearance, so a cell's column index is final when it is written; what a
+ * row lacks is the empty cells of columns found later and the trailing
+ * cells, whose presence (`_extra`: whether any document had a duplicate
+ * path) is known only at the end. So each row is a record of its set cells
+ * only (the separators of a wide table's empty cells would be most of it):
  *
- *   uint64 ncols, body_len, extra_len, error_len (native byte order), then
- *   the body (the cells of columns 0..ncols-1 and their separators), the
- *   `_extra` cell and the `_error` cell, each already quoted or escaped.
+ *   uint64 body_len, extra_len, error_len (native byte order), then the body:
+ *   per set cell, in column order, a varint of the columns since the last
+ *   set one (from column 0 for the first), a varint of its length, its text
+ *   (quoted or escaped); then the `_extra` cell and the `_error` cell.
  *
  * jf_table_unspool, on a table compiled with the final columns, writes each
  * record as the writing pass would have written its row. The records are a
@@ -393,7 +395,49 @@ static void write_trailing(jf_table *t, jf_buf *out, bool emit, const jf_error *
  * only between the two calls.
  *----------------------------------------------------------------------------*/
 
-enum { SPOOL_HEAD = 4 * sizeof(uint64_t) };
+enum { SPOOL_HEAD = 3 * sizeof(uint64_t) };
+
+/* An unsigned LEB128 varint: 7 bits a byte, low first; at most 10 bytes. */
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v) {
+    for (; v >= 0x80; v >>= 7) *p++ = (uint8_t)(v | 0x80);
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static inline size_t varint_len(uint64_t v) {
+    size_t n = 1;
+    for (; v >= 0x80; v >>= 7) n++;
+    return n;
+}
+
+/* Reads a varint from [*p, end); false when cut or longer than 10 bytes. */
+static inline bool get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+    uint64_t x = 0;
+    for (unsigned shift = 0; *p < end && shift < 70; shift += 7) {
+        uint8_t b = *(*p)++;
+        x |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One set cell of a spool record: the column gap, then the cell's length
+ * (one byte reserved, the text moved up when its length needs more), then
+ * the cell as write_cell writes it. */
+static void spool_cell(jf_table *t, jf_buf *out, size_t gap, const table_cell *cell) {
+    if (!jf_buf_reserve(out, 11)) return;
+    out->len = (size_t)(put_varint(out->data + out->len, gap) - out->data) + 1;
+    size_t start = out->len;
+    write_cell(t, out, cell);
+    size_t n = out->len - start, extra = varint_len(n) - 1;
+    if (out->failed || (extra && !jf_buf_reserve(out, extra))) return;
+    if (extra) memmove(out->data + start + extra, out->data + start, n);
+    put_varint(out->data + start - 1, n);
+    out->len += extra;
+}
 
 /* Room for a record's head, filled by spool_close; returns where it starts. */
 static size_t spool_open(jf_buf *out) {
@@ -406,13 +450,13 @@ static size_t spool_open(jf_buf *out) {
  * `_error` cell (`err` NULL: none), then the head's lengths. */
 static void spool_close(jf_table *t, jf_buf *out, size_t head, const jf_error *err, uint64_t line) {
     if (out->failed) return;
-    uint64_t h[4] = { t->ncols, out->len - head - SPOOL_HEAD, 0, 0 };
+    uint64_t h[3] = { out->len - head - SPOOL_HEAD, 0, 0 };
     size_t at = out->len;
     put_extra_cell(t, out);
-    h[2] = out->len - at;
+    h[1] = out->len - at;
     at = out->len;
     put_error_cell(t, out, err, line);
-    h[3] = out->len - at;
+    h[2] = out->len - at;
     if (!out->failed) memcpy(out->data + head, h, sizeof h);
 }
 
@@ -435,16 +479,17 @@ static void write_row(jf_table *t, jf_buf *out, bool emit) {
     for (size_t w = 0; w < words && !t->too_deep; w++) {
         for (uint64_t b = t->bits[w]; b; b &= b - 1) {
             size_t c = w * 64 + (size_t)__builtin_ctzll(b);
-            put_separators(t, out, c - at);
+            if (t->spool) spool_cell(t, out, c - at, &t->cells[c]);
+            else put_separators(t, out, c - at);
             at = c;
-            write_cell(t, out, &t->cells[c]);
+            if (!t->spool) write_cell(t, out, &t->cells[c]);
         }
     }
-    if (t->ncols) put_separators(t, out, t->ncols - 1 - at);
     if (t->spool) {
         spool_close(t, out, head, NULL, 0);
         return;
     }
+    if (t->ncols) put_separators(t, out, t->ncols - 1 - at);
     write_trailing(t, out, emit, NULL, 0);
     end_row(t, out);
 }
@@ -776,12 +821,11 @@ static void table_bad_line(void *ctx, const jf_error *err, uint64_t line, jf_on_
     table_sink *s = ctx;
     if (mode != JF_ON_ERROR_EMIT || (s->t->discover && !s->t->spool)) return;
     s->t->extra.len = 0; /* what the bad line's walk may have collected */
-    size_t head = s->t->spool ? spool_open(out) : 0;
-    if (s->t->ncols) put_separators(s->t, out, s->t->ncols - 1);
-    if (s->t->spool) {
-        spool_close(s->t, out, head, err, line);
+    if (s->t->spool) { /* no set cell */
+        spool_close(s->t, out, spool_open(out), err, line);
         return;
     }
+    if (s->t->ncols) put_separators(s->t, out, s->t->ncols - 1);
     write_trailing(s->t, out, true, err, line);
     end_row(s->t, out);
 }
@@ -854,31 +898,49 @@ JF_API uint8_t *jf_table_unspool(jf_table *table, const uint8_t *spool, size_t l
     const uint8_t sep = table->tsv ? '\t' : ',';
     bool extra = table->unknown == UNKNOWN_EXTRA, ok = true;
     for (size_t at = 0; at < length && ok && !out.failed;) {
-        uint64_t h[4];
+        uint64_t h[3];
         size_t left = length - at;
-        if (left < SPOOL_HEAD) { ok = false; break; }
+        if (left < SPOOL_HEAD) {
+            ok = false;
+            break;
+        }
         memcpy(h, spool + at, sizeof h);
         at += SPOOL_HEAD;
         left -= SPOOL_HEAD;
-        ok = h[0] <= table->ncols && h[1] <= left && h[2] <= left - h[1] && h[3] <= left - h[1] - h[2] &&
-             (extra || !h[2]) && (emit || !h[3]);
+        ok = h[0] <= left && h[1] <= left - h[0] && h[2] <= left - h[0] - h[1] && (extra || !h[1]) && (emit || !h[2]);
+        /* the set cells, the empty ones between them as separators (write_row's loop), into room reserved
+         * once per row: the row is at most its cells, a separator per column and the trailing cells */
+        if (!ok || !jf_buf_reserve(&out, h[0] + table->ncols + h[1] + h[2] + 4)) break;
+        const uint8_t *p = spool + at, *end = p + h[0];
+        uint8_t *o = out.data + out.len;
+        uint64_t col = 0, gap, n;
+        for (bool later = false; p < end; later = true) { /* a gap of 0 only before the first cell */
+            ok = get_varint(&p, end, &gap) && get_varint(&p, end, &n) && gap < table->ncols - col && (gap || !later) &&
+                 n <= (size_t)(end - p);
+            if (!ok) break;
+            memset(o, sep, gap);
+            o += gap;
+            col += gap;
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+        }
         if (!ok) break;
-        jf_buf_put(&out, spool + at, h[1]);
-        at += h[1];
-        /* the empty cells of the columns found after this row was written */
-        if (table->ncols) put_separators(table, &out, table->ncols - (h[0] ? h[0] : 1));
+        out.len = (size_t)(o - out.data);
+        at += h[0];
+        if (table->ncols) put_separators(table, &out, table->ncols - 1 - col);
         bool first = table->ncols == 0;
         if (extra) {
             if (!first) jf_buf_byte(&out, sep);
             first = false;
+            jf_buf_put(&out, spool + at, h[1]);
+        }
+        at += h[1];
+        if (emit) {
+            if (!first) jf_buf_byte(&out, sep);
             jf_buf_put(&out, spool + at, h[2]);
         }
         at += h[2];
-        if (emit) {
-            if (!first) jf_buf_byte(&out, sep);
-            jf_buf_put(&out, spool + at, h[3]);
-        }
-        at += h[3];
         end_row(table, &out);
     }
     if (!ok) jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "the spool is cut, or its table's columns differ");
