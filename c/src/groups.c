@@ -1,6 +1,12 @@
 /*==============================================================================
  * groups.c — grouped mode's table: grouped path -> the values found there,
  * kept in order of first appearance.
+ *
+ * Documents of one stream mostly repeat their shapes, so the paths come in
+ * the same order document after document: each group remembers which group
+ * was looked up right after it, and that guess is compared before the hash
+ * is computed (on Open Library dumps it saves most hashes and probes, whose
+ * cache misses in a table of large items were the cost of schema mode).
  *============================================================================*/
 #include "groups.h"
 
@@ -16,8 +22,48 @@ static uint64_t hash_bytes(const uint8_t *s, size_t n) {
         s += 8;
         n -= 8;
     }
-    while (n--) h = (h ^ *s++) * 0x100000001b3ull;
+    /* The last 1-7 bytes as one word (two overlapping loads when 4 or
+     * more) rather than a multiply per byte. */
+    if (n) {
+        uint64_t w;
+        if (n >= 4) {
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            memcpy(&b, s + n - 4, 4);
+            w = (uint64_t)a << 32 | b;
+        } else {
+            w = (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
+        }
+        h = (h ^ w) * 0x100000001b3ull;
+    }
     return h ^ (h >> 32);
+}
+
+/* Whether a[0..n) equals b[0..n), by whole words: paths are short, and a
+ * library call per lookup costs more than the compare. */
+static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t p, q, r, u;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&u, b + n - 4, 4);
+        return p == q && r == u;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
 }
 
 void jf_groups_init(jf_groups *g) {
@@ -52,16 +98,46 @@ static bool grow_slots(jf_groups *g) {
     return true;
 }
 
+static inline uint32_t *guesses(jf_groups *g, uint32_t from) { return from ? g->items[from - 1].next : g->first; }
+
+/* The group found by the hash, made the last one and the first guess after
+ * the group found before it (`from`). */
+static jf_group *found(jf_groups *g, uint32_t from, uint32_t index) {
+    uint32_t *next = guesses(g, from);
+    next[1] = next[0];
+    next[0] = index + 1;
+    g->last = index + 1;
+    return &g->items[index];
+}
+
+/* Whether group `guess` (1 + its index) has this key. */
+static inline bool guessed(const jf_groups *g, uint32_t guess, const uint8_t *key, size_t key_len) {
+    const jf_group *grp = &g->items[guess - 1];
+    return grp->key_len == key_len && same_bytes(g->keys.data + grp->key_off, key, key_len);
+}
+
 jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len) {
+    uint32_t from = g->last, *next = guesses(g, from);
+    if (next[0] && guessed(g, next[0], key, key_len)) {
+        g->last = next[0];
+        return &g->items[next[0] - 1];
+    }
+    if (next[1] && guessed(g, next[1], key, key_len)) { /* shapes alternate: the second guess becomes the first */
+        uint32_t hit = next[1];
+        next[1] = next[0];
+        next[0] = hit;
+        g->last = hit;
+        return &g->items[hit - 1];
+    }
     if ((g->len + 1) * 4 > g->slot_cap * 3 && !grow_slots(g)) return NULL;
     if (g->len >= UINT32_MAX - 1) return NULL;
     uint64_t h = hash_bytes(key, key_len);
     size_t at = (size_t)h & (g->slot_cap - 1);
     while (g->slots[at]) {
-        jf_group *grp = &g->items[g->slots[at] - 1];
-        if (grp->hash == h && grp->key_len == key_len &&
-            memcmp(g->keys.data + grp->key_off, key, key_len) == 0)
-            return grp;
+        uint32_t index = g->slots[at] - 1;
+        jf_group *grp = &g->items[index];
+        if (grp->hash == h && grp->key_len == key_len && same_bytes(g->keys.data + grp->key_off, key, key_len))
+            return found(g, from, index);
         at = (at + 1) & (g->slot_cap - 1);
     }
     if (g->len == g->cap) {
@@ -82,12 +158,13 @@ jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len) {
     grp->short_len = 0;
     grp->present = grp->last_parent = 0;
     grp->examples = 0;
+    grp->next[0] = grp->next[1] = 0;
     jf_buf_init(&grp->values, 0);
     jf_buf_init(&grp->marks, 0);
     jf_buf_put(&g->keys, key, key_len);
     if (g->keys.failed) return NULL;
     g->slots[at] = (uint32_t)(++g->len);
-    return grp;
+    return found(g, from, (uint32_t)(g->len - 1));
 }
 
 bool jf_groups_set_short_key(jf_groups *g, jf_group *grp, const uint8_t *key, size_t len) {

@@ -33,6 +33,7 @@ typedef struct jf_group {
     uint64_t last_parent; /* serial of the parent container counted last */
     uint32_t example_end[JF_SCHEMA_EXAMPLES]; /* ends of the examples' JSON texts in `values` */
     uint8_t  examples;    /* examples kept so far */
+    uint32_t next[2];     /* 1 + index of the groups last found right after this one, most recent first; 0 none */
 } jf_group;
 
 typedef struct jf_groups {
@@ -42,6 +43,8 @@ typedef struct jf_groups {
     uint32_t *slots;   /* open addressing: item index + 1, 0 = empty */
     size_t    slot_cap;
     jf_buf    keys;    /* escaped grouped paths, back to back */
+    uint32_t  last;     /* 1 + index of the group found last, 0 none: its `next` are the guesses */
+    uint32_t  first[2]; /* the guesses before any group was found */
 } jf_groups;
 
 void jf_groups_init(jf_groups *g);
@@ -52,8 +55,13 @@ jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len);
 bool jf_groups_set_short_key(jf_groups *g, jf_group *grp, const uint8_t *key, size_t len);
 
 /* Schema detail (schema_detail.c). Counts `g` as seen in the parent
- * container numbered `parent` (0: the root, which has none). */
-void jf_schema_seen_in(jf_group *g, uint64_t parent);
+ * container numbered `parent` (0: the root, which has none); inline, as it
+ * runs for every value of every path. */
+static inline void jf_schema_seen_in(jf_group *g, uint64_t parent) {
+    if (!parent || g->last_parent == parent) return; /* a duplicate member counts once per parent */
+    g->last_parent = parent;
+    g->present++;
+}
 /* Keeps `val` as an example of `g` when it is a string, number or boolean
  * whose JSON text fits JF_SCHEMA_EXAMPLE_MAX and differs from those kept;
  * `scratch` is reusable. False when out of memory. */
