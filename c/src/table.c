@@ -308,7 +308,7 @@ static bool put_json(jf_table *t, jf_buf *buf, yyjson_val *val, uint32_t depth) 
     return false;
 }
 
-static void write_cell(jf_table *t, jf_buf *out, const table_cell *cell) {
+static inline __attribute__((always_inline)) void write_cell(jf_table *t, jf_buf *out, const table_cell *cell) {
     yyjson_val *val = cell->val;
     uint8_t type = unsafe_yyjson_get_type(val);
     if (cell->joined) {
@@ -663,7 +663,7 @@ static bool is_explode_path(const jf_table *t) {
 
 /* One value at the current path, `level` containers deep: a joined array, a
  * leaf, or a container to walk (pushed). */
-static void visit(jf_table *t, yyjson_val *val, uint32_t level) {
+static inline __attribute__((always_inline)) void visit(jf_table *t, yyjson_val *val, uint32_t level) {
     if (is_explode_path(t)) {
         t->exploded = val;
         t->exploded_level = level;
@@ -673,6 +673,24 @@ static void visit(jf_table *t, yyjson_val *val, uint32_t level) {
     if (t->join.len && array && all_scalars(val)) leaf(t, val, level, true);
     else if (descends(t, val, level)) push(t, val, level);
     else leaf(t, val, level, false);
+}
+
+/* Appends `.key` for a member whose key is an identifier without escapes in
+ * js style (most keys), in line: what jf_path_key writes for it, without the
+ * call and its style switch. False: jf_path_key must do it. */
+static inline bool plain_key(jf_table *t, yyjson_val *key) {
+    if (t->path.style != JF_STYLE_JS || unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC) ||
+        t->path.replace_invalid)
+        return false;
+    const uint8_t *s = (const uint8_t *)unsafe_yyjson_get_str(key);
+    size_t n = unsafe_yyjson_get_len(key);
+    if (!jf_path_is_identifier(s, n) || !jf_buf_reserve(&t->path.text, n + 1)) return false;
+    uint8_t *at = t->path.text.data + t->path.text.len;
+    *at = '.';
+    at += t->path.text.len != 0;
+    jf_copy(at, s, n);
+    t->path.text.len = (size_t)(at + n - t->path.text.data);
+    return true;
 }
 
 /* Walks `val` (at the current path, `level` containers deep) to its leaves.
@@ -692,10 +710,11 @@ static void walk(jf_table *t, yyjson_val *val, uint32_t level, bool root) {
         t->path.text.len = fr->path_len;
         yyjson_val *child = fr->next;
         if (fr->is_object) {
-            jf_path_key(&t->path, child);
+            if (!plain_key(t, child)) jf_path_key(&t->path, child);
             child++;
         } else {
-            jf_path_index_digits(&t->path, fr->digits, fr->digits_len);
+            if (t->path.style == JF_STYLE_JS) jf_path_index_js(&t->path, fr->digits, fr->digits_len);
+            else jf_path_index_digits(&t->path, fr->digits, fr->digits_len);
             increment_digits(fr);
         }
         fr->next = unsafe_yyjson_get_next(child);
