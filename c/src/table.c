@@ -243,9 +243,24 @@ static bool has_special(const uint8_t *s, size_t n, uint8_t a, uint8_t b) {
         memcpy(&w, s + i, 8);
         if (has_byte(w, a) | has_byte(w, b) | has_byte(w, '\r') | has_byte(w, '\n')) return true;
     }
-    for (; i < n; i++)
-        if (s[i] == a || s[i] == b || s[i] == '\r' || s[i] == '\n') return true;
-    return false;
+    if (i == n) return false;
+    /* The last 1-7 bytes as one word, never reading outside [s, s + n): the
+     * last eight bytes when n >= 8 (overlapping what was scanned), two
+     * overlapping halves from 4, else the bytes repeated (short cells are
+     * most cells, and a byte loop cost more than the scan of long ones). */
+    uint64_t w;
+    if (n >= 8) {
+        memcpy(&w, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        w = (uint64_t)x << 32 | y;
+    } else {
+        uint64_t three = s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+        w = three | three << 24 | (three & 0xFFFF) << 48;
+    }
+    return (has_byte(w, a) | has_byte(w, b) | has_byte(w, '\r') | has_byte(w, '\n')) != 0;
 }
 
 /* Writes text as one cell. CSV (RFC 4180): quoted when it holds the
