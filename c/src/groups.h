@@ -33,7 +33,6 @@ typedef struct jf_group {
     uint64_t last_parent; /* serial of the parent container counted last */
     uint32_t example_end[JF_SCHEMA_EXAMPLES]; /* ends of the examples' JSON texts in `values` */
     uint8_t  examples;    /* examples kept so far */
-    uint32_t next[2];     /* 1 + index of the groups last found right after this one, most recent first; 0 none */
 } jf_group;
 
 typedef struct jf_groups {
@@ -43,8 +42,6 @@ typedef struct jf_groups {
     uint32_t *slots;   /* open addressing: item index + 1, 0 = empty */
     size_t    slot_cap;
     jf_buf    keys;    /* escaped grouped paths, back to back */
-    uint32_t  last;     /* 1 + index of the group found last, 0 none: its `next` are the guesses */
-    uint32_t  first[2]; /* the guesses before any group was found */
 } jf_groups;
 
 void jf_groups_init(jf_groups *g);
