@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFlatError, tableColumns, tableDocument, tableLines, tableReadable, tableStream } from "../src/index";
@@ -428,13 +428,17 @@ describe("properties", () => {
         return `${e.code} ${e.message} line ${e.line} offset ${e.offset}`;
       }
     };
-    for (const [i, [lines, o, newline]] of cases.entries()) {
-      const text = lines.join("\n") + (newline ? "\n" : "");
-      const file = join(dir, `${i}.ndjson`);
-      writeFileSync(file, text);
-      const expected = await outcome(() => (text.length ? csv(text, o) : ""));
-      const actual = await outcome(() => collect(tableStream(file, o)));
-      if (actual !== expected) throw new Error(`case ${i} (${replayEnv(PROPERTY)}): ${JSON.stringify({ text, o })}\nexpected ${JSON.stringify(expected)}\nactual ${JSON.stringify(actual)}`);
+    try {
+      for (const [i, [lines, o, newline]] of cases.entries()) {
+        const text = lines.join("\n") + (newline ? "\n" : "");
+        const file = join(dir, `${i}.ndjson`);
+        writeFileSync(file, text);
+        const expected = await outcome(() => (text.length ? csv(text, o) : ""));
+        const actual = await outcome(() => collect(tableStream(file, o)));
+        if (actual !== expected) throw new Error(`case ${i} (${replayEnv(PROPERTY)}): ${JSON.stringify({ text, o })}\nexpected ${JSON.stringify(expected)}\nactual ${JSON.stringify(actual)}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

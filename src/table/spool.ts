@@ -38,6 +38,16 @@ export class SpoolFile implements Disposable {
   readonly #fd = openSync(join(this.#dir, "rows"), "w+");
   #size = 0;
 
+  constructor() {
+    // Removed at once where an open file outlives its name (Linux, macOS): nothing is left behind even when
+    // the process is killed; elsewhere (Windows refuses) on dispose.
+    try {
+      rmSync(this.#dir, { recursive: true, force: true });
+    } catch {
+      // still there: dispose removes it
+    }
+  }
+
   /** Appends one block: its length (8 bytes), then its bytes. */
   append(block: Uint8Array): void {
     const head = new Uint8Array(8);
