@@ -1,7 +1,8 @@
 /**
  * @module types-pool.test — types from data on the coworker pool: `typeStatsParallel` (and `schema --json-schema
  * --workers 2`) gives `typeStatsStream`'s statistics exactly (counts, paths and examples in order of first
- * sight), so the JSON Schema and TypeScript are those of one thread, whatever the range size and pool size.
+ * sight), so the JSON Schema and TypeScript are those of one thread, whatever the range size and pool size;
+ * plain `schema` and a glob `search` with `--workers` say on standard error that they run in one thread.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -79,5 +80,18 @@ describe("types with workers", () => {
     const stdin = await runCli(["schema", "--ndjson", "--typescript", "--workers", "2", "-"], new TextEncoder().encode('{"a":1}\n'));
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toContain("--workers needs a local FILE");
+  });
+
+  test("plain schema and a --path search with --workers 2 run in one thread and say so; the output is unchanged", async () => {
+    for (const [args, note] of [
+      [["schema", "--ndjson", "--column", "5"], "a plain schema runs in one thread"],
+      [["search", "--ndjson", "--column", "5", "--key", "key"], "this --path/--key/--value search runs in one thread"],
+    ] as const) {
+      const one = await runCli([...args, dump]);
+      const two = await runCli([...args, "--workers", "2", dump]);
+      expect([one.code, one.stderr, two.code]).toEqual([0, "", 0]);
+      expect(two.stderr).toBe(`jsonflat: note: --workers applies to ${args[0] === "schema" ? "schema --json-schema and --typescript" : "search --jsonpath"} only; ${note}\n`);
+      expect(Buffer.from(two.stdout).equals(Buffer.from(one.stdout))).toBe(true);
+    }
   });
 });

@@ -337,6 +337,11 @@ typedef struct jf_table jf_table;
  *               so far and whether a path was met twice in one document (a
  *               duplicate member name): {"columns":["path",...],
  *               "duplicates":false} and a newline (no "columns" in the spec)
+ *    "spool":   true: discover, and write every row too, as a record of a
+ *               private format (valid in this build and process only) that
+ *               jf_table_unspool finishes: each jf_table_lines call outputs its
+ *               rows' records, then discover's JSON, then that JSON's length
+ *               as a uint64 (native byte order); jf_table_document refuses it
  *  options: style, delimiter, max_depth, max_nesting, JF_FLAG_ARRAYS_LEAF and
  *  JF_FLAG_REPLACE_INVALID_UTF8 are read (mode and the bigint flags are not:
  *  numbers are written as their input text); may be NULL.
@@ -362,6 +367,19 @@ JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t len
  *  or with "records" one row per element of a root array. Errors carry the
  *  document's offset, line and column. Not thread safe per table. */
 JF_API uint8_t *jf_table_document(jf_table *table, const uint8_t *input, size_t length, jf_result *result);
+
+/** The rows of spooled records (the records part of a "spool" table's
+ *  jf_table_lines outputs, whole records, in order) as jf_table_lines would
+ *  have written them with `table`'s columns: `table` is compiled with the
+ *  spool's final columns (its discover output) and "unknown" "extra" exactly
+ *  when that output says "duplicates", else "error"; `emit_error` non-zero
+ *  when the spool's lines were read with on_error emit (the `_error` column).
+ *  The header row comes first on the table's first call. A cut record, or one
+ *  with more columns than `table` or a cell `table` has no column for, is
+ *  JF_INVALID_OPTION (nothing is written); JF_OUT_OF_MEMORY. Returns a block
+ *  freed with jf_free. Not thread safe per table. */
+JF_API uint8_t *jf_table_unspool(jf_table *table, const uint8_t *spool, size_t length, int emit_error,
+                                 jf_result *result);
 
 /*==============================================================================
  * Search (SPEC section 6)

@@ -52,8 +52,13 @@ jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len);
 bool jf_groups_set_short_key(jf_groups *g, jf_group *grp, const uint8_t *key, size_t len);
 
 /* Schema detail (schema_detail.c). Counts `g` as seen in the parent
- * container numbered `parent` (0: the root, which has none). */
-void jf_schema_seen_in(jf_group *g, uint64_t parent);
+ * container numbered `parent` (0: the root, which has none); inline, as it
+ * runs for every value of every path. */
+static inline void jf_schema_seen_in(jf_group *g, uint64_t parent) {
+    if (!parent || g->last_parent == parent) return; /* a duplicate member counts once per parent */
+    g->last_parent = parent;
+    g->present++;
+}
 /* Keeps `val` as an example of `g` when it is a string, number or boolean
  * whose JSON text fits JF_SCHEMA_EXAMPLE_MAX and differs from those kept;
  * `scratch` is reusable. False when out of memory. */

@@ -10,7 +10,9 @@
  * as true/false, null as an empty cell, containers kept whole as compact JSON.
  * Paths not in the set go, by the table's policy, to an `_extra` cell (a JSON
  * object), to an error naming the path, or nowhere. In discover mode the walk
- * only collects the paths it meets, in order of first appearance.
+ * only collects the paths it meets, in order of first appearance. In spool
+ * mode it does both at once (see "The spool" below): rows written against the
+ * columns found so far, to be finished once the input's last column is known.
  *============================================================================*/
 #include "path.h"
 
@@ -47,6 +49,7 @@ struct jf_table {
     jf_config cfg;
     /* what the spec asked for */
     bool     tsv, crlf, header, discover, records, header_done;
+    bool     spool; /* discover, and write each row as a spool record (implies discover) */
     uint8_t  unknown;
     jf_buf   join;    /* the separator of joined arrays (raw text); len 0: no joining */
     jf_buf   explode; /* the exploded array's path, escaped as jf_path spells it */
@@ -72,9 +75,6 @@ struct jf_table {
                                 element's come after the document's own (from `element_mark`) */
     uint64_t       *bits;    /* the same as a bit per column: the row is written by walking its set bits */
     size_t          nset, element_mark, set_cap;
-    size_t          last_col; /* the column of the last leaf (SIZE_MAX at a row's start) */
-    uint32_t       *follow;   /* follow[2(c + 1)], [2(c + 1) + 1]: the last two columns met after column c
-                                 (at 0 and 1: after a row's start), most recent first */
     yyjson_val     *exploded;
     uint32_t        exploded_level;
     bool            in_element, too_deep, unknown_hit, oom;
@@ -185,10 +185,6 @@ static bool add_column(jf_table *t, const uint8_t *key, size_t key_len, const ui
         if (!bits) return false;
         memset(bits + (t->cols_cap ? t->cols_cap / 64 + 1 : 0), 0, (cap / 64 + 1 - (t->cols_cap ? t->cols_cap / 64 + 1 : 0)) * sizeof(*bits));
         t->bits = bits;
-        uint32_t *follow = jf_realloc(t->follow, 2 * (cap + 1) * sizeof(*follow));
-        if (!follow) return false;
-        if (!t->follow) follow[0] = follow[1] = 0;
-        t->follow = follow;
         t->cols_cap = cap;
     }
     table_column *c = &t->cols[t->ncols];
@@ -199,7 +195,6 @@ static bool add_column(jf_table *t, const uint8_t *key, size_t key_len, const ui
     c->name_len = name_len;
     jf_buf_put(&t->names, name, name_len);
     memset(&t->cells[t->ncols], 0, sizeof(t->cells[0]));
-    t->follow[2 * (t->ncols + 1)] = t->follow[2 * (t->ncols + 1) + 1] = 0; /* column 0 exists now */
     t->ncols++;
     if (t->keys.failed || t->names.failed) return false;
     if (t->ncols * 2 > t->slots_mask + 1 || !t->slots) return rehash(t, (t->slots_mask + 1) * 4 > 64 ? (t->slots_mask + 1) * 4 : 64);
@@ -240,9 +235,24 @@ static bool has_special(const uint8_t *s, size_t n, uint8_t a, uint8_t b) {
         memcpy(&w, s + i, 8);
         if (has_byte(w, a) | has_byte(w, b) | has_byte(w, '\r') | has_byte(w, '\n')) return true;
     }
-    for (; i < n; i++)
-        if (s[i] == a || s[i] == b || s[i] == '\r' || s[i] == '\n') return true;
-    return false;
+    if (i == n) return false;
+    /* The last 1-7 bytes as one word, never reading outside [s, s + n): the
+     * last eight bytes when n >= 8 (overlapping what was scanned), two
+     * overlapping halves from 4, else the bytes repeated (short cells are
+     * most cells, and a byte loop cost more than the scan of long ones). */
+    uint64_t w;
+    if (n >= 8) {
+        memcpy(&w, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        w = (uint64_t)x << 32 | y;
+    } else {
+        uint64_t three = s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+        w = three | three << 24 | (three & 0xFFFF) << 48;
+    }
+    return (has_byte(w, a) | has_byte(w, b) | has_byte(w, '\r') | has_byte(w, '\n')) != 0;
 }
 
 /* Writes text as one cell. CSV (RFC 4180): quoted when it holds the
@@ -305,7 +315,7 @@ static bool put_json(jf_table *t, jf_buf *buf, yyjson_val *val, uint32_t depth) 
     return false;
 }
 
-static void write_cell(jf_table *t, jf_buf *out, const table_cell *cell) {
+static inline __attribute__((always_inline)) void write_cell(jf_table *t, jf_buf *out, const table_cell *cell) {
     yyjson_val *val = cell->val;
     uint8_t type = unsafe_yyjson_get_type(val);
     if (cell->joined) {
@@ -333,30 +343,128 @@ static void end_row(const jf_table *t, jf_buf *out) {
     jf_buf_byte(out, '\n');
 }
 
+/* The `_extra` cell: the row's unknown paths as one JSON object (nothing
+ * when there are none). */
+static void put_extra_cell(jf_table *t, jf_buf *out) {
+    if (!t->extra.len) return;
+    t->scratch.len = 0;
+    jf_buf_byte(&t->scratch, '{');
+    jf_buf_put(&t->scratch, t->extra.data, t->extra.len);
+    jf_buf_byte(&t->scratch, '}');
+    put_text_cell(t, out, t->scratch.data, t->scratch.len);
+}
+
+/* The `_error` cell: a bad line's SPEC error object (nothing for a good row). */
+static void put_error_cell(jf_table *t, jf_buf *out, const jf_error *err, uint64_t line) {
+    if (!err) return;
+    t->scratch.len = 0;
+    jf_buf_byte(&t->scratch, '{');
+    jf_write_error_fields(&t->scratch, err, line);
+    jf_buf_byte(&t->scratch, '}');
+    put_text_cell(t, out, t->scratch.data, t->scratch.len);
+}
+
 /* Cells after the columns: `_extra` (unknown paths kept) and `_error` (emit). */
 static void write_trailing(jf_table *t, jf_buf *out, bool emit, const jf_error *err, uint64_t line) {
     bool first = t->ncols == 0;
     if (t->unknown == UNKNOWN_EXTRA) {
         if (!first) jf_buf_byte(out, t->tsv ? '\t' : ',');
         first = false;
-        if (t->extra.len) {
-            t->scratch.len = 0;
-            jf_buf_byte(&t->scratch, '{');
-            jf_buf_put(&t->scratch, t->extra.data, t->extra.len);
-            jf_buf_byte(&t->scratch, '}');
-            put_text_cell(t, out, t->scratch.data, t->scratch.len);
-        }
+        put_extra_cell(t, out);
     }
     if (emit) {
         if (!first) jf_buf_byte(out, t->tsv ? '\t' : ',');
-        if (err) {
-            t->scratch.len = 0;
-            jf_buf_byte(&t->scratch, '{');
-            jf_write_error_fields(&t->scratch, err, line);
-            jf_buf_byte(&t->scratch, '}');
-            put_text_cell(t, out, t->scratch.data, t->scratch.len);
+        put_error_cell(t, out, err, line);
+    }
+}
+
+/*------------------------------------------------------------------------------
+ * The spool: a first pass that also writes the rows
+ *
+ * Without given columns, a table's columns are every path of the input, and
+ * the header comes first: the rows cannot be final before the input's end.
+ * Rather than read (and parse) the input twice, a spool table finds columns
+ * and writes rows in one walk. Its columns only grow, in order of first
+ * appearance, so a cell's column index is final when it is written; what a
+ * row lacks is the empty cells of columns found later and the trailing
+ * cells, whose presence (`_extra`: whether any document had a duplicate
+ * path) is known only at the end. So each row is a record of its set cells
+ * only (the separators of a wide table's empty cells would be most of it):
+ *
+ *   uint64 body_len, extra_len, error_len (native byte order), then the body:
+ *   per set cell, in column order, a varint of the columns since the last
+ *   set one (from column 0 for the first), a varint of its length, its text
+ *   (quoted or escaped); then the `_extra` cell and the `_error` cell.
+ *
+ * jf_table_unspool, on a table compiled with the final columns, writes each
+ * record as the writing pass would have written its row. The records are a
+ * private format of one build: the caller keeps them (in a temporary file)
+ * only between the two calls.
+ *----------------------------------------------------------------------------*/
+
+enum { SPOOL_HEAD = 3 * sizeof(uint64_t) };
+
+/* An unsigned LEB128 varint: 7 bits a byte, low first; at most 10 bytes. */
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v) {
+    for (; v >= 0x80; v >>= 7) *p++ = (uint8_t)(v | 0x80);
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static inline size_t varint_len(uint64_t v) {
+    size_t n = 1;
+    for (; v >= 0x80; v >>= 7) n++;
+    return n;
+}
+
+/* Reads a varint from [*p, end); false when cut or longer than 10 bytes. */
+static inline bool get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+    uint64_t x = 0;
+    for (unsigned shift = 0; *p < end && shift < 70; shift += 7) {
+        uint8_t b = *(*p)++;
+        x |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
         }
     }
+    return false;
+}
+
+/* One set cell of a spool record: the column gap, then the cell's length
+ * (one byte reserved, the text moved up when its length needs more), then
+ * the cell as write_cell writes it. */
+static void spool_cell(jf_table *t, jf_buf *out, size_t gap, const table_cell *cell) {
+    if (!jf_buf_reserve(out, 11)) return;
+    out->len = (size_t)(put_varint(out->data + out->len, gap) - out->data) + 1;
+    size_t start = out->len;
+    write_cell(t, out, cell);
+    size_t n = out->len - start, extra = varint_len(n) - 1;
+    if (out->failed || (extra && !jf_buf_reserve(out, extra))) return;
+    if (extra) memmove(out->data + start + extra, out->data + start, n);
+    put_varint(out->data + start - 1, n);
+    out->len += extra;
+}
+
+/* Room for a record's head, filled by spool_close; returns where it starts. */
+static size_t spool_open(jf_buf *out) {
+    size_t head = out->len;
+    if (jf_buf_reserve(out, SPOOL_HEAD)) out->len += SPOOL_HEAD;
+    return head;
+}
+
+/* Ends the record opened at `head` after its body: the `_extra` cell, the
+ * `_error` cell (`err` NULL: none), then the head's lengths. */
+static void spool_close(jf_table *t, jf_buf *out, size_t head, const jf_error *err, uint64_t line) {
+    if (out->failed) return;
+    uint64_t h[3] = { out->len - head - SPOOL_HEAD, 0, 0 };
+    size_t at = out->len;
+    put_extra_cell(t, out);
+    h[1] = out->len - at;
+    at = out->len;
+    put_error_cell(t, out, err, line);
+    h[2] = out->len - at;
+    if (!out->failed) memcpy(out->data + head, h, sizeof h);
 }
 
 /* `n` separators: the empty cells between two set ones cost a memset. */
@@ -372,15 +480,21 @@ static inline void put_separators(const jf_table *t, jf_buf *out, size_t n) {
  * cost is the row's leaves and a word per 64 columns, and a run of empty
  * cells is one memset. */
 static void write_row(jf_table *t, jf_buf *out, bool emit) {
+    size_t head = t->spool ? spool_open(out) : 0;
     size_t at = 0; /* the column the output is in */
     size_t words = (t->ncols + 63) / 64;
     for (size_t w = 0; w < words && !t->too_deep; w++) {
         for (uint64_t b = t->bits[w]; b; b &= b - 1) {
             size_t c = w * 64 + (size_t)__builtin_ctzll(b);
-            put_separators(t, out, c - at);
+            if (t->spool) spool_cell(t, out, c - at, &t->cells[c]);
+            else put_separators(t, out, c - at);
             at = c;
-            write_cell(t, out, &t->cells[c]);
+            if (!t->spool) write_cell(t, out, &t->cells[c]);
         }
+    }
+    if (t->spool) {
+        spool_close(t, out, head, NULL, 0);
+        return;
     }
     if (t->ncols) put_separators(t, out, t->ncols - 1 - at);
     write_trailing(t, out, emit, NULL, 0);
@@ -410,6 +524,15 @@ static void write_header(jf_table *t, jf_buf *out, bool emit) {
  * The walk: every leaf (or joined array) to its cell
  *----------------------------------------------------------------------------*/
 
+/* The current path and its value, added to the row's `_extra` object. */
+static void extra_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
+    if (t->extra.len) jf_buf_byte(&t->extra, ',');
+    jf_buf_byte(&t->extra, '"');
+    jf_buf_put(&t->extra, t->path.text.data, t->path.text.len);
+    jf_buf_lit(&t->extra, "\":");
+    put_json(t, &t->extra, val, level + 1);
+}
+
 static void unknown_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
     assert(!t->discover);
     const uint8_t *key = t->path.text.data;
@@ -423,11 +546,7 @@ static void unknown_leaf(jf_table *t, yyjson_val *val, uint32_t level) {
         t->unknown_hit = true;
         return;
     }
-    if (t->extra.len) jf_buf_byte(&t->extra, ',');
-    jf_buf_byte(&t->extra, '"');
-    jf_buf_put(&t->extra, key, n);
-    jf_buf_lit(&t->extra, "\":");
-    put_json(t, &t->extra, val, level + 1);
+    extra_leaf(t, val, level);
 }
 
 static bool grow_set(jf_table *t) {
@@ -442,30 +561,12 @@ static bool grow_set(jf_table *t) {
     return true;
 }
 
-/* The column of the current path. Documents of one stream mostly share
- * their shapes, so the two columns that last followed the previous one are
- * tried before the hash. */
-static size_t column_of_path(jf_table *t) {
-    if (!t->ncols) return SIZE_MAX;
-    const uint8_t *key = t->path.text.data;
-    size_t n = t->path.text.len;
-    uint32_t *follow = &t->follow[2 * (t->last_col + 1)];
-    size_t c;
-    if (key_equals(t, &t->cols[follow[0]], key, n)) {
-        c = follow[0];
-    } else if (key_equals(t, &t->cols[follow[1]], key, n)) {
-        c = follow[1];
-        follow[1] = follow[0];
-        follow[0] = (uint32_t)c;
-    } else {
-        c = find_column(t, key, n);
-        if (c == SIZE_MAX) return c;
-        follow[1] = follow[0];
-        follow[0] = (uint32_t)c;
-    }
-    t->last_col = c;
-    return c;
-}
+/* The column of the current path, by the hash. (Trying first the two
+ * columns that last followed the previous one, as this writer once did, hit
+ * 64 % of Open Library leaves and saved instructions, but cost 3-6 % more
+ * time: a mispredicted branch on every third leaf, against a hash of a short
+ * path and a probe that stay in cache.) */
+static size_t column_of_path(jf_table *t) { return find_column(t, t->path.text.data, t->path.text.len); }
 
 /* Discover: the column of a path met for the first time (its name is the
  * key's text: discover's output is the keys as JSON strings), or SIZE_MAX. */
@@ -484,8 +585,12 @@ static void leaf(jf_table *t, yyjson_val *val, uint32_t level, bool joined) {
         c = discovered(t);
         if (c == SIZE_MAX) return;
     } else if (c == SIZE_MAX || t->cells[c].row == t->row) { /* a second value at one path is not a column either */
-        if (t->discover) t->duplicates = true; /* so the writing pass keeps that value somewhere */
-        else unknown_leaf(t, val, level);
+        if (!t->discover) {
+            unknown_leaf(t, val, level);
+        } else {
+            t->duplicates = true; /* so the writing pass keeps that value somewhere */
+            if (t->spool) extra_leaf(t, val, level); /* where the writing pass would (unknown "extra") */
+        }
         return;
     }
     if (t->nset == t->set_cap && !grow_set(t)) return;
@@ -547,7 +652,7 @@ static bool is_explode_path(const jf_table *t) {
 
 /* One value at the current path, `level` containers deep: a joined array, a
  * leaf, or a container to walk (pushed). */
-static void visit(jf_table *t, yyjson_val *val, uint32_t level) {
+static inline __attribute__((always_inline)) void visit(jf_table *t, yyjson_val *val, uint32_t level) {
     if (is_explode_path(t)) {
         t->exploded = val;
         t->exploded_level = level;
@@ -557,6 +662,24 @@ static void visit(jf_table *t, yyjson_val *val, uint32_t level) {
     if (t->join.len && array && all_scalars(val)) leaf(t, val, level, true);
     else if (descends(t, val, level)) push(t, val, level);
     else leaf(t, val, level, false);
+}
+
+/* Appends `.key` for a member whose key is an identifier without escapes in
+ * js style (most keys), in line: what jf_path_key writes for it, without the
+ * call and its style switch. False: jf_path_key must do it. */
+static inline bool plain_key(jf_table *t, yyjson_val *key) {
+    if (t->path.style != JF_STYLE_JS || unsafe_yyjson_get_tag(key) != (YYJSON_TYPE_STR | YYJSON_SUBTYPE_NOESC) ||
+        t->path.replace_invalid)
+        return false;
+    const uint8_t *s = (const uint8_t *)unsafe_yyjson_get_str(key);
+    size_t n = unsafe_yyjson_get_len(key);
+    if (!jf_path_is_identifier(s, n) || !jf_buf_reserve(&t->path.text, n + 1)) return false;
+    uint8_t *at = t->path.text.data + t->path.text.len;
+    *at = '.';
+    at += t->path.text.len != 0;
+    jf_copy(at, s, n);
+    t->path.text.len = (size_t)(at + n - t->path.text.data);
+    return true;
 }
 
 /* Walks `val` (at the current path, `level` containers deep) to its leaves.
@@ -576,10 +699,11 @@ static void walk(jf_table *t, yyjson_val *val, uint32_t level, bool root) {
         t->path.text.len = fr->path_len;
         yyjson_val *child = fr->next;
         if (fr->is_object) {
-            jf_path_key(&t->path, child);
+            if (!plain_key(t, child)) jf_path_key(&t->path, child);
             child++;
         } else {
-            jf_path_index_digits(&t->path, fr->digits, fr->digits_len);
+            if (t->path.style == JF_STYLE_JS) jf_path_index_js(&t->path, fr->digits, fr->digits_len);
+            else jf_path_index_digits(&t->path, fr->digits, fr->digits_len);
             increment_digits(fr);
         }
         fr->next = unsafe_yyjson_get_next(child);
@@ -601,7 +725,6 @@ static void next_row(jf_table *t) {
     t->unknown_hit = false;
     for (size_t k = 0; k < t->nset; k++) t->bits[t->set[k] >> 6] = 0;
     t->nset = t->element_mark = 0;
-    t->last_col = SIZE_MAX;
     t->depth = 0;
     t->path.text.len = 0;
 }
@@ -658,10 +781,10 @@ static bool table_rows(jf_table *t, yyjson_doc *doc, const uint8_t *input, size_
     } else {
         walk(t, root, 0, true);
     }
-    if (!t->too_deep && !t->oom && !t->unknown_hit && !t->discover) {
+    if (!t->too_deep && !t->oom && !t->unknown_hit && (!t->discover || t->spool)) {
         if (t->has_explode || records) write_exploded(t, out, emit);
         else write_row(t, out, emit);
-    } else if (t->discover && (t->has_explode || records) && !t->too_deep && !t->oom) {
+    } else if (t->discover && !t->spool && (t->has_explode || records) && !t->too_deep && !t->oom) {
         write_exploded(t, out, emit); /* discovers the element paths; rows are dropped below */
         out->len = mark;
     }
@@ -703,8 +826,12 @@ static bool table_line(void *ctx, const uint8_t *doc, size_t len, uint64_t line,
  * a JSON object) in the `_error` column. */
 static void table_bad_line(void *ctx, const jf_error *err, uint64_t line, jf_on_error mode, jf_buf *out) {
     table_sink *s = ctx;
-    if (mode != JF_ON_ERROR_EMIT || s->t->discover) return;
+    if (mode != JF_ON_ERROR_EMIT || (s->t->discover && !s->t->spool)) return;
     s->t->extra.len = 0; /* what the bad line's walk may have collected */
+    if (s->t->spool) { /* no set cell */
+        spool_close(s->t, out, spool_open(out), err, line);
+        return;
+    }
     if (s->t->ncols) put_separators(s->t, out, s->t->ncols - 1);
     write_trailing(s->t, out, true, err, line);
     end_row(s->t, out);
@@ -740,7 +867,7 @@ JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t len
         return NULL;
     }
     jf_buf out;
-    jf_buf_init(&out, table->discover ? 256 : length + length / 2 + 256);
+    jf_buf_init(&out, table->discover && !table->spool ? 256 : length + length / 2 + 256);
     table_sink sink_ctx = { table, lines->on_error == JF_ON_ERROR_EMIT };
     if (table->header && !table->header_done && !table->discover) {
         write_header(table, &out, sink_ctx.emit);
@@ -749,16 +876,94 @@ JF_API uint8_t *jf_table_lines(jf_table *table, const uint8_t *input, size_t len
     jf_line_sink sink = { .ctx = &sink_ctx, .document = table_line, .bad_line = table_bad_line, .stopped = NULL };
     uint64_t leaves_before = table->leaves;
     bool ok = jf_lines_each(input, length, lines, &sink, &out, result);
-    if (ok && table->discover) write_columns(table, &out);
+    if (ok && table->discover) {
+        size_t at = out.len;
+        write_columns(table, &out);
+        uint64_t n = out.len - at; /* a spool's records come first: the columns are found from the end */
+        if (table->spool) jf_buf_put(&out, &n, sizeof n);
+    }
     result->leaves = table->leaves - leaves_before;
     return jf_lines_finish(&out, ok, length, result);
+}
+
+/* A spool's records (see "The spool") as the rows the writing pass writes. */
+JF_API uint8_t *jf_table_unspool(jf_table *table, const uint8_t *spool, size_t length, int emit_error,
+                                 jf_result *result) {
+    bool emit = emit_error != 0;
+    if (!result) return NULL;
+    jf_clear_result(result);
+    if (!table || table->discover || (!spool && length)) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "table is NULL or discovers, or spool is NULL");
+        return NULL;
+    }
+    jf_buf out;
+    jf_buf_init(&out, length + length / 8 + 256);
+    if (table->header && !table->header_done) {
+        write_header(table, &out, emit);
+        table->header_done = true;
+    }
+    const uint8_t sep = table->tsv ? '\t' : ',';
+    bool extra = table->unknown == UNKNOWN_EXTRA, ok = true;
+    for (size_t at = 0; at < length && ok && !out.failed;) {
+        uint64_t h[3];
+        size_t left = length - at;
+        if (left < SPOOL_HEAD) {
+            ok = false;
+            break;
+        }
+        memcpy(h, spool + at, sizeof h);
+        at += SPOOL_HEAD;
+        left -= SPOOL_HEAD;
+        ok = h[0] <= left && h[1] <= left - h[0] && h[2] <= left - h[0] - h[1] && (extra || !h[1]) && (emit || !h[2]);
+        /* the set cells, the empty ones between them as separators (write_row's loop), into room reserved
+         * once per row: the row is at most its cells, a separator per column and the trailing cells */
+        if (!ok || !jf_buf_reserve(&out, h[0] + table->ncols + h[1] + h[2] + 4)) break;
+        const uint8_t *p = spool + at, *end = p + h[0];
+        uint8_t *o = out.data + out.len;
+        uint64_t col = 0, gap, n;
+        for (bool later = false; p < end; later = true) { /* a gap of 0 only before the first cell */
+            ok = get_varint(&p, end, &gap) && get_varint(&p, end, &n) && gap < table->ncols - col && (gap || !later) &&
+                 n <= (size_t)(end - p);
+            if (!ok) break;
+            memset(o, sep, gap);
+            o += gap;
+            col += gap;
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+        }
+        if (!ok) break;
+        out.len = (size_t)(o - out.data);
+        at += h[0];
+        if (table->ncols) put_separators(table, &out, table->ncols - 1 - col);
+        bool first = table->ncols == 0;
+        if (extra) {
+            if (!first) jf_buf_byte(&out, sep);
+            first = false;
+            jf_buf_put(&out, spool + at, h[1]);
+        }
+        at += h[1];
+        if (emit) {
+            if (!first) jf_buf_byte(&out, sep);
+            jf_buf_put(&out, spool + at, h[2]);
+        }
+        at += h[2];
+        end_row(table, &out);
+    }
+    if (!ok) jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "the spool is cut, or its table's columns differ");
+    else if (out.failed || !jf_buf_reserve(&out, 1)) jf_set_error(&result->error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory writing %zu bytes of rows", length);
+    if (result->error.code != JF_OK) {
+        jf_buf_release(&out);
+        return NULL;
+    }
+    return jf_buf_take(&out, &result->length);
 }
 
 JF_API uint8_t *jf_table_document(jf_table *table, const uint8_t *input, size_t length, jf_result *result) {
     if (!result) return NULL;
     jf_clear_result(result);
-    if (!table || (!input && length)) {
-        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "table or input is NULL");
+    if (!table || (!input && length) || table->spool) {
+        jf_set_error(&result->error, JF_INVALID_OPTION, NULL, 0, 0, "table or input is NULL, or the table spools (lines only)");
         return NULL;
     }
     if (!input) input = (const uint8_t *)"";
@@ -850,9 +1055,13 @@ static bool spec_field(jf_table *t, yyjson_val *key, yyjson_val *v, jf_error *er
     } else if (yyjson_equals_str(key, "lineEnd")) {
         if (!spec_string(v, line_ends, 2, &pick)) return spec_error(err, "lineEnd must be \"lf\" or \"crlf\"");
         t->crlf = pick == 1;
-    } else if (yyjson_equals_str(key, "header") || yyjson_equals_str(key, "discover") || yyjson_equals_str(key, "records")) {
-        if (!yyjson_is_bool(v)) return spec_error(err, "header, discover and records must be true or false");
-        bool *flag = yyjson_equals_str(key, "header") ? &t->header : yyjson_equals_str(key, "discover") ? &t->discover : &t->records;
+    } else if (yyjson_equals_str(key, "header") || yyjson_equals_str(key, "discover") || yyjson_equals_str(key, "records") ||
+               yyjson_equals_str(key, "spool")) {
+        if (!yyjson_is_bool(v)) return spec_error(err, "header, discover, spool and records must be true or false");
+        bool *flag = yyjson_equals_str(key, "header")     ? &t->header
+                     : yyjson_equals_str(key, "discover") ? &t->discover
+                     : yyjson_equals_str(key, "spool")    ? &t->spool
+                                                          : &t->records;
         *flag = yyjson_get_bool(v);
     } else if (yyjson_equals_str(key, "join")) {
         if (!yyjson_is_str(v) || yyjson_get_len(v) == 0 || yyjson_get_len(v) > 32)
@@ -925,6 +1134,7 @@ JF_API jf_table *jf_table_compile(const uint8_t *spec, size_t length, const jf_o
         jf_set_error(error, JF_OUT_OF_MEMORY, NULL, 0, 0, "out of memory compiling a table");
         ok = false;
     }
+    if (ok && t->spool) t->discover = true; /* a spool discovers too */
     if (ok && t->discover && t->ncols) ok = spec_error(error, "discover starts from no columns");
     if (!ok) {
         jf_table_free(t);
@@ -941,7 +1151,6 @@ JF_API void jf_table_free(jf_table *t) {
     jf_free(t->stack);
     jf_free(t->set);
     jf_free(t->bits);
-    jf_free(t->follow);
     jf_buf_release(&t->keys);
     jf_buf_release(&t->names);
     jf_buf_release(&t->extra);

@@ -3,7 +3,9 @@
  * INVALID_OPTION, rows of an NDJSON chunk (quoting, exact numbers, null and
  * the empty string, _extra), explode and join, discover mode, the unknown
  * path error with its position, emit's _error column, one document with
- * records, NULL arguments, many columns (the hash grows), and no leak.
+ * records, NULL arguments, many columns (the hash grows), the spool (rows
+ * written as the columns are found, finished by jf_table_unspool), and no
+ * leak.
  *============================================================================*/
 #include "check.h"
 
@@ -30,7 +32,7 @@ static void test_specs(void) {
     static const char *const bad[] = {
         "", "[]", "{\"format\":\"xml\"}", "{\"unknown\":1}", "{\"columns\":[\"a\",\"a\"]}", "{\"columns\":[1]}",
         "{\"join\":\"\"}", "{\"explode\":\"\"}", "{\"lineEnd\":\"cr\"}", "{\"nope\":true}", "{\"header\":1}",
-        "{\"discover\":true,\"columns\":[\"a\"]}", "{\"columns\":",
+        "{\"discover\":true,\"columns\":[\"a\"]}", "{\"columns\":", "{\"spool\":true,\"columns\":[\"a\"]}", "{\"spool\":1}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         jf_error err;
@@ -125,6 +127,47 @@ static void test_wide(void) {
     free(want);
 }
 
+/* A spool table's output: records, discover's JSON, the JSON's length. The
+ * records finished by a table of the final columns are the writing pass's
+ * rows (a row written before later columns were found gets their empty
+ * cells; a duplicate path's value lands in _extra once the table has one);
+ * a cut record is refused. */
+static void test_spool(void) {
+    jf_error err;
+    jf_table *spool = compile("{\"spool\":true}", &err);
+    const char *lines = "{\"a\":1}\nnope\n{\"b\":\"x,y\",\"a\":2,\"a\":3}\n";
+    jf_lines_options lo = { JF_ON_ERROR_EMIT, 0, 0, 0, 0 };
+    jf_lines_result lr;
+    uint8_t *out = jf_table_lines(spool, (const uint8_t *)lines, strlen(lines), &lo, &lr);
+    CHECK_MSG(out != NULL, "spool: %s", lr.error.message);
+    jf_result r;
+    CHECK(jf_table_document(spool, (const uint8_t *)"{}", 2, &r) == NULL && r.error.code == JF_INVALID_OPTION);
+    jf_table_free(spool);
+    if (!out) return;
+    uint64_t json_len;
+    memcpy(&json_len, out + lr.length - 8, 8);
+    const char *found = "{\"columns\":[\"a\",\"b\"],\"duplicates\":true}\n";
+    size_t records = (size_t)(lr.length - 8 - json_len);
+    CHECK_MEM_EQ(out + records, (size_t)json_len, found, strlen(found));
+
+    jf_table *t = compile("{\"columns\":[\"a\",\"b\"],\"unknown\":\"extra\"}", &err);
+    uint8_t *rows = jf_table_unspool(t, out, records, 1, &r);
+    const char *want = "a,b,_extra,_error\n1,,,\n,,,\"{\"\"code\"\":\"\"INVALID_JSON\"\",\"\"message\"\":\"\"invalid JSON: invalid "
+                       "literal, expected a valid literal such as 'null'\"\",\"\"offset\"\":8,\"\"line\"\":2,\"\"column\"\":1}\"\n"
+                       "2,\"x,y\",\"{\"\"a\"\":3}\",\n";
+    CHECK_MSG(rows != NULL, "unspool: %s", r.error.message);
+    if (rows) CHECK_MEM_EQ(rows, (size_t)r.length, want, strlen(want));
+    jf_free(rows);
+    CHECK(jf_table_unspool(t, out, records - 1, 1, &r) == NULL && r.error.code == JF_INVALID_OPTION);
+    CHECK(jf_table_unspool(t, out, records, 0, &r) == NULL && r.error.code == JF_INVALID_OPTION); /* an _error cell, no column */
+    CHECK(jf_table_unspool(t, NULL, 1, 1, &r) == NULL && r.error.code == JF_INVALID_OPTION);
+    uint8_t *none = jf_table_unspool(t, NULL, 0, 1, &r); /* no records: no rows (the header was written) */
+    CHECK(none != NULL && r.length == 0);
+    jf_free(none);
+    jf_table_free(t);
+    jf_free(out);
+}
+
 int main(void) {
     jf_alloc_stats before, after;
     jf_get_alloc_stats(&before);
@@ -133,6 +176,7 @@ int main(void) {
     test_errors();
     test_document();
     test_wide();
+    test_spool();
     jf_get_alloc_stats(&after);
     CHECK_INT_EQ(after.live_blocks, before.live_blocks);
     return check_done("test_table");

@@ -85,7 +85,8 @@ ${TABLE_HELP}Search options (hits print as JSON lines: ["path",value], or [line,
       --value JSON         the leaf's value, by type and exact value ('"1"' is a string, 1 a number)
       --jsonpath QUERY     an RFC 9535 JSONPath instead of --path/--key/--value ('$.a[?@.price < 10].title');
                            hits are selected nodes with normalized paths ($['a'][0]['title'])
-                           (with --ndjson --workers N: FILE's ranges searched in N coworkers, the same output)
+                           (with --ndjson --workers N: FILE's ranges searched in N coworkers, the same output;
+                           a --path/--key/--value search runs in one thread, --workers is ignored with a note)
       --limit N            stop after N hits
       --count              print only the number of hits
 Schema options:
@@ -100,7 +101,7 @@ Schema options:
                            | null where null was seen, nested objects inline, unknown[] for arrays only seen empty)
       --name NAME          the interface's name (default Root); with --json-schema, the schema's title
       --workers N          with --ndjson and --json-schema or --typescript: read FILE's ranges in N coworkers
-                           (the same output as one thread)
+                           (the same output as one thread); a plain schema runs in one thread (ignored, with a note)
 ${SERVE_HELP}Other:
       --summary            print counts and throughput to standard error
       --progress / --no-progress        progress bar on standard error (default: when it is a terminal
@@ -427,6 +428,17 @@ async function parallelChunks(file: string, workers: number, rangeBytes: number 
   return flattenFileParallel(file, { ...rest, workers, rangeBytes, readBytes: chunkBytes }) as AsyncGenerator<Uint8Array, StreamProgress>;
 }
 
+/**
+ * Says on standard error that `--workers N` was ignored: `what` runs in this thread only (`only` names the
+ * commands that do use coworkers), so that nobody takes a one-thread run for a parallel one.
+ *
+ * @example
+ * oneThread("schema --json-schema and --typescript", "a plain schema");
+ */
+function oneThread(only: string, what: string): void {
+  process.stderr.write(`jsonflat: note: --workers applies to ${only} only; ${what} runs in one thread\n`);
+}
+
 async function schemaCommand(file: string, v: Values, out: Output, files: string[]): Promise<Summary> {
   const [{ schema, schemaStream, schemaTable }, { typesOfDocument, typesOfLines, typesRequest }] = await Promise.all([
     import("../query/schema"),
@@ -442,6 +454,7 @@ async function schemaCommand(file: string, v: Values, out: Output, files: string
     summary = { bytesIn: 0, documents: 0, leaves: 0, errors: 0 };
   } else if (v.ndjson) {
     const { shard, range } = await placement(file, v);
+    if (!types && (whole("workers", v.workers, 1) ?? 1) > 1) oneThread("schema --json-schema and --typescript", "a plain schema");
     const counts: StreamProgress = { bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 };
     const read = types ? typesOfLines.bind(null, types) : schemaStream;
     result = await read(file === "-" ? Bun.stdin.stream() : file, {
@@ -526,6 +539,7 @@ async function searchCommand(file: string, v: Values, out: Output): Promise<Summ
     const { shard, range } = await placement(file, v);
     const workers = whole("workers", v.workers, 1) ?? 1;
     if (workers > 1 && (file === "-" || isRemote(file))) throw new UsageError("--workers needs a local FILE, not standard input or a URL");
+    if (workers > 1 && query.query.jsonpath === undefined) oneThread("search --jsonpath", "this --path/--key/--value search");
     const stream =
       workers > 1 && query.query.jsonpath !== undefined
         ? (await import("../query/search-parallel")).searchFileParallel(file, query.query, { ...options, ...lineFlags(v), range, shard, workers })

@@ -199,6 +199,7 @@ const SYMBOLS = {
   jf_table_free: { args: [FFIType.ptr], returns: FFIType.void },
   jf_table_lines: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },
   jf_table_document: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
+  jf_table_unspool: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.i32, FFIType.ptr], returns: FFIType.ptr },
   jf_doc_stream_new: { args: [FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.ptr], returns: FFIType.ptr },
   jf_doc_stream_feed: { args: [FFIType.ptr, FFIType.ptr, usize, FFIType.ptr], returns: FFIType.ptr },
   jf_doc_stream_finish: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.ptr },

@@ -18,6 +18,8 @@ export interface TableNative {
   tableLines(table: TableHandle, input: Uint8Array, lines: LinesCall): NativeBytes & LinesOutput;
   /** Rows of one JSON document. */
   tableDocument(table: TableHandle, input: Uint8Array): NativeBytes & NativeOutput;
+  /** The rows of a spool table's records (see jf_table_unspool), the header first on the table's first call. */
+  tableUnspool(table: TableHandle, spool: Uint8Array, emitErrors: boolean): NativeBytes & NativeOutput;
 }
 
 
@@ -42,5 +44,7 @@ export function tableCalls(c: Calls): TableNative {
     },
     tableDocument: (table, input) =>
       c.asBytes(...c.resultOf(symbols.jf_table_document(table, c.input(input), input.byteLength, result.bytes))),
+    tableUnspool: (table, spool, emitErrors) =>
+      c.asBytes(...c.resultOf(symbols.jf_table_unspool(table, c.input(spool), spool.byteLength, emitErrors ? 1 : 0, result.bytes))),
   };
 }

@@ -85,6 +85,8 @@ export interface TableSpec {
   header?: boolean;
   records?: boolean;
   discover?: boolean;
+  /** Discover and write the rows as records to finish later (table/spool). */
+  spool?: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ export function tableSpec(o: TableOptions, extra: Partial<TableSpec>): Uint8Arra
     header: o.header,
     ...extra,
   };
-  if (spec.discover) {
+  if (spec.discover || spec.spool) {
     delete spec.columns;
     delete spec.unknown;
   }

@@ -13,6 +13,8 @@ import { streamChunks, type Source, type StreamProgress } from "../lines/stream"
 import { native, type LinesCall, type LinesOutput, type NativeBytes, type NativeOutput, type TableHandle } from "../native";
 import { NativeHandle } from "../native/handle";
 import { checkTableOptions, DEFAULT_SAMPLE, tableSpec, type TableOptions, type TableSpec } from "./options";
+import { SpoolFile, spoolParts } from "./spool";
+import { JsonFlatError } from "../core/errors";
 
 const decoder = new TextDecoder();
 
@@ -35,6 +37,11 @@ export class NativeTable extends NativeHandle<TableHandle> {
 
   document(input: Uint8Array): NativeBytes & NativeOutput {
     return native().tableDocument(this.handle, input);
+  }
+
+  /** The rows of a spool table's records, finished with this table's columns (see table/spool). */
+  unspool(records: Uint8Array, emitErrors: boolean): NativeBytes & NativeOutput {
+    return native().tableUnspool(this.handle, records, emitErrors);
   }
 }
 
@@ -250,6 +257,7 @@ export async function* tableStream(source: Source, options: TableOptions = {}): 
   let columns = options.columns;
   let complete = false; // every path met is a column
   if (columns === undefined && typeof source === "string" && options.sample === undefined) {
+    if (options.unknown === undefined) return yield* spooledTable(source, options);
     const found = await discoverFile(source, options);
     columns = found.columns;
     complete = everyPath(found, true);
@@ -267,6 +275,49 @@ export async function* tableStream(source: Source, options: TableOptions = {}): 
   } finally {
     table.dispose();
   }
+}
+
+/**
+ * A whole file's table in one read, byte for byte what a first pass and then the writing pass give: the rows
+ * are written as the columns are found, spooled to a temporary file, then finished under the final columns.
+ * Only for the default unknown-path policy: with `unknown: "error"` a duplicate member name fails its line in
+ * the writing pass, after the rows before it were already yielded, which a spool cannot reproduce.
+ */
+async function* spooledTable(path: string, options: TableOptions): AsyncGenerator<Uint8Array, StreamProgress> {
+  using file = new SpoolFile();
+  let found: Uint8Array | undefined;
+  let progress: StreamProgress;
+  const spool = new NativeTable(options, { spool: true });
+  const chunks = streamChunks(path, options, (whole, lines) => spool.lines(whole, lines));
+  let next = await chunks.next();
+  try {
+    for (; !next.done; next = await chunks.next()) {
+      const parts = spoolParts(next.value);
+      file.append(parts.records);
+      found = parts.columns;
+    }
+    progress = next.value;
+  } finally {
+    if (!next.done) await chunks.return(CANCELLED); // a failed write: close the file
+    spool.dispose();
+  }
+  if (!found) return progress; // nothing was read, so not even a header, as the writing pass
+  const discovered = columnsOf(found);
+  const table = new NativeTable(writing(options, discovered.columns, everyPath(discovered, true)), { columns: discovered.columns });
+  try {
+    for (const block of file.blocks()) {
+      if (options.signal?.aborted) throw new JsonFlatError("ABORTED", "the stream was aborted");
+      const out = table.unspool(block, options.onError === "emit");
+      try {
+        if (out.byteLength) yield out;
+      } finally {
+        out.dispose();
+      }
+    }
+  } finally {
+    table.dispose();
+  }
+  return progress;
 }
 
 const CANCELLED: StreamProgress = Object.freeze({ bytesRead: 0, lines: 0, documents: 0, errors: 0, leaves: 0 });
