@@ -39,33 +39,6 @@ static uint64_t hash_bytes(const uint8_t *s, size_t n) {
     return h ^ (h >> 32);
 }
 
-/* Whether a[0..n) equals b[0..n), by whole words: paths are short, and a
- * library call per lookup costs more than the compare. */
-static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
-    uint64_t x, y;
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y) return false;
-        }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        uint32_t p, q, r, u;
-        memcpy(&p, a, 4);
-        memcpy(&q, b, 4);
-        memcpy(&r, a + n - 4, 4);
-        memcpy(&u, b + n - 4, 4);
-        return p == q && r == u;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
 void jf_groups_init(jf_groups *g) {
     memset(g, 0, sizeof(*g));
     jf_buf_init(&g->keys, 64); /* never NULL: empty keys point into it */
@@ -105,7 +78,7 @@ jf_group *jf_groups_find(jf_groups *g, const uint8_t *key, size_t key_len) {
     size_t at = (size_t)h & (g->slot_cap - 1);
     while (g->slots[at]) {
         jf_group *grp = &g->items[g->slots[at] - 1];
-        if (grp->hash == h && grp->key_len == key_len && same_bytes(g->keys.data + grp->key_off, key, key_len))
+        if (grp->hash == h && grp->key_len == key_len && jf_same_bytes(g->keys.data + grp->key_off, key, key_len))
             return grp;
         at = (at + 1) & (g->slot_cap - 1);
     }

@@ -48,6 +48,32 @@ static inline bool jf_buf_reserve(jf_buf *buf, size_t extra) {
     if (JF_LIKELY(buf->cap - buf->len >= extra)) return true;
     return jf_buf_reserve_slow(buf, extra);
 }
+/* Whether a[0..n) equals b[0..n), by whole words: paths and keys are
+ * short, and a library call per lookup costs more than the compare. */
+static inline bool jf_same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t p, q, r, u;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&u, b + n - 4, 4);
+        return p == q && r == u;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
 /* memcpy for the short runs that dominate (keys, numbers, path segments):
  * overlapping fixed-size moves instead of a library call. */
 static inline void jf_copy(uint8_t *dst, const uint8_t *src, size_t n) {

@@ -112,36 +112,8 @@ static uint64_t path_hash(const uint8_t *s, size_t n) {
     return h ^ (h >> 29);
 }
 
-/* Whether a[0..n) equals b[0..n), by whole words: paths are short, and a
- * library call per leaf costs more than the compare. */
-static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
-    uint64_t x, y;
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y) return false;
-        }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        uint32_t p, q, r, u;
-        memcpy(&p, a, 4);
-        memcpy(&q, b, 4);
-        memcpy(&r, a + n - 4, 4);
-        memcpy(&u, b + n - 4, 4);
-        return p == q && r == u;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
 static inline bool key_equals(const jf_table *t, const table_column *c, const uint8_t *s, size_t n) {
-    return c->key_len == n && same_bytes(t->keys.data + c->key_off, s, n);
+    return c->key_len == n && jf_same_bytes(t->keys.data + c->key_off, s, n);
 }
 
 /* Index of the column named `s` (escaped), or SIZE_MAX. */
