@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "jsonflat.h"
+#include "../harness/driver.h"
 
 typedef uint8_t *(*flatten_fn)(const uint8_t *, size_t, const jf_options *, jf_result *);
 typedef void (*free_fn)(void *);
@@ -32,15 +33,6 @@ static flatten_fn jf_flatten_p;
 static free_fn jf_free_p;
 static roundtrip_fn roundtrip_p;
 
-static void *symbol(void *lib, const char *name) {
-    void *s = dlsym(lib, name);
-    if (!s) {
-        fprintf(stderr, "ratio: %s not found: %s\n", name, dlerror());
-        exit(2);
-    }
-    return s;
-}
-
 static void load(const char *jsonflat, const char *ceiling) {
     void *a = dlopen(jsonflat, RTLD_NOW | RTLD_LOCAL);
     void *b = dlopen(ceiling, RTLD_NOW | RTLD_LOCAL);
@@ -48,28 +40,9 @@ static void load(const char *jsonflat, const char *ceiling) {
         fprintf(stderr, "ratio: dlopen failed: %s\n", dlerror());
         exit(2);
     }
-    jf_flatten_p = (flatten_fn)symbol(a, "jf_flatten");
-    jf_free_p = (free_fn)symbol(a, "jf_free");
-    roundtrip_p = (roundtrip_fn)symbol(b, "jfbench_roundtrip");
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc((size_t)n + 1);
-    if (!data || fread(data, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "ratio: cannot read %s\n", path);
-        exit(2);
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return data;
+    jf_flatten_p = (flatten_fn)bench_symbol(a, "jf_flatten");
+    jf_free_p = (free_fn)bench_symbol(a, "jf_free");
+    roundtrip_p = (roundtrip_fn)bench_symbol(b, "jfbench_roundtrip");
 }
 
 static size_t run_jsonflat(const uint8_t *input, size_t len) {
@@ -110,7 +83,7 @@ static double median(double *v, int n) {
 
 static void compare(const char *path, int rounds) {
     size_t len;
-    uint8_t *input = read_file(path, &len);
+    uint8_t *input = bench_read_file(path, &len);
     double *a = malloc(sizeof(double) * (size_t)rounds), *b = malloc(sizeof(double) * (size_t)rounds);
     run_jsonflat(input, len); /* warm both: first calls fault in the allocator's pages */
     run_ceiling(input, len);
@@ -151,7 +124,7 @@ int main(int argc, char **argv) {
     if (only) {
         for (; i < argc; i++) {
             size_t len;
-            uint8_t *input = read_file(argv[i], &len);
+            uint8_t *input = bench_read_file(argv[i], &len);
             for (int c = 0; c < calls; c++) {
                 if (!strcmp(only, "ceiling")) run_ceiling(input, len);
                 else run_jsonflat(input, len);

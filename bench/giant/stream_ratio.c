@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "jsonflat.h"
+#include "../harness/driver.h"
 
 typedef uint8_t *(*flatten_fn)(const uint8_t *, size_t, const jf_options *, jf_result *);
 typedef void (*free_fn)(void *);
@@ -41,34 +42,6 @@ static stream_new_fn stream_new_p;
 static stream_feed_fn stream_feed_p;
 static stream_finish_fn stream_finish_p;
 static stream_free_fn stream_free_p;
-
-static void *symbol(void *lib, const char *name) {
-    void *s = dlsym(lib, name);
-    if (!s) {
-        fprintf(stderr, "stream_ratio: %s not found: %s\n", name, dlerror());
-        exit(2);
-    }
-    return s;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc((size_t)n + 1);
-    if (!data || fread(data, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "stream_ratio: cannot read %s\n", path);
-        exit(2);
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return data;
-}
 
 typedef struct piece {
     uint8_t *data;
@@ -169,14 +142,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "stream_ratio: dlopen failed: %s\n", dlerror());
         return 2;
     }
-    flatten_p = (flatten_fn)symbol(lib, "jf_flatten");
-    free_p = (free_fn)symbol(lib, "jf_free");
-    stream_new_p = (stream_new_fn)symbol(lib, "jf_doc_stream_new");
-    stream_feed_p = (stream_feed_fn)symbol(lib, "jf_doc_stream_feed");
-    stream_finish_p = (stream_finish_fn)symbol(lib, "jf_doc_stream_finish");
-    stream_free_p = (stream_free_fn)symbol(lib, "jf_doc_stream_free");
+    flatten_p = (flatten_fn)bench_symbol(lib, "jf_flatten");
+    free_p = (free_fn)bench_symbol(lib, "jf_free");
+    stream_new_p = (stream_new_fn)bench_symbol(lib, "jf_doc_stream_new");
+    stream_feed_p = (stream_feed_fn)bench_symbol(lib, "jf_doc_stream_feed");
+    stream_finish_p = (stream_finish_fn)bench_symbol(lib, "jf_doc_stream_finish");
+    stream_free_p = (stream_free_fn)bench_symbol(lib, "jf_doc_stream_free");
     size_t len;
-    uint8_t *doc = read_file(argv[2], &len);
+    uint8_t *doc = bench_read_file(argv[2], &len);
     size_t count;
     piece *pieces = cut(doc, len, piece_size, &count);
     if (only) {

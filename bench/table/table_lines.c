@@ -13,6 +13,7 @@
  * Valgrind does not decode AVX-512: build LIB with -Dcpu=x86_64_v3.
  *============================================================================*/
 #include "jsonflat.h"
+#include "../harness/driver.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -25,22 +26,6 @@ typedef uint8_t *(*table_fn)(jf_table *, const uint8_t *, size_t, const jf_lines
 typedef uint8_t *(*unspool_fn)(jf_table *, const uint8_t *, size_t, int, jf_result *);
 typedef void (*free_fn)(void *);
 
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc(*len + 1);
-    if (data && fread(data, 1, *len, f) != *len) {
-        free(data);
-        data = NULL;
-    }
-    fclose(f);
-    if (data) data[*len] = 0;
-    return data;
-}
-
 int main(int argc, char **argv) {
     if (argc < 5) {
         fprintf(stderr, "usage: %s LIB FILE COLUMN discover|flatten|given|spool [SPEC]\n", argv[0]);
@@ -51,15 +36,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "cannot load %s\n", argv[1]);
         return 1;
     }
-    flatten_fn flatten_lines = (flatten_fn)dlsym(lib, "jf_flatten_lines");
-    compile_fn compile = (compile_fn)dlsym(lib, "jf_table_compile");
-    table_fn table_lines = (table_fn)dlsym(lib, "jf_table_lines");
-    unspool_fn unspool = (unspool_fn)dlsym(lib, "jf_table_unspool");
-    free_fn release = (free_fn)dlsym(lib, "jf_free");
+    flatten_fn flatten_lines = (flatten_fn)bench_symbol(lib, "jf_flatten_lines");
+    compile_fn compile = (compile_fn)bench_symbol(lib, "jf_table_compile");
+    table_fn table_lines = (table_fn)bench_symbol(lib, "jf_table_lines");
+    unspool_fn unspool = (unspool_fn)dlsym(lib, "jf_table_unspool"); /* absent from libraries before the spool */
+    free_fn release = (free_fn)bench_symbol(lib, "jf_free");
     size_t len = 0, spec_len = 0;
-    uint8_t *input = read_file(argv[2], &len);
+    uint8_t *input = bench_read_file(argv[2], &len);
     const char *mode = argv[4];
-    if (!input || !release) return 1;
     jf_lines_options lines;
     memset(&lines, 0, sizeof lines);
     lines.column = (uint32_t)atoi(argv[3]);
@@ -73,7 +57,7 @@ int main(int argc, char **argv) {
     } else {
         const char *spec = !strcmp(mode, "discover") ? "{\"discover\":true}" : !strcmp(mode, "spool") ? "{\"spool\":true}" : NULL;
         uint8_t *given = NULL;
-        if (!spec && argc > 5) given = read_file(argv[5], &spec_len);
+        if (!spec && argc > 5) given = bench_read_file(argv[5], &spec_len);
         if (!spec && !given) return 2;
         jf_table *t = compile(given ? given : (const uint8_t *)spec, given ? spec_len : strlen(spec), NULL, &err);
         if (!t) {
@@ -96,7 +80,7 @@ int main(int argc, char **argv) {
             int n = sprintf(spec2, "%.*s],\"unknown\":\"%s\"}", (int)(end - found), found, dup ? "extra" : "error");
             jf_table *w = compile((const uint8_t *)spec2, (size_t)n, NULL, &err);
             jf_result r;
-            uint8_t *rows = w ? unspool(w, out, records, 0, &r) : NULL;
+            uint8_t *rows = w && unspool ? unspool(w, out, records, 0, &r) : NULL;
             written = rows ? (size_t)r.length : 0;
             release(rows);
             free(spec2);

@@ -9,6 +9,7 @@
  *     /tmp/schema_lines zig-out/lib/libjsonflat.so FILE 5 0   # 1: detail
  *============================================================================*/
 #include "jsonflat.h"
+#include "../harness/driver.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -18,35 +19,20 @@
 typedef uint8_t *(*lines_fn)(const uint8_t *, size_t, const jf_options *, const jf_lines_options *, jf_lines_result *);
 typedef void (*free_fn)(void *);
 
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc(*len ? *len : 1);
-    if (data && fread(data, 1, *len, f) != *len) {
-        free(data);
-        data = NULL;
-    }
-    fclose(f);
-    return data;
-}
-
 int main(int argc, char **argv) {
     if (argc != 5) {
         fprintf(stderr, "usage: %s LIB FILE COLUMN DETAIL(0|1)\n", argv[0]);
         return 2;
     }
     void *lib = dlopen(argv[1], RTLD_NOW);
-    lines_fn flatten_lines = lib ? (lines_fn)dlsym(lib, "jf_flatten_lines") : NULL;
-    free_fn release = lib ? (free_fn)dlsym(lib, "jf_free") : NULL;
-    size_t len = 0;
-    uint8_t *input = read_file(argv[2], &len);
-    if (!flatten_lines || !release || !input) {
-        fprintf(stderr, "cannot load %s or read %s\n", argv[1], argv[2]);
+    if (!lib) {
+        fprintf(stderr, "cannot load %s: %s\n", argv[1], dlerror());
         return 1;
     }
+    lines_fn flatten_lines = (lines_fn)bench_symbol(lib, "jf_flatten_lines");
+    free_fn release = (free_fn)bench_symbol(lib, "jf_free");
+    size_t len = 0;
+    uint8_t *input = bench_read_file(argv[2], &len);
     jf_options options;
     memset(&options, 0, sizeof options);
     options.mode = JF_MODE_SCHEMA;
